@@ -1,0 +1,159 @@
+"""The `regiebot` command line (for operators; English, while answers to users stay Dutch).
+
+Exit status: 0 done, 1 the work found a problem (an incomplete schema, a missing tool),
+2 the command was given bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot.settings import Settings
+from conversation.advice_text import lookup_text
+from rules import (
+    QueryError,
+    Schema,
+    SchemaError,
+    advice_record,
+    load_schema,
+    lookup,
+    parse_text,
+    query_from_options,
+)
+from rules.completeness import check_completeness
+from rules.graph import to_dot, to_mermaid
+
+EXIT_PROBLEM = 1
+EXIT_USAGE = 2
+_GAPS_SHOWN = 20
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="regiebot", description="Casusregie assistant: who takes regie, and the intake."
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    lookup_parser = commands.add_parser(
+        "lookup", help="who takes casusregie, from options or one free-text query"
+    )
+    lookup_parser.add_argument("--kader", help="maatregel, onderzoek, interventie or vrijwillig")
+    lookup_parser.add_argument("--maatregel", help="ots, voogdij, jeugdreclassering, ...")
+    lookup_parser.add_argument("--instantie", help="politie, om, leerplicht, dwi or raad")
+    lookup_parser.add_argument("--leeftijd", help="an age in years, or a band")
+    lookup_parser.add_argument("--profiel", nargs="+", help="lvb, psychisch, ... or geen")
+    lookup_parser.add_argument("--interventie", help="veiligheid, zorg, huiselijk_geweld, ...")
+    lookup_parser.add_argument("--json", action="store_true", help="print one JSON object")
+    lookup_parser.add_argument("query", nargs="*", help='free text, e.g. "ots 15 lvb"')
+    lookup_parser.set_defaults(handler=_lookup)
+
+    rules_parser = commands.add_parser("rules", help="validate or draw the decision schema")
+    rules_commands = rules_parser.add_subparsers(dest="rules_command", required=True)
+    check = rules_commands.add_parser("check", help="validate a schema and prove it complete")
+    check.add_argument("file", nargs="?", type=Path, help="schema file (default: REGIEBOT_RULES)")
+    check.set_defaults(handler=_rules_check)
+    graph = rules_commands.add_parser("graph", help="print the schema as a diagram")
+    graph.add_argument("--format", choices=("mermaid", "dot", "svg", "png"), default="mermaid")
+    graph.add_argument("--output", "-o", type=Path, help="file for svg/png (default: stdout)")
+    graph.set_defaults(handler=_rules_graph)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        status: int = args.handler(args)
+    except SchemaError as error:
+        print(error, file=sys.stderr)
+        return EXIT_PROBLEM
+    return status
+
+
+def _schema(args: argparse.Namespace) -> Schema:
+    file = getattr(args, "file", None)
+    return load_schema(file) if file is not None else Settings().load_schema()
+
+
+def _lookup(args: argparse.Namespace) -> int:
+    schema = _schema(args)
+    options = {
+        "kader": args.kader,
+        "maatregel": args.maatregel,
+        "instantie": args.instantie,
+        "leeftijd": args.leeftijd,
+        "profiel": args.profiel,
+        "interventie": args.interventie,
+    }
+    try:
+        query = query_from_options(schema, options)
+        if args.query:
+            query = parse_text(schema, " ".join(args.query), query)
+        result = lookup(schema, query)
+    except QueryError as error:
+        print(error, file=sys.stderr)
+        return EXIT_USAGE
+    if args.json:
+        print(json.dumps(advice_record(result), ensure_ascii=False))
+    else:
+        print(lookup_text(schema, result))
+    return 0
+
+
+def _rules_check(args: argparse.Namespace) -> int:
+    schema = _schema(args)
+    report = check_completeness(schema)
+    print(
+        f"{schema.source}: {len(schema.rules)} rules; {report.combinations:,} allowed combinations "
+        f"of answers checked ({report.forbidden:,} more are forbidden by constraints)."
+    )
+    for rule in schema.rules:
+        print(f"  {rule.id:<30} decides {report.decided_by.get(rule.id, 0):>6,}")
+    if report.complete:
+        print("Complete: every combination reaches exactly one rule; every rule is reachable.")
+        return 0
+    if report.gaps:
+        print(f"{len(report.gaps):,} combinations reach no single rule, for example:")
+        for gap in report.gaps[:_GAPS_SHOWN]:
+            print(f"  {gap}")
+    if report.unreachable:
+        print("Unreachable rules (no combination reaches them): " + ", ".join(report.unreachable))
+    return EXIT_PROBLEM
+
+
+def _rules_graph(args: argparse.Namespace) -> int:
+    schema = _schema(args)
+    if args.format == "mermaid":
+        sys.stdout.write(to_mermaid(schema))
+        return 0
+    if args.format == "dot":
+        sys.stdout.write(to_dot(schema))
+        return 0
+    dot = shutil.which("dot")
+    if dot is None:
+        print(
+            f"--format {args.format} needs Graphviz's 'dot', which is not installed "
+            "(Debian: apt-get install graphviz); --format mermaid or dot works without it.",
+            file=sys.stderr,
+        )
+        return EXIT_PROBLEM
+    rendered = subprocess.run(
+        [dot, f"-T{args.format}"], input=to_dot(schema).encode(), capture_output=True, check=False
+    )
+    if rendered.returncode != 0:
+        print(f"dot failed: {rendered.stderr.decode(errors='replace').strip()}", file=sys.stderr)
+        return EXIT_PROBLEM
+    if args.output is not None:
+        args.output.write_bytes(rendered.stdout)
+    else:
+        sys.stdout.buffer.write(rendered.stdout)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

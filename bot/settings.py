@@ -1,0 +1,18 @@
+"""Settings from the environment (REGIEBOT_*), through pydantic-settings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from rules import DEFAULT_SCHEMA_PATH, Schema, load_schema
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="REGIEBOT_", extra="ignore")
+
+    rules: Path = DEFAULT_SCHEMA_PATH
+
+    def load_schema(self) -> Schema:
+        return load_schema(self.rules)

@@ -1,0 +1,347 @@
+"""The advice engine: answers in, advice out, with one Dutch reason per aspect.
+
+Rules are tried in order and the first that holds decides. On partial facts (a one-line lookup)
+a rule may neither hold nor fail; then every partij still possible is returned instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from rules.facts import (
+    AgeSpan,
+    Choices,
+    Facts,
+    FreeText,
+    Known,
+    Selection,
+    Truth,
+    all_of,
+)
+from rules.schema import Outcome, Partij, Question, Rule, Schema
+
+Answer = str | int | Sequence[str]
+Answers = Mapping[str, Answer]
+
+FALLBACK_RULE_ID = "fallback"
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """How one aspect (regime, leeftijd, ...) weighed in the advice."""
+
+    aspect: str
+    label: str
+    answer: str
+    weight: str
+
+    @property
+    def text(self) -> str:
+        return f"{self.label}: {self.answer}. {self.weight}"
+
+
+@dataclass(frozen=True, slots=True)
+class Advice:
+    partij: Partij
+    rule_id: str
+    outcome: Outcome
+    next_step: str
+    explanation: str
+    source: str
+    reasons: tuple[Reason, ...]
+    notes: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A partij that is still possible while some answers are open."""
+
+    partij: Partij
+    rule_id: str
+    outcome: Outcome
+
+
+@dataclass(frozen=True, slots=True)
+class OpenAdvice:
+    candidates: tuple[Candidate, ...]
+    open_questions: tuple[Question, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Violation:
+    """A combination of answers the schema forbids, with the Dutch message to show."""
+
+    message: str
+    questions: tuple[str, ...]
+
+
+# --- from answers to facts -----------------------------------------------------------------------
+
+
+def known_from_answer(question: Question, answer: Answer) -> Known:
+    if question.kind == "choice":
+        return Choices(frozenset((str(answer),)))
+    if question.kind == "multi":
+        chosen = frozenset(answer) if not isinstance(answer, str | int) else frozenset()
+        return Selection(chosen, chosen)
+    if question.kind == "age":
+        if isinstance(answer, int):
+            return AgeSpan(answer, answer)
+        band = next(b for b in question.bands if b.code == answer)
+        return AgeSpan(band.at_least, band.below - 1)
+    return FreeText(str(answer))
+
+
+def unknown(question: Question) -> Known:
+    """Nothing known yet: every answer the question allows is still possible."""
+    return question.unknown
+
+
+def is_asked(question: Question, facts: Facts) -> Truth:
+    return all_of(question.asked_when, facts)
+
+
+def facts_from_answers(schema: Schema, answers: Answers) -> Facts:
+    """Facts of the given answers; an unanswered question that may be asked is unknown."""
+    known: dict[str, Known] = {}
+    maybe_absent: set[str] = set()
+    for question in schema.advice_questions:
+        asked = (
+            is_asked(question, Facts(known, frozenset(maybe_absent)))
+            if question.asked_when
+            else True
+        )
+        if asked is False:
+            continue
+        answer = answers.get(question.id)
+        known[question.id] = (
+            question.unknown if answer is None else known_from_answer(question, answer)
+        )
+        if asked is None:
+            maybe_absent.add(question.id)
+    return Facts(known, frozenset(maybe_absent))
+
+
+# --- constraints ---------------------------------------------------------------------------------
+
+
+def violations(schema: Schema, facts: Facts) -> tuple[Violation, ...]:
+    """Constraints the facts certainly break (an open answer gets the benefit of the doubt)."""
+    return tuple(
+        Violation(c.message, tuple(dict.fromkeys(x.question for x in (*c.when, *c.require))))
+        for c in schema.constraints
+        if all_of(c.when, facts) is True and all_of(c.require, facts) is False
+    )
+
+
+# --- advice --------------------------------------------------------------------------------------
+
+
+def advise(schema: Schema, answers: Answers) -> Advice | OpenAdvice:
+    return advise_facts(schema, facts_from_answers(schema, answers))
+
+
+def advise_facts(schema: Schema, facts: Facts) -> Advice | OpenAdvice:
+    """First rule that holds decides; stop at an undecided rule only to collect candidates."""
+    failed: list[tuple[Rule, frozenset[str]]] = []
+    candidates: list[Candidate] = []
+    open_questions: dict[str, None] = {}
+    for rule in schema.rules:
+        truths = [condition.test(facts) for condition in rule.when]
+        if False in truths:
+            failed.append(
+                (
+                    rule,
+                    frozenset(
+                        q for q, truth in zip(rule.questions, truths, strict=True) if truth is False
+                    ),
+                )
+            )
+            continue
+        open_questions.update(
+            (q, None) for q, truth in zip(rule.questions, truths, strict=True) if truth is None
+        )
+        rule_candidates = _candidates(schema, rule, facts)
+        if len(rule_candidates) > 1:
+            open_questions[rule.partij_from or ""] = None
+        candidates.extend(rule_candidates)
+        if None not in truths:
+            if len(candidates) == 1:
+                return _advice(schema, rule, facts, failed)
+            return _open(schema, candidates, open_questions)
+    if not candidates:
+        return _advice(schema, None, facts, failed)
+    if not schema.has_gaps:
+        return _open(schema, candidates, open_questions)
+    fallback = schema.fallback
+    candidates.append(
+        Candidate(
+            schema.partij_by_code[fallback.partij],
+            FALLBACK_RULE_ID,
+            schema.outcomes[fallback.outcome],
+        )
+    )
+    return _open(schema, candidates, open_questions)
+
+
+def _candidates(schema: Schema, rule: Rule, facts: Facts) -> list[Candidate]:
+    outcome = schema.outcomes[rule.outcome]
+    if rule.partij is not None:
+        codes: Sequence[str] = [rule.partij]
+    else:
+        known = facts.known.get(rule.partij_from or "")
+        question = schema.question_by_id[rule.partij_from or ""]
+        possible = known.codes if isinstance(known, Choices) else frozenset()
+        codes = [o.code for o in question.options if o.code in possible]
+    return [Candidate(schema.partij_by_code[code], rule.id, outcome) for code in codes]
+
+
+def _open(
+    schema: Schema, candidates: list[Candidate], open_questions: Mapping[str, None]
+) -> OpenAdvice:
+    unique = tuple({(c.partij.code, c.rule_id): c for c in candidates}.values())
+    return OpenAdvice(unique, tuple(q for q in schema.questions if q.id in open_questions))
+
+
+def _advice(
+    schema: Schema,
+    rule: Rule | None,
+    facts: Facts,
+    failed: list[tuple[Rule, frozenset[str]]],
+) -> Advice:
+    if rule is None:
+        fallback = schema.fallback
+        partij = schema.partij_by_code[fallback.partij]
+        rule_id, outcome_code = FALLBACK_RULE_ID, fallback.outcome
+        explanation, source = fallback.explanation, fallback.source
+        deciding: frozenset[str] = frozenset()
+    else:
+        partij = schema.partij_by_code[_single_partij(rule, facts)]
+        rule_id, outcome_code = rule.id, rule.outcome
+        explanation, source = rule.explanation, rule.source
+        deciding = frozenset(c.question for c in rule.when) | {rule.partij_from or ""}
+    outcome = schema.outcomes[outcome_code]
+    return Advice(
+        partij=partij,
+        rule_id=rule_id,
+        outcome=outcome,
+        next_step=outcome.next_step.format(partij=partij.name, werkdagen=schema.contact_werkdagen),
+        explanation=explanation,
+        source=source,
+        reasons=_reasons(schema, facts, deciding, failed),
+        notes=tuple(n.text for n in schema.notes if all_of(n.when, facts) is True),
+    )
+
+
+def _single_partij(rule: Rule, facts: Facts) -> str:
+    if rule.partij is not None:
+        return rule.partij
+    known = facts.known[rule.partij_from or ""]
+    assert isinstance(known, Choices)
+    return next(iter(known.codes))
+
+
+def _reasons(
+    schema: Schema,
+    facts: Facts,
+    deciding: frozenset[str],
+    failed: list[tuple[Rule, frozenset[str]]],
+) -> tuple[Reason, ...]:
+    """Per aspect: decisive, or which partijen its answer ruled out, or no part at all."""
+    aspect_of = schema.aspect_of_question
+    excluded: dict[str, dict[str, None]] = {}
+    for rule, failing in failed:
+        aspects = {aspect_of.get(q) for q in failing}
+        if rule.partij is not None and len(aspects) == 1 and None not in aspects:
+            excluded.setdefault(aspects.pop() or "", {})[
+                schema.partij_by_code[rule.partij].name
+            ] = None
+    decisive = {aspect_of.get(q) for q in deciding}
+    reasons = []
+    for aspect in schema.aspects:
+        answer = "; ".join(
+            describe(schema.question_by_id[q], facts.known[q])
+            for q in aspect.questions
+            if q in facts.known
+        )
+        names = list(excluded.get(aspect.id, ()))
+        if aspect.id in decisive:
+            weight = "Bepalend voor dit advies."
+        elif not names:
+            weight = "Speelt bij dit advies geen rol."
+        elif len(names) == 1:
+            weight = f"Daardoor komt {names[0]} niet in aanmerking."
+        else:
+            weight = f"Daardoor komen {', '.join(names[:-1])} en {names[-1]} niet in aanmerking."
+        reasons.append(Reason(aspect.id, aspect.label, answer or "niet gevraagd", weight))
+    return tuple(reasons)
+
+
+def describe(question: Question, known: Known) -> str:
+    """A Dutch description of what is known about one answer."""
+    if known == question.unknown:
+        return "niet genoemd"
+    if isinstance(known, Choices):
+        return " of ".join(o.label for o in question.options if o.code in known.codes)
+    if isinstance(known, Selection):
+        if not known.possible:
+            return (question.none_label or "geen").lower()
+        return ", ".join(o.label for o in question.options if o.code in known.chosen) or "onbekend"
+    if isinstance(known, AgeSpan):
+        if known.lowest == known.highest:
+            return f"{known.lowest} jaar"
+        band = next(
+            (
+                b
+                for b in question.bands
+                if (b.at_least, b.below - 1) == (known.lowest, known.highest)
+            ),
+            None,
+        )
+        return band.label if band else f"{known.lowest} tot en met {known.highest} jaar"
+    return known.text
+
+
+def advice_record(result: Advice | OpenAdvice) -> dict[str, object]:
+    """A JSON-ready description: what `regiebot lookup --json` prints and a casus keeps."""
+    if isinstance(result, OpenAdvice):
+        return {
+            "partij": None,
+            "partij_name": None,
+            "rule": None,
+            "outcome": None,
+            "next_step": None,
+            "reasons": [],
+            "candidates": [
+                {
+                    "partij": c.partij.code,
+                    "partij_name": c.partij.name,
+                    "rule": c.rule_id,
+                    "outcome": c.outcome.code,
+                }
+                for c in result.candidates
+            ],
+            "open_questions": [q.id for q in result.open_questions],
+        }
+    return {
+        "partij": result.partij.code,
+        "partij_name": result.partij.name,
+        "rule": result.rule_id,
+        "outcome": result.outcome.code,
+        "outcome_label": result.outcome.label,
+        "next_step": result.next_step,
+        "explanation": result.explanation,
+        "source": result.source,
+        "reasons": [
+            {
+                "aspect": r.aspect,
+                "label": r.label,
+                "answer": r.answer,
+                "weight": r.weight,
+                "text": r.text,
+            }
+            for r in result.reasons
+        ],
+        "notes": list(result.notes),
+    }
