@@ -20,10 +20,12 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check bot conversation rules storage tests bench
+	$(BIN)/ruff format --check bot conversation rules storage tests bench
 	$(BIN)/mypy
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.advice
+	$(BIN)/python -m bench.storage
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

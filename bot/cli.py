@@ -7,6 +7,7 @@ Exit status: 0 done, 1 the work found a problem (an incomplete schema, a missing
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import shutil
 import subprocess
@@ -14,6 +15,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from sqlalchemy.engine import make_url
+
+from bot.maintenance import apply_retention, upgrade_database
 from bot.settings import Settings
 from conversation.advice_text import lookup_text
 from rules import (
@@ -62,6 +66,13 @@ def build_parser() -> argparse.ArgumentParser:
     graph.add_argument("--format", choices=("mermaid", "dot", "svg", "png"), default="mermaid")
     graph.add_argument("--output", "-o", type=Path, help="file for svg/png (default: stdout)")
     graph.set_defaults(handler=_rules_graph)
+
+    db_parser = commands.add_parser("db", help="database maintenance (REGIEBOT_DATABASE_URL)")
+    db_commands = db_parser.add_subparsers(dest="db_command", required=True)
+    db_commands.add_parser("upgrade", help="apply the migrations").set_defaults(handler=_db_upgrade)
+    db_commands.add_parser(
+        "retention", help="anonymise casussen closed longer than REGIEBOT_RETENTION_DAYS ago"
+    ).set_defaults(handler=_db_retention)
     return parser
 
 
@@ -153,6 +164,24 @@ def _rules_graph(args: argparse.Namespace) -> int:
     else:
         sys.stdout.buffer.write(rendered.stdout)
     return 0
+
+
+def _db_upgrade(args: argparse.Namespace) -> int:
+    settings = Settings()
+    asyncio.run(upgrade_database(settings))
+    print(f"Database {_shown_url(settings.database_url)} is up to date.")
+    return 0
+
+
+def _db_retention(args: argparse.Namespace) -> int:
+    settings = Settings()
+    count = asyncio.run(apply_retention(settings))
+    print(f"Anonymised {count} casussen closed more than {settings.retention_days} days ago.")
+    return 0
+
+
+def _shown_url(url: str) -> str:
+    return make_url(url).render_as_string(hide_password=True)
 
 
 if __name__ == "__main__":

@@ -72,6 +72,12 @@ class Question:
     def label_of(self, code: str) -> str:
         return self.option_by_code[code].label
 
+    def band_of(self, age: int | str) -> str:
+        """The band an age answer falls in (a band answer is its own band)."""
+        if isinstance(age, str):
+            return age
+        return next((b.code for b in self.bands if b.at_least <= age < b.below), "onbekend")
+
     @cached_property
     def unknown(self) -> Known:
         """What is known before the question is answered: every answer it allows."""

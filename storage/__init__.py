@@ -1,0 +1,28 @@
+"""Storage: SQLModel tables, async sessions on SQLite or PostgreSQL, repositories, migrations."""
+
+from storage.database import DEFAULT_DATABASE_URL, Database
+from storage.repositories import (
+    Assignments,
+    AuditLog,
+    Casussen,
+    Intake,
+    IntakeStates,
+    Invitations,
+    Outbox,
+    People,
+    casus_reference,
+)
+
+__all__ = [
+    "DEFAULT_DATABASE_URL",
+    "Assignments",
+    "AuditLog",
+    "Casussen",
+    "Database",
+    "Intake",
+    "IntakeStates",
+    "Invitations",
+    "Outbox",
+    "People",
+    "casus_reference",
+]

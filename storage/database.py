@@ -1,0 +1,105 @@
+"""Engines, sessions and migrations for SQLite (the embedded default) and PostgreSQL.
+
+SQLite: WAL, foreign keys on, and every transaction begins IMMEDIATE, so a writer takes the lock
+up front instead of failing halfway with "database is locked". Within one process all work shares
+one connection: coroutines queue for it rather than for the file lock, and the connection is reused.
+
+PostgreSQL: a pool of asyncpg connections; intake rows are locked with SELECT ... FOR UPDATE, so
+several bot processes can share the database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Connection, event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.pool import StaticPool
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+import storage.models  # noqa: F401  (registers the tables on SQLModel.metadata)
+from storage import sqlite_driver
+
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///regiebot.db"
+MIGRATIONS = "storage:migrations"
+_SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+
+class Database:
+    """One database: its engine, a session per unit of work, and its migrations."""
+
+    def __init__(self, url: str | URL = DEFAULT_DATABASE_URL, *, echo: bool = False) -> None:
+        self.url = make_url(url)
+        self.engine = _create_engine(self.url, echo=echo)
+        self._sessions = async_sessionmaker(
+            self.engine, class_=AsyncSession, expire_on_commit=False
+        )
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.url.get_backend_name() == "sqlite"
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[AsyncSession]:
+        """One unit of work: committed when the block ends, rolled back when it raises."""
+        async with self._sessions() as session, session.begin():
+            yield session
+
+    async def upgrade(self, revision: str = "head") -> None:
+        """Apply the Alembic migrations (creates the whole schema on an empty database)."""
+        async with self.engine.begin() as connection:
+            await connection.run_sync(_upgrade, revision)
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()
+
+
+def alembic_config(connection: Connection | None = None) -> Config:
+    config = Config()
+    config.set_main_option("script_location", MIGRATIONS)
+    config.attributes["connection"] = connection
+    return config
+
+
+def _upgrade(connection: Connection, revision: str) -> None:
+    command.upgrade(alembic_config(connection), revision)
+
+
+def _create_engine(url: URL, *, echo: bool) -> AsyncEngine:
+    if url.get_backend_name() != "sqlite":
+        return create_async_engine(url, echo=echo, pool_pre_ping=True)
+    if url.drivername == "sqlite+aiosqlite":
+        url = url.set(drivername=f"sqlite+{sqlite_driver.DRIVER}")
+    in_memory = url.database in (None, "", ":memory:")
+    options: dict[str, Any] = (
+        {"poolclass": StaticPool}
+        if in_memory
+        else {"pool_size": 1, "max_overflow": 0, "pool_timeout": 60}
+    )
+    engine = create_async_engine(url, echo=echo, **options)
+    event.listen(engine.sync_engine, "connect", _configure_sqlite_connection)
+    event.listen(engine.sync_engine, "begin", _begin_immediate)
+    return engine
+
+
+def _configure_sqlite_connection(dbapi_connection: Any, _record: Any) -> None:
+    # Take transaction control from the driver, so "begin" below decides how a transaction starts.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    for pragma in (
+        "journal_mode=WAL",
+        "synchronous=NORMAL",
+        "foreign_keys=ON",
+        f"busy_timeout={_SQLITE_BUSY_TIMEOUT_MS}",
+    ):
+        cursor.execute(f"PRAGMA {pragma}")
+    cursor.close()
+
+
+def _begin_immediate(connection: Connection) -> None:
+    connection.exec_driver_sql("BEGIN IMMEDIATE")

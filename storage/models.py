@@ -1,0 +1,176 @@
+"""The tables. Flat on purpose: one update touches few rows, loaded without lazy relationships.
+
+Privacy: no table holds a name, address or BSN of a client. People are the professionals who use
+the bot. Answers and free text about a casus are removed by retention (storage.retention).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.types import TypeDecorator
+from sqlmodel import Field, SQLModel
+
+# Stable constraint names, so migrations can refer to them on both databases.
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(table_name)s_%(column_0_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timestamp in UTC that comes back timezone-aware on SQLite too."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            raise ValueError("naive datetime; use an aware UTC timestamp")
+        return value.astimezone(UTC) if value is not None else None
+
+    def process_result_value(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value
+
+
+def _utc(**options: Any) -> Any:
+    """A UTCDateTime column; `options` as for sqlmodel.Field."""
+    return Field(sa_type=UTCDateTime, **options)
+
+
+def _json(default: Any) -> Any:
+    return Field(default_factory=default, sa_column=sa.Column(sa.JSON, nullable=False))
+
+
+class Person(SQLModel, table=True):
+    """A professional admitted to the bot: melder, regisseur or coordinator."""
+
+    __tablename__ = "people"
+
+    id: int | None = Field(default=None, primary_key=True)
+    telegram_id: int | None = Field(default=None, sa_type=sa.BigInteger, unique=True)
+    display_name: str = Field(default="", max_length=120)
+    role: str = Field(max_length=16, index=True)
+    partij: str | None = Field(default=None, max_length=24, index=True)
+    expertise: list[str] = _json(list)
+    capacity: int = Field(default=10, ge=0)
+    active: bool = Field(default=True)
+    created_at: datetime = _utc(default_factory=utcnow)
+    last_assigned_at: datetime | None = _utc(default=None)
+
+
+class Invitation(SQLModel, table=True):
+    """A one-time code that admits one person with a role (usually as a t.me deep link)."""
+
+    __tablename__ = "invitations"
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=64, unique=True)
+    role: str = Field(max_length=16)
+    partij: str | None = Field(default=None, max_length=24)
+    expertise: list[str] = _json(list)
+    created_by: int | None = Field(default=None, foreign_key="people.id")
+    created_at: datetime = _utc(default_factory=utcnow)
+    expires_at: datetime = _utc()
+    used_by: int | None = Field(default=None, foreign_key="people.id")
+    used_at: datetime | None = _utc(default=None)
+
+
+class IntakeState(SQLModel, table=True):
+    """Where one chat is in its dialogue, with every answer given so far."""
+
+    __tablename__ = "intake_states"
+
+    chat_id: int = Field(
+        sa_type=sa.BigInteger, primary_key=True, sa_column_kwargs={"autoincrement": False}
+    )
+    state: str = Field(max_length=64)
+    answers: dict[str, Any] = _json(dict)
+    message_id: int | None = Field(default=None, sa_type=sa.BigInteger)
+    updated_at: datetime = _utc(default_factory=utcnow)
+
+
+class ReferenceCounter(SQLModel, table=True):
+    """The last casus number handed out per year; its row lock keeps references unique."""
+
+    __tablename__ = "reference_counters"
+
+    year: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    last_number: int = Field(default=0)
+
+
+class Casus(SQLModel, table=True):
+    __tablename__ = "casussen"
+
+    id: int | None = Field(default=None, primary_key=True)
+    reference: str = Field(max_length=24, unique=True)
+    year: int
+    number: int
+    melder_id: int | None = Field(default=None, foreign_key="people.id", index=True)
+    chat_id: int | None = Field(default=None, sa_type=sa.BigInteger)
+    answers: dict[str, Any] = _json(dict)
+    partij: str = Field(max_length=24, index=True)
+    rule: str = Field(max_length=64)
+    outcome: str = Field(max_length=24)
+    next_step: str = Field(sa_type=sa.Text)
+    advice: dict[str, Any] = _json(dict)
+    status: str = Field(default="aangemeld", max_length=24, index=True)
+    screening_outcome: str | None = Field(default=None, max_length=24)
+    created_at: datetime = _utc(default_factory=utcnow)
+    updated_at: datetime = _utc(default_factory=utcnow)
+    closed_at: datetime | None = _utc(default=None, index=True)
+    anonymised_at: datetime | None = _utc(default=None)
+
+    __table_args__ = (sa.UniqueConstraint("year", "number", name="uq_casussen_year_number"),)
+
+
+class Assignment(SQLModel, table=True):
+    """A casus offered to one regisseur; a decline keeps its reason."""
+
+    __tablename__ = "assignments"
+
+    id: int | None = Field(default=None, primary_key=True)
+    casus_id: int = Field(foreign_key="casussen.id", index=True)
+    regisseur_id: int = Field(foreign_key="people.id", index=True)
+    status: str = Field(default="aangeboden", max_length=16)
+    reason: str | None = Field(default=None, max_length=500)
+    offered_at: datetime = _utc(default_factory=utcnow)
+    answered_at: datetime | None = _utc(default=None)
+
+
+class OutboxMessage(SQLModel, table=True):
+    """A message to send, committed with the change that caused it; sent after the commit."""
+
+    __tablename__ = "outbox"
+
+    id: int | None = Field(default=None, primary_key=True)
+    chat_id: int = Field(sa_type=sa.BigInteger)
+    payload: dict[str, Any] = _json(dict)
+    attempts: int = Field(default=0)
+    next_attempt_at: datetime = _utc(default_factory=utcnow, index=True)
+    sent_at: datetime | None = _utc(default=None, index=True)
+    last_error: str | None = Field(default=None, max_length=500)
+    created_at: datetime = _utc(default_factory=utcnow)
+
+
+class AuditEntry(SQLModel, table=True):
+    """Who did what to which casus, when. Append-only: the database refuses updates and deletes."""
+
+    __tablename__ = "audit_log"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = _utc(default_factory=utcnow, index=True)
+    actor_id: int | None = Field(default=None, foreign_key="people.id")
+    action: str = Field(max_length=48)
+    casus_reference: str | None = Field(default=None, max_length=24, index=True)
+    details: dict[str, Any] = _json(dict)

@@ -1,0 +1,249 @@
+"""Repositories on SQLite and PostgreSQL: what is saved comes back, and a failed unit of work
+leaves nothing behind."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from storage import (
+    Assignments,
+    AuditLog,
+    Casussen,
+    Database,
+    Intake,
+    IntakeStates,
+    Invitations,
+    Outbox,
+    People,
+)
+from storage.models import Casus, Person
+from storage.retention import anonymise_closed
+
+ADVICE = {
+    "partij": "gi-wsg",
+    "partij_name": "William Schrikker Groep",
+    "rule": "gi-lvb",
+    "outcome": "reguliere_regie",
+    "next_step": "De WSG voert de casusregie al.",
+    "reasons": [{"aspect": "leeftijd", "text": "Leeftijd: 15 jaar. Speelt geen rol."}],
+}
+ANSWERS = {
+    "criteria": "ja",
+    "kader": "maatregel",
+    "maatregel": "ots",
+    "leeftijd": 15,
+    "profiel": ["lvb"],
+    "interventie": "jeugdbescherming",
+    "betrokken": ["wijkteam"],
+    "omschrijving": "Jongere verzuimt school, gezin overbelast.",
+}
+
+
+class Boom(Exception):
+    pass
+
+
+async def test_intake_state_round_trip(database: Database) -> None:
+    async with database.transaction() as session:
+        intake = await IntakeStates(session).lock_or_create(42, "criteria")
+        assert intake == Intake(42, "criteria", {}, None)
+        await IntakeStates(session).save(
+            Intake(42, "leeftijd", {"criteria": "ja", "kader": "vrijwillig"}, message_id=5)
+        )
+    async with database.transaction() as session:
+        intake = await IntakeStates(session).lock_or_create(42, "criteria")
+        assert intake == Intake(42, "leeftijd", {"criteria": "ja", "kader": "vrijwillig"}, 5)
+        assert await IntakeStates(session).count() == 1
+        await IntakeStates(session).delete(42)
+        assert await IntakeStates(session).lock(42) is None
+
+
+async def test_crash_halfway_leaves_the_database_as_it_was(database: Database) -> None:
+    async with database.transaction() as session:
+        await IntakeStates(session).lock_or_create(7, "kader")
+        await IntakeStates(session).save(Intake(7, "leeftijd", {"kader": "vrijwillig"}))
+    with pytest.raises(Boom):
+        async with database.transaction() as session:
+            await IntakeStates(session).lock_or_create(7, "kader")
+            await IntakeStates(session).save(Intake(7, "klaar", {"kader": "maatregel"}))
+            casus = await Casussen(session).create(answers=ANSWERS, advice=ADVICE, chat_id=7)
+            await Outbox(session).add(1, {"text": "Nieuwe casus"})
+            await AuditLog(session).record("casus_aangemeld", casus_reference=casus.reference)
+            raise Boom
+    async with database.transaction() as session:
+        intake = await IntakeStates(session).lock_or_create(7, "kader")
+        assert (intake.state, intake.answers) == ("leeftijd", {"kader": "vrijwillig"})
+        assert await Outbox(session).claim_due() == []
+        # The reference counter rolled back too: the next casus still gets number 1.
+        casus = await Casussen(session).create(answers=ANSWERS, advice=ADVICE)
+    assert casus.reference == f"ZVH-{casus.year}-0001"
+
+
+async def test_casus_references_count_per_year(database: Database) -> None:
+    async with database.transaction() as session:
+        casussen = Casussen(session)
+        first = await casussen.create(
+            answers=ANSWERS, advice=ADVICE, now=datetime(2026, 12, 31, tzinfo=UTC)
+        )
+        second = await casussen.create(
+            answers=ANSWERS, advice=ADVICE, now=datetime(2026, 12, 31, tzinfo=UTC)
+        )
+        new_year = await casussen.create(
+            answers=ANSWERS, advice=ADVICE, now=datetime(2027, 1, 1, tzinfo=UTC)
+        )
+    assert [first.reference, second.reference, new_year.reference] == [
+        "ZVH-2026-0001",
+        "ZVH-2026-0002",
+        "ZVH-2027-0001",
+    ]
+    async with database.transaction() as session:
+        stored = await Casussen(session).by_reference("ZVH-2026-0002")
+    assert stored is not None
+    assert (stored.partij, stored.rule, stored.outcome, stored.status) == (
+        "gi-wsg",
+        "gi-lvb",
+        "reguliere_regie",
+        "aangemeld",
+    )
+    assert stored.answers == ANSWERS and stored.advice == ADVICE
+
+
+async def test_melder_sees_own_casussen_newest_first(database: Database) -> None:
+    async with database.transaction() as session:
+        people = People(session)
+        melder = await people.add(Person(telegram_id=1001, role="melder"))
+        other = await people.add(Person(telegram_id=1002, role="melder"))
+        casussen = Casussen(session)
+        older = await casussen.create(
+            answers=ANSWERS,
+            advice=ADVICE,
+            melder_id=melder.id,
+            now=datetime(2026, 3, 1, tzinfo=UTC),
+        )
+        newer = await casussen.create(
+            answers=ANSWERS,
+            advice=ADVICE,
+            melder_id=melder.id,
+            now=datetime(2026, 4, 1, tzinfo=UTC),
+        )
+        await casussen.create(answers=ANSWERS, advice=ADVICE, melder_id=other.id)
+    async with database.transaction() as session:
+        assert melder.id is not None
+        mine = await Casussen(session).of_melder(melder.id)
+    assert [c.reference for c in mine] == [newer.reference, older.reference]
+
+
+async def test_invitation_is_locked_and_marked_used(database: Database) -> None:
+    async with database.transaction() as session:
+        invitation = await Invitations(session).create(
+            role="regisseur", partij="mee", expertise=["lvb"]
+        )
+        code = invitation.code
+    assert len(code) >= 20
+    async with database.transaction() as session:
+        found = await Invitations(session).lock(code)
+        assert found is not None and found.used_at is None
+        person = await People(session).add(
+            Person(telegram_id=5, role=found.role, partij=found.partij)
+        )
+        assert person.id is not None
+        await Invitations(session).mark_used(found, person.id)
+    async with database.transaction() as session:
+        used = await Invitations(session).lock(code)
+        assert used is not None and used.used_by == person.id and used.used_at is not None
+        assert used.expires_at > datetime.now(UTC)
+        assert await Invitations(session).lock("bestaat-niet") is None
+
+
+async def test_assignments_keep_declines_with_reason(database: Database) -> None:
+    async with database.transaction() as session:
+        people = People(session)
+        first = await people.add(Person(telegram_id=11, role="regisseur", partij="mee"))
+        second = await people.add(Person(telegram_id=12, role="regisseur", partij="mee"))
+        await people.add(Person(telegram_id=13, role="regisseur", partij="mee", active=False))
+        casus = await Casussen(session).create(answers=ANSWERS, advice=ADVICE)
+        assert casus.id and first.id and second.id
+        declined = await Assignments(session).offer(casus.id, first.id)
+        await Assignments(session).answer(declined, accepted=False, reason="Geen capaciteit")
+        accepted = await Assignments(session).offer(casus.id, second.id)
+        await Assignments(session).answer(accepted, accepted=True)
+        regisseurs = await people.active_regisseurs("mee")
+    assert {p.telegram_id for p in regisseurs} == {11, 12}
+    async with database.transaction() as session:
+        offers = await Assignments(session).of_casus(casus.id)
+    assert [(a.regisseur_id, a.status, a.reason) for a in offers] == [
+        (first.id, "afgewezen", "Geen capaciteit"),
+        (second.id, "geaccepteerd", None),
+    ]
+
+
+async def test_outbox_hands_out_due_messages_once(database: Database) -> None:
+    async with database.transaction() as session:
+        outbox = Outbox(session)
+        await outbox.add(1, {"text": "een"})
+        await outbox.add(2, {"text": "twee"})
+    async with database.transaction() as session:
+        due = await Outbox(session).claim_due()
+        assert [m.payload["text"] for m in due] == ["een", "twee"]
+        await Outbox(session).mark_sent(due[0])
+        await Outbox(session).mark_failed(
+            due[1], "429 Too Many Requests", datetime.now(UTC) + timedelta(seconds=30)
+        )
+    async with database.transaction() as session:
+        assert await Outbox(session).claim_due() == []
+        later = await Outbox(session).claim_due(now=datetime.now(UTC) + timedelta(minutes=1))
+    assert [(m.payload["text"], m.attempts, m.last_error) for m in later] == [
+        ("twee", 1, "429 Too Many Requests")
+    ]
+
+
+def band(age: object) -> str:
+    return "minderjarig" if isinstance(age, int) and age < 18 else "volwassen"
+
+
+async def test_retention_anonymises_only_casussen_closed_long_enough(database: Database) -> None:
+    now = datetime(2027, 6, 1, tzinfo=UTC)
+    async with database.transaction() as session:
+        casussen = Casussen(session)
+        old = await casussen.create(
+            answers=ANSWERS, advice=ADVICE, now=datetime(2026, 1, 5, tzinfo=UTC)
+        )
+        recent = await casussen.create(
+            answers=ANSWERS, advice=ADVICE, now=datetime(2026, 1, 6, tzinfo=UTC)
+        )
+        still_open = await casussen.create(
+            answers=ANSWERS, advice=ADVICE, now=datetime(2026, 1, 7, tzinfo=UTC)
+        )
+        await casussen.close(old, now=now - timedelta(days=400))
+        await casussen.close(recent, now=now - timedelta(days=30))
+    async with database.transaction() as session:
+        count = await anonymise_closed(session, retention_days=365, age_group=band, now=now)
+    assert count == 1
+    async with database.transaction() as session:
+        stored = {
+            c.reference: c
+            for c in [
+                await Casussen(session).by_reference(x.reference) for x in (old, recent, still_open)
+            ]
+            if c
+        }
+        assert await anonymise_closed(session, retention_days=365, age_group=band, now=now) == 0
+    anonymised: Casus = stored[old.reference]
+    assert anonymised.answers == {
+        "criteria": "ja",
+        "kader": "maatregel",
+        "maatregel": "ots",
+        "interventie": "jeugdbescherming",
+        "leeftijdsgroep": "minderjarig",
+    }
+    assert anonymised.advice == {k: ADVICE[k] for k in ("partij", "partij_name", "rule", "outcome")}
+    assert (anonymised.partij, anonymised.rule, anonymised.status) == (
+        "gi-wsg",
+        "gi-lvb",
+        "gesloten",
+    )
+    assert anonymised.anonymised_at == now
+    assert stored[recent.reference].answers == ANSWERS
+    assert stored[still_open.reference].answers == ANSWERS
