@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 chat: $(STAMP)
-	$(BIN)/regiebot lookup --kader maatregel --maatregel ots --leeftijd 15 --profiel lvb
+	$(BIN)/regiebot chat
 
 test: $(STAMP)
 	$(BIN)/pytest
@@ -26,6 +26,7 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m bench.advice
 	$(BIN)/python -m bench.storage
+	$(BIN)/python -m bench.intake
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

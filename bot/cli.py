@@ -17,6 +17,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
+from bot.console import GOODBYE_RUNNING, chat
 from bot.maintenance import apply_retention, upgrade_database
 from bot.settings import Settings
 from conversation.advice_text import lookup_text
@@ -32,6 +33,7 @@ from rules import (
 )
 from rules.completeness import check_completeness
 from rules.graph import to_dot, to_mermaid
+from storage import OutdatedDatabase
 
 EXIT_PROBLEM = 1
 EXIT_USAGE = 2
@@ -43,6 +45,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog="regiebot", description="Casusregie assistant: who takes regie, and the intake."
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    chat_parser = commands.add_parser("chat", help="the intake in the terminal (no token needed)")
+    chat_parser.set_defaults(handler=_chat)
 
     lookup_parser = commands.add_parser(
         "lookup", help="who takes casusregie, from options or one free-text query"
@@ -89,6 +94,17 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _schema(args: argparse.Namespace) -> Schema:
     file = getattr(args, "file", None)
     return load_schema(file) if file is not None else Settings().load_schema()
+
+
+def _chat(args: argparse.Namespace) -> int:
+    try:
+        return asyncio.run(chat(Settings(), sys.stdin, sys.stdout))
+    except KeyboardInterrupt:
+        print("\n" + GOODBYE_RUNNING)
+        return 0
+    except OutdatedDatabase as error:
+        print(error, file=sys.stderr)
+        return EXIT_PROBLEM
 
 
 def _lookup(args: argparse.Namespace) -> int:

@@ -7,7 +7,6 @@ that says what is allowed.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -22,9 +21,8 @@ from rules.engine import (
 )
 from rules.facts import Choices, Facts, Known, OneOf, Selection
 from rules.schema import Question, Schema, lookup_questions
-from rules.words import normalize
+from rules.words import normalize, read_age
 
-_AGE = re.compile(r"^(\d{1,3})(?:\s*(?:jaar|jr|j))?$")
 _LONGEST_PHRASE = 4
 NONE_WORDS = ("geen", "geen van deze")
 
@@ -80,9 +78,9 @@ def parse_text(schema: Schema, text: str, query: Query | None = None) -> Query:
                 query.give(question, value, phrase)
                 position += length
                 break
-            age = _AGE.match(phrase) if length <= 2 else None
+            age = read_age(phrase) if length <= 2 else None
             if age is not None:
-                query.give(_age_question(schema), _checked_age(schema, int(age.group(1))), phrase)
+                query.give(_age_question(schema), _checked_age(schema, age), phrase)
                 position += length
                 break
         else:
@@ -218,9 +216,9 @@ def _checked_age(schema: Schema, age: int) -> int:
 
 
 def _parse_age(schema: Schema, question: Question, text: str) -> str | int:
-    match = _AGE.match(normalize(text))
-    if match is not None:
-        return _checked_age(schema, int(match.group(1)))
+    age = read_age(text)
+    if age is not None:
+        return _checked_age(schema, age)
     band = question.words.get(normalize(text))
     if band is None:
         bands = ", ".join(b.code for b in question.bands)

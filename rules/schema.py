@@ -47,6 +47,7 @@ class Question:
     id: str
     kind: QuestionKind
     text: str
+    short: str = ""
     options: tuple[Option, ...] = ()
     asked_when: tuple[Condition, ...] = ()
     none_label: str | None = None
@@ -264,6 +265,7 @@ class _BandSpec(_OptionSpec):
 class _QuestionSpec(_Strict):
     id: str = Field(min_length=1, max_length=24, pattern=r"^[a-z0-9_]+$")
     kind: QuestionKind
+    short: str | None = None
     text: str = Field(min_length=1)
     options: list[_OptionSpec] = []
     options_from: Literal["partijen"] | None = None
@@ -514,6 +516,7 @@ class _Builder:
             id=spec.id,
             kind=spec.kind,
             text=spec.text,
+            short=spec.short or spec.id.capitalize(),
             options=options,
             # asked_when may only look back, so the dialogue can decide it when it gets there.
             asked_when=self._conditions(

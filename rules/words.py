@@ -14,3 +14,12 @@ def normalize(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
     plain = "".join(c for c in decomposed if not unicodedata.combining(c))
     return _SPACES.sub(" ", _PUNCTUATION_AT_ENDS.sub("", plain.casefold()))
+
+
+_AGE = re.compile(r"^(\d{1,3})(?:\s*(?:jaar|jr|j))?$")
+
+
+def read_age(text: str) -> int | None:
+    """An age in years as people type it: "15", "15 jaar", "15j"; None if it is not one."""
+    match = _AGE.match(normalize(text))
+    return int(match.group(1)) if match else None

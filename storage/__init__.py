@@ -1,6 +1,6 @@
 """Storage: SQLModel tables, async sessions on SQLite or PostgreSQL, repositories, migrations."""
 
-from storage.database import DEFAULT_DATABASE_URL, Database
+from storage.database import DEFAULT_DATABASE_URL, Database, OutdatedDatabase
 from storage.repositories import (
     Assignments,
     AuditLog,
@@ -23,6 +23,7 @@ __all__ = [
     "IntakeStates",
     "Invitations",
     "Outbox",
+    "OutdatedDatabase",
     "People",
     "casus_reference",
 ]

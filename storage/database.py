@@ -16,6 +16,8 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
@@ -28,6 +30,10 @@ from storage import sqlite_driver
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///regiebot.db"
 MIGRATIONS = "storage:migrations"
 _SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+
+class OutdatedDatabase(RuntimeError):
+    pass
 
 
 class Database:
@@ -49,6 +55,24 @@ class Database:
         """One unit of work: committed when the block ends, rolled back when it raises."""
         async with self._sessions() as session, session.begin():
             yield session
+
+    async def is_current(self) -> bool:
+        """Whether the database has every migration applied."""
+        async with self.engine.connect() as connection:
+            current = await connection.run_sync(
+                lambda sync: MigrationContext.configure(sync).get_current_revision()
+            )
+        return bool(current == ScriptDirectory.from_config(alembic_config()).get_current_head())
+
+    async def prepare(self) -> None:
+        """Ready for the bot: an embedded SQLite file migrates itself (a newcomer never runs a
+        migration by hand); a shared PostgreSQL is migrated on deploy, by `regiebot db upgrade`."""
+        if self.is_sqlite:
+            await self.upgrade()
+        elif not await self.is_current():
+            raise OutdatedDatabase(
+                "The database schema is not up to date: run `regiebot db upgrade` first."
+            )
 
     async def upgrade(self, revision: str = "head") -> None:
         """Apply the Alembic migrations (creates the whole schema on an empty database)."""

@@ -96,6 +96,7 @@ class IntakeState(SQLModel, table=True):
     )
     state: str = Field(max_length=64)
     answers: dict[str, Any] = _json(dict)
+    draft: list[str] | None = Field(default=None, sa_column=sa.Column(sa.JSON, nullable=True))
     message_id: int | None = Field(default=None, sa_type=sa.BigInteger)
     updated_at: datetime = _utc(default_factory=utcnow)
 

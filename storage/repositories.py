@@ -46,6 +46,7 @@ class Intake:
     chat_id: int
     state: str
     answers: dict[str, Any]
+    draft: list[str] | None = None
     message_id: int | None = None
 
 
@@ -61,15 +62,15 @@ class IntakeStates:
 
     async def lock(self, chat_id: int) -> Intake | None:
         statement = (
-            select(_intake.c.state, _intake.c.answers, _intake.c.message_id)
+            select(_intake.c.state, _intake.c.answers, _intake.c.draft, _intake.c.message_id)
             .where(_intake.c.chat_id == chat_id)
             .with_for_update()
         )
         row = (await self.session.exec(statement)).one_or_none()
         if row is None:
             return None
-        state, answers, message_id = row
-        return Intake(chat_id, state, answers, message_id)
+        state, answers, draft, message_id = row
+        return Intake(chat_id, state, answers, draft, message_id)
 
     async def lock_or_create(self, chat_id: int, state: str) -> Intake:
         """The chat's row, locked; a new chat gets one in `state` (safe when two race for it)."""
@@ -94,6 +95,7 @@ class IntakeStates:
             .values(
                 state=intake.state,
                 answers=intake.answers,
+                draft=intake.draft,
                 message_id=intake.message_id,
                 updated_at=utcnow(),
             )

@@ -102,7 +102,7 @@ def test_shape_errors_come_from_the_file_format(
     default_yaml: str, write_schema: WriteSchema
 ) -> None:
     broken = default_yaml.replace(
-        "    kind: choice\n    text: In welk kader", "    kind: dropdown\n    text: In welk kader"
+        "  - id: kader\n    kind: choice", "  - id: kader\n    kind: dropdown"
     )
     path = write_schema(broken)
     [message] = problems(path)

@@ -48,13 +48,15 @@ class Boom(Exception):
 async def test_intake_state_round_trip(database: Database) -> None:
     async with database.transaction() as session:
         intake = await IntakeStates(session).lock_or_create(42, "criteria")
-        assert intake == Intake(42, "criteria", {}, None)
+        assert intake == Intake(42, "criteria", {}, None, None)
         await IntakeStates(session).save(
-            Intake(42, "leeftijd", {"criteria": "ja", "kader": "vrijwillig"}, message_id=5)
+            Intake(42, "profiel", {"criteria": "ja", "kader": "vrijwillig"}, ["lvb"], message_id=5)
         )
     async with database.transaction() as session:
         intake = await IntakeStates(session).lock_or_create(42, "criteria")
-        assert intake == Intake(42, "leeftijd", {"criteria": "ja", "kader": "vrijwillig"}, 5)
+        assert intake == Intake(
+            42, "profiel", {"criteria": "ja", "kader": "vrijwillig"}, ["lvb"], 5
+        )
         assert await IntakeStates(session).count() == 1
         await IntakeStates(session).delete(42)
         assert await IntakeStates(session).lock(42) is None

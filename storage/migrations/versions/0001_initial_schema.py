@@ -27,6 +27,7 @@ def upgrade() -> None:
         sa.Column("chat_id", sa.BigInteger(), autoincrement=False, nullable=False),
         sa.Column("state", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
         sa.Column("answers", sa.JSON(), nullable=False),
+        sa.Column("draft", sa.JSON(), nullable=True),
         sa.Column("message_id", sa.BigInteger(), nullable=True),
         sa.Column("updated_at", storage.models.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("chat_id", name=op.f("pk_intake_states")),

@@ -1,0 +1,453 @@
+"""The intake dialogue: a `transitions` state machine generated from the schema's questions.
+
+States are the questions in schema order, wrapped by start, summary, advice, done and cancelled.
+Moves are declared as data (see `_transitions`): "advance" goes to the first question that is asked
+and not yet answered, so going back or changing an answer re-asks only what depends on it.
+The machine is built once; each step attaches one chat's memory, triggers, and detaches it.
+Pure: memory and input in, memory and replies out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from transitions import EventData, Machine
+
+from conversation.advice_text import advice_text
+from conversation.messages import (
+    BACK,
+    CANCEL,
+    CONFIRM,
+    DONE,
+    EDIT,
+    NONE,
+    SKIP,
+    Button,
+    Command,
+    Input,
+    Memory,
+    Pressed,
+    Reply,
+    Typed,
+)
+from conversation.typed import Invalid, Value, read_answer
+from rules import Advice, Schema, advise, facts_from_answers, violations
+from rules.engine import is_asked
+from rules.facts import Facts
+from rules.schema import Question
+from rules.words import normalize
+
+START = "start"
+SUMMARY = "summary"
+ADVICE = "advice"
+FINISHED = "done"
+CANCELLED = "cancelled"
+
+WELCOME = (
+    "Welkom bij regiebot. Ik stel u een paar vragen over de casus; daarna hoort u welke partij "
+    "de casusregie het best kan nemen, en wat de volgende stap is. Noem geen namen, adressen, "
+    "telefoonnummers of BSN. Met Vorige gaat u een vraag terug, met /stoppen stopt u."
+)
+RESUMED = (
+    "U was nog bezig met een aanmelding; we gaan verder waar u was. "
+    "Typ /opnieuw om opnieuw te beginnen."
+)
+RESTARTED = "We beginnen opnieuw; uw eerdere antwoorden zijn gewist."
+STALE_BUTTON = "Deze knop is verlopen. Dit is de vraag waar u nu bent:"
+FIRST_QUESTION = "Dit is de eerste vraag."
+STOPPED = (
+    "De aanmelding is gestopt en uw antwoorden zijn gewist. Typ /aanmelden om opnieuw te beginnen."
+)
+UNKNOWN_COMMAND = "Die opdracht ken ik niet. Gebruik /aanmelden, /opnieuw, /stoppen of vorige."
+NOTHING_RUNNING = "Er loopt nu geen aanmelding. Typ /aanmelden om een casus aan te melden."
+FINISHED_HINT = "Typ /aanmelden om een nieuwe casus aan te melden."
+SUMMARY_UNKNOWN = (
+    "Dat herken ik niet. Tik op Bevestigen als alles klopt, of op Wijzig bij wat u wilt "
+    "aanpassen. U kunt ook 'bevestig' of 'wijzig leeftijd' typen."
+)
+CONFIRM_WORDS = frozenset({"bevestig", "bevestigen", "ja", "klopt", "akkoord", "ok", "oke"})
+BACK_WORDS = frozenset({"vorige", "terug"})
+DONE_WORDS = frozenset({"verder", "klaar", "door"})
+
+
+@dataclass(frozen=True, slots=True)
+class Registration:
+    """Confirmed answers and their advice: the service stores the casus, then calls `registered`."""
+
+    answers: dict[str, object]
+    advice: Advice
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    memory: Memory
+    replies: tuple[Reply, ...]
+    registration: Registration | None = None
+
+
+class _Chat:
+    """One chat's memory while the machine moves it."""
+
+    state: str
+
+    def __init__(self, memory: Memory) -> None:
+        self.answers: dict[str, object] = dict(memory.answers)
+        self.draft: list[str] | None = list(memory.draft) if memory.draft is not None else None
+        self.replies: list[Reply] = []
+        # Which questions the current answers ask, worked out once per answers object.
+        self.asked_for: dict[str, object] | None = None
+        self.asked: frozenset[str] = frozenset()
+
+    def say(self, text: str) -> None:
+        self.replies.append(Reply(text))
+
+    def memory(self) -> Memory:
+        draft = tuple(self.draft) if self.draft is not None else None
+        return Memory(self.state, dict(self.answers), draft)
+
+
+class IntakeDialogue:
+    def __init__(self, schema: Schema) -> None:
+        self.schema = schema
+        self.questions = schema.questions
+        self.question_ids = [q.id for q in self.questions]
+        self.states = [START, *self.question_ids, SUMMARY, ADVICE, FINISHED, CANCELLED]
+        self.machine = Machine(
+            model=None,
+            states=self.states,
+            transitions=self._transitions(),
+            initial=START,
+            auto_transitions=False,
+            send_event=True,
+        )
+
+    # --- the machine as data ---------------------------------------------------------------
+
+    def _transitions(self) -> list[dict[str, Any]]:
+        ids = self.question_ids
+        moves: list[dict[str, Any]] = []
+        for question in self.questions:
+            moves.append(
+                {
+                    "trigger": "advance",
+                    "source": [START, *ids],
+                    "dest": question.id,
+                    "conditions": [self._guard(self._is_pending, question)],
+                }
+            )
+        moves.append({"trigger": "advance", "source": [START, *ids], "dest": SUMMARY})
+        for index, source in enumerate([*ids, SUMMARY]):
+            for question in reversed(self.questions[:index]):
+                moves.append(
+                    {
+                        "trigger": "back",
+                        "source": source,
+                        "dest": question.id,
+                        "conditions": [self._guard(self._is_asked, question)],
+                    }
+                )
+        for question in self.questions:
+            moves.append(
+                {
+                    "trigger": f"edit_{question.id}",
+                    "source": SUMMARY,
+                    "dest": question.id,
+                    "conditions": [self._guard(self._is_asked, question)],
+                }
+            )
+        moves += [
+            {"trigger": "confirm", "source": SUMMARY, "dest": ADVICE},
+            {"trigger": "registered", "source": ADVICE, "dest": FINISHED},
+            {"trigger": "cancel", "source": [*ids, SUMMARY], "dest": CANCELLED},
+            {"trigger": "restart", "source": "*", "dest": START},
+        ]
+        return moves
+
+    @staticmethod
+    def _guard(test: Callable[[Question, _Chat], bool], question: Question) -> Callable[..., bool]:
+        def guard(event: EventData) -> bool:
+            chat: _Chat = event.model  # type: ignore[assignment]
+            return test(question, chat)
+
+        return guard
+
+    def _facts(self, answers: dict[str, object]) -> Facts:
+        return facts_from_answers(self.schema, answers)  # type: ignore[arg-type]
+
+    def _asked(self, answers: dict[str, object]) -> frozenset[str]:
+        """The questions these answers ask (or may still ask), in one pass over the schema."""
+        facts = self._facts(answers)
+        return frozenset(q.id for q in self.questions if is_asked(q, facts) is not False)
+
+    def _is_asked(self, question: Question, chat: _Chat) -> bool:
+        if chat.asked_for is not chat.answers:
+            chat.asked_for, chat.asked = chat.answers, self._asked(chat.answers)
+        return question.id in chat.asked
+
+    def _is_pending(self, question: Question, chat: _Chat) -> bool:
+        return question.id not in chat.answers and self._is_asked(question, chat)
+
+    # --- one step --------------------------------------------------------------------------
+
+    def step(self, memory: Memory, event: Input) -> Step:
+        if memory.state not in self.states:  # the schema lost this question since
+            memory = Memory(START, self._pruned(memory.answers))
+        chat = _Chat(memory)
+        self.machine.add_model(chat, initial=memory.state)
+        try:
+            registration = self._handle(chat, event)
+            return Step(chat.memory(), tuple(chat.replies), registration)
+        finally:
+            self.machine.remove_model(chat)
+
+    def registered(self, memory: Memory, reference: str) -> Step:
+        """The casus is stored as `reference`: show the advice and finish."""
+        chat = _Chat(memory)
+        self.machine.add_model(chat, initial=memory.state)
+        try:
+            advice = self._advice(chat.answers)
+            chat.registered()  # type: ignore[attr-defined]
+            chat.answers = {}
+            chat.replies.append(Reply(advice_text(advice, reference)))
+            chat.say(FINISHED_HINT)
+            return Step(chat.memory(), tuple(chat.replies))
+        finally:
+            self.machine.remove_model(chat)
+
+    def prompt(self, memory: Memory) -> tuple[Reply, ...]:
+        """What to show for the chat's current state (on resume, or after a restart)."""
+        chat = _Chat(memory)
+        chat.state = memory.state
+        self._ask(chat)
+        return tuple(chat.replies)
+
+    def _handle(self, chat: _Chat, event: Input) -> Registration | None:
+        if isinstance(event, Command):
+            self._command(chat, event.name)
+            return None
+        if chat.state in (START, FINISHED, CANCELLED, ADVICE):
+            chat.say(FINISHED_HINT if chat.state == FINISHED else NOTHING_RUNNING)
+            return None
+        if isinstance(event, Pressed) and event.step != chat.state:
+            chat.say(STALE_BUTTON)
+            self._ask(chat)
+            return None
+        if chat.state == SUMMARY:
+            return self._at_summary(chat, event)
+        question = self.schema.question_by_id[chat.state]
+        if isinstance(event, Pressed):
+            self._pressed(chat, question, event.button)
+        else:
+            self._typed(chat, question, event.text)
+        return None
+
+    def _command(self, chat: _Chat, name: str) -> None:
+        running = chat.state in (*self.question_ids, SUMMARY)
+        if name == "aanmelden" and running:
+            chat.say(RESUMED)
+            self._ask(chat)
+        elif name in ("aanmelden", "opnieuw"):
+            if running and name == "opnieuw":
+                chat.say(RESTARTED)
+            else:
+                chat.say(WELCOME)
+            chat.restart()  # type: ignore[attr-defined]
+            chat.answers, chat.draft = {}, None
+            self._advance(chat)
+        elif name == "stoppen":
+            if running:
+                chat.cancel()  # type: ignore[attr-defined]
+                chat.answers, chat.draft = {}, None
+                chat.say(STOPPED)
+            else:
+                chat.say(NOTHING_RUNNING)
+        elif name == "vorige" and running:
+            self._back(chat)
+        elif running:
+            chat.say(UNKNOWN_COMMAND)
+            self._ask(chat)
+        else:
+            chat.say(NOTHING_RUNNING)
+
+    def _pressed(self, chat: _Chat, question: Question, button: str) -> None:
+        if button == BACK:
+            self._back(chat)
+        elif button == CANCEL:
+            self._command(chat, "stoppen")
+        elif question.kind == "multi" and button == DONE:
+            self._answer(chat, question, list(chat.draft or []))
+        elif question.kind == "multi" and button == NONE:
+            self._answer(chat, question, [])
+        elif question.kind == "multi" and button in question.option_by_code:
+            chosen = set(chat.draft or [])
+            chosen ^= {button}
+            chat.draft = [o.code for o in question.options if o.code in chosen]
+            self._ask(chat)
+        elif question.kind == "text" and button == SKIP and question.optional:
+            self._answer(chat, question, "")
+        elif button in question.option_by_code:
+            self._answer(chat, question, button)
+        else:
+            chat.say(STALE_BUTTON)
+            self._ask(chat)
+
+    def _typed(self, chat: _Chat, question: Question, text: str) -> None:
+        word = normalize(text)
+        if word in BACK_WORDS:
+            self._back(chat)
+            return
+        if question.kind == "multi" and word in DONE_WORDS:
+            self._answer(chat, question, list(chat.draft or []))
+            return
+        if question.kind == "text" and question.optional and word == SKIP:
+            self._answer(chat, question, "")
+            return
+        value = read_answer(question, text)
+        if isinstance(value, Invalid):
+            chat.say(value.message)
+            self._ask(chat)
+        else:
+            self._answer(chat, question, value)
+
+    def _at_summary(self, chat: _Chat, event: Typed | Pressed) -> Registration | None:
+        button = (
+            event.button if isinstance(event, Pressed) else self._summary_button(chat, event.text)
+        )
+        if button == CONFIRM:
+            chat.confirm()  # type: ignore[attr-defined]
+            return Registration(dict(chat.answers), self._advice(chat.answers))
+        if button == BACK:
+            self._back(chat)
+        elif button == CANCEL:
+            self._command(chat, "stoppen")
+        elif (
+            button is not None
+            and button.startswith(EDIT)
+            and button[len(EDIT) :] in self.question_ids
+        ):
+            getattr(chat, f"edit_{button[len(EDIT) :]}")()
+            self._enter_question(chat)
+        else:
+            chat.say(SUMMARY_UNKNOWN)
+            self._ask(chat)
+        return None
+
+    def _summary_button(self, chat: _Chat, text: str) -> str | None:
+        word = normalize(text)
+        buttons = self._summary(chat).buttons
+        if word.isdigit() and 1 <= int(word) <= len(buttons):
+            return buttons[int(word) - 1].id
+        if word in CONFIRM_WORDS:
+            return CONFIRM
+        if word in BACK_WORDS:
+            return BACK
+        if word.startswith("wijzig"):
+            target = word.removeprefix("wijzig").strip()
+            for question in self.questions:
+                if target in (question.id, normalize(question.short)):
+                    return EDIT + question.id
+        return None
+
+    # --- moving ----------------------------------------------------------------------------
+
+    def _answer(self, chat: _Chat, question: Question, value: Value) -> None:
+        candidate = self._pruned({**chat.answers, question.id: value})
+        broken = violations(self.schema, self._facts(candidate))
+        if broken:
+            chat.say(broken[0].message)
+            self._ask(chat)
+            return
+        chat.answers, chat.draft = candidate, None
+        self._advance(chat)
+
+    def _advance(self, chat: _Chat) -> None:
+        chat.advance()  # type: ignore[attr-defined]
+        self._enter_question(chat)
+
+    def _back(self, chat: _Chat) -> None:
+        possible = self.machine.get_transitions(trigger="back", source=chat.state)
+        if not possible or not chat.back():  # type: ignore[attr-defined]
+            chat.say(FIRST_QUESTION)
+        self._enter_question(chat)
+
+    def _enter_question(self, chat: _Chat) -> None:
+        question = self.schema.question_by_id.get(chat.state)
+        if question is not None and question.kind == "multi":
+            current = chat.answers.get(question.id)
+            chat.draft = list(current) if isinstance(current, list) else []
+        self._ask(chat)
+
+    def _pruned(self, answers: dict[str, object]) -> dict[str, object]:
+        """Answers without those to questions that are no longer asked (or no longer exist).
+        One pass suffices: whether a question is asked depends only on earlier answers."""
+        asked = self._asked(answers)
+        return {q.id: answers[q.id] for q in self.questions if q.id in answers and q.id in asked}
+
+    def _advice(self, answers: dict[str, object]) -> Advice:
+        result = advise(self.schema, answers)  # type: ignore[arg-type]
+        assert isinstance(result, Advice), "complete answers always give one advice"
+        return result
+
+    # --- what the user sees ----------------------------------------------------------------
+
+    def _ask(self, chat: _Chat) -> None:
+        if chat.state == SUMMARY:
+            chat.replies.append(self._summary(chat))
+            return
+        question = self.schema.question_by_id.get(chat.state)
+        if question is None:
+            chat.say(FINISHED_HINT if chat.state == FINISHED else NOTHING_RUNNING)
+            return
+        chat.replies.append(self._question(chat, question))
+
+    def _question(self, chat: _Chat, question: Question) -> Reply:
+        asked = [q for q in self.questions if self._is_asked(q, chat)]
+        number = asked.index(question) + 1 if question in asked else 1
+        text = f"Vraag {number} van {len(asked)}\n{question.text}"
+        if question.id in chat.answers and question.kind != "multi":
+            text += (
+                f"\n(Uw huidige antwoord: {self.answer_text(question, chat.answers[question.id])}.)"
+            )
+        controls: list[Button] = []
+        if question.kind == "multi":
+            chosen = set(chat.draft or [])
+            options = tuple(Button(o.code, o.label, o.code in chosen) for o in question.options)
+            controls += [
+                Button(NONE, question.none_label or "Geen van deze"),
+                Button(DONE, "Verder"),
+            ]
+        elif question.kind == "age":
+            options = tuple(Button(b.code, b.label) for b in question.bands)
+        else:
+            options = tuple(Button(o.code, o.label) for o in question.options)
+            if question.kind == "text" and question.optional:
+                controls.append(Button(SKIP, "Overslaan"))
+        if number > 1:
+            controls.append(Button(BACK, "Vorige"))
+        controls.append(Button(CANCEL, "Stoppen"))
+        return Reply(text, question.id, options, tuple(controls), question.kind == "multi")
+
+    def _summary(self, chat: _Chat) -> Reply:
+        lines = ["Controleer uw aanmelding:"]
+        edits = [Button(CONFIRM, "Bevestigen")]
+        for question in self.questions:
+            if question.id in chat.answers:
+                answer = self.answer_text(question, chat.answers[question.id])
+                lines.append(f"• {question.short}: {answer}")
+                edits.append(Button(EDIT + question.id, f"Wijzig {question.short.lower()}"))
+        lines.append("Klopt alles? Bevestig, of kies wat u wilt wijzigen.")
+        controls = (Button(BACK, "Vorige"), Button(CANCEL, "Stoppen"))
+        return Reply("\n".join(lines), SUMMARY, tuple(edits), controls)
+
+    def answer_text(self, question: Question, answer: object) -> str:
+        if question.kind == "multi":
+            codes = answer if isinstance(answer, list) else []
+            return ", ".join(question.label_of(c) for c in codes) or (question.none_label or "Geen")
+        if question.kind == "age":
+            return f"{answer} jaar" if isinstance(answer, int) else question.label_of(str(answer))
+        if question.kind == "text":
+            text = str(answer)
+            return "(overgeslagen)" if not text else text if len(text) <= 80 else text[:77] + "..."
+        return question.label_of(str(answer))

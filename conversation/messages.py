@@ -1,0 +1,71 @@
+"""What a dialogue receives and what it answers, as plain data every channel renders alike."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# Button ids that are not an option of a question.
+BACK = "vorige"
+CANCEL = "stoppen"
+DONE = "verder"
+NONE = "geen"
+SKIP = "overslaan"
+CONFIRM = "bevestig"
+EDIT = "wijzig-"  # followed by the question id
+
+
+@dataclass(frozen=True, slots=True)
+class Button:
+    id: str
+    label: str
+    selected: bool = False  # a toggled option of a multi-choice question
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """One message. `step` names what the buttons answer (a question id, or "summary"); a button
+    pressed on an older message names an older step and is recognised as stale."""
+
+    text: str
+    step: str | None = None
+    options: tuple[Button, ...] = ()
+    controls: tuple[Button, ...] = ()
+    multi: bool = False
+
+    @property
+    def buttons(self) -> tuple[Button, ...]:
+        return self.options + self.controls
+
+
+@dataclass(frozen=True, slots=True)
+class Typed:
+    """Text the user typed."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Pressed:
+    """A button the user pressed on the message that asked `step`."""
+
+    step: str
+    button: str
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    """A command: aanmelden, stoppen, opnieuw or vorige."""
+
+    name: str
+
+
+Input = Typed | Pressed | Command
+
+
+@dataclass(frozen=True, slots=True)
+class Memory:
+    """Everything a dialogue remembers between two inputs; the service stores it per chat."""
+
+    state: str
+    answers: dict[str, object] = field(default_factory=dict)
+    draft: tuple[str, ...] | None = None  # toggled options of the multi-choice question asked now

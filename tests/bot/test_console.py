@@ -1,0 +1,86 @@
+"""`regiebot chat` as a person uses it: piped answers, end of input, and a SIGKILL between two
+answers after which the next start resumes at the right question."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from pathlib import Path
+
+import pytest
+
+TIMEOUT = 30
+
+
+def _environment(tmp_path: Path) -> dict[str, str]:
+    return {**os.environ, "REGIEBOT_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'chat.db'}"}
+
+
+async def _start(tmp_path: Path) -> asyncio.subprocess.Process:
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot.cli",
+        "chat",
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+        env=_environment(tmp_path),
+        cwd=tmp_path,
+    )
+
+
+async def _run(tmp_path: Path, stdin: str) -> str:
+    process = await _start(tmp_path)
+    out, err = await asyncio.wait_for(process.communicate(stdin.encode()), TIMEOUT)
+    assert process.returncode == 0, err.decode()
+    return out.decode()
+
+
+async def test_piped_answers_end_cleanly(tmp_path: Path) -> None:
+    out = await _run(tmp_path, "ja\nvrijwillig\n30\ngeen\nzorg\ngeen\noverslaan\nbevestig\n")
+    assert "Advies: casusregie bij Wijkteam / Samen DOEN." in out
+    assert "Uw casusnummer: ZVH-" in out
+    assert out.rstrip().endswith("Tot ziens.")
+
+
+async def test_end_of_input_midway_keeps_the_answers(tmp_path: Path) -> None:
+    out = await _run(tmp_path, "ja\nvrijwillig\n")
+    assert out.rstrip().endswith("met regiebot chat gaat u verder waar u was.")
+    out = await _run(tmp_path, "")
+    assert "U was nog bezig met een aanmelding" in out
+    assert "Vraag 3 van 7\nHoe oud is de persoon?" in out
+
+
+async def _read_until(stream: asyncio.StreamReader, marker: str) -> str:
+    seen = ""
+    while marker not in seen:
+        chunk = await asyncio.wait_for(stream.read(4096), TIMEOUT)
+        if not chunk:
+            raise AssertionError(f"output ended before {marker!r}:\n{seen}")
+        seen += chunk.decode()
+    return seen
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
+async def test_sigkill_between_answers_resumes_at_the_right_question(tmp_path: Path) -> None:
+    process = await _start(tmp_path)
+    assert process.stdin is not None and process.stdout is not None
+    await _read_until(process.stdout, "Vraag 1 van 9")
+    for answer, next_question in (
+        ("ja", "Vraag 2 van 9"),
+        ("maatregel", "Vraag 3 van 8"),
+        ("ots", "Vraag 4 van 8"),
+    ):
+        process.stdin.write(f"{answer}\n".encode())
+        await process.stdin.drain()
+        await _read_until(process.stdout, next_question)
+    process.send_signal(signal.SIGKILL)
+    await process.wait()
+    assert process.returncode == -signal.SIGKILL
+    out = await _run(tmp_path, "16\n")
+    assert "U was nog bezig met een aanmelding; we gaan verder waar u was." in out
+    assert "Vraag 4 van 8\nHoe oud is de persoon?" in out
+    assert "Vraag 5 van 8\nSpeelt er (ook) een van deze kenmerken?" in out
