@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rules.facts import (
     AgeSpan,
@@ -144,34 +145,24 @@ def advise(schema: Schema, answers: Answers) -> Advice | OpenAdvice:
 
 def advise_facts(schema: Schema, facts: Facts) -> Advice | OpenAdvice:
     """First rule that holds decides; stop at an undecided rule only to collect candidates."""
-    failed: list[tuple[Rule, frozenset[str]]] = []
     candidates: list[Candidate] = []
     open_questions: dict[str, None] = {}
     for rule in schema.rules:
-        truths = [condition.test(facts) for condition in rule.when]
-        if False in truths:
-            failed.append(
-                (
-                    rule,
-                    frozenset(
-                        q for q, truth in zip(rule.questions, truths, strict=True) if truth is False
-                    ),
-                )
-            )
+        truth = all_of(rule.when, facts)
+        if truth is False:
             continue
-        open_questions.update(
-            (q, None) for q, truth in zip(rule.questions, truths, strict=True) if truth is None
-        )
+        if truth is None:
+            open_questions.update((c.question, None) for c in rule.when if c.test(facts) is None)
         rule_candidates = _candidates(schema, rule, facts)
         if len(rule_candidates) > 1:
             open_questions[rule.partij_from or ""] = None
         candidates.extend(rule_candidates)
-        if None not in truths:
+        if truth is True:
             if len(candidates) == 1:
-                return _advice(schema, rule, facts, failed)
+                return _advice(schema, rule, facts)
             return _open(schema, candidates, open_questions)
     if not candidates:
-        return _advice(schema, None, facts, failed)
+        return _advice(schema, None, facts)
     if not schema.has_gaps:
         return _open(schema, candidates, open_questions)
     fallback = schema.fallback
@@ -204,12 +195,7 @@ def _open(
     return OpenAdvice(unique, tuple(q for q in schema.questions if q.id in open_questions))
 
 
-def _advice(
-    schema: Schema,
-    rule: Rule | None,
-    facts: Facts,
-    failed: list[tuple[Rule, frozenset[str]]],
-) -> Advice:
+def _advice(schema: Schema, rule: Rule | None, facts: Facts) -> Advice:
     if rule is None:
         fallback = schema.fallback
         partij = schema.partij_by_code[fallback.partij]
@@ -229,7 +215,7 @@ def _advice(
         next_step=outcome.next_step.format(partij=partij.name, werkdagen=schema.contact_werkdagen),
         explanation=explanation,
         source=source,
-        reasons=_reasons(schema, facts, deciding, failed),
+        reasons=_reasons(schema, facts, deciding, rule),
         notes=tuple(n.text for n in schema.notes if all_of(n.when, facts) is True),
     )
 
@@ -243,21 +229,18 @@ def _single_partij(rule: Rule, facts: Facts) -> str:
 
 
 def _reasons(
-    schema: Schema,
-    facts: Facts,
-    deciding: frozenset[str],
-    failed: list[tuple[Rule, frozenset[str]]],
+    schema: Schema, facts: Facts, deciding: frozenset[str], decided_by: Rule | None
 ) -> tuple[Reason, ...]:
     """Per aspect: decisive, or which partijen its answer ruled out, or no part at all."""
     aspect_of = schema.aspect_of_question
-    excluded: dict[str, dict[str, None]] = {}
-    for rule, failing in failed:
-        aspects = {aspect_of.get(q) for q in failing}
-        if rule.partij is not None and len(aspects) == 1 and None not in aspects:
-            excluded.setdefault(aspects.pop() or "", {})[
-                schema.partij_by_code[rule.partij].name
-            ] = None
     decisive = {aspect_of.get(q) for q in deciding}
+    excluded: dict[str, dict[str, None]] = {}
+    for rule in schema.rules:
+        if rule is decided_by:
+            break
+        aspect = _sole_failing_aspect(rule, facts, aspect_of, decisive)
+        if aspect is not None and rule.partij is not None:
+            excluded.setdefault(aspect, {})[schema.partij_by_code[rule.partij].name] = None
     reasons = []
     for aspect in schema.aspects:
         answer = "; ".join(
@@ -278,6 +261,22 @@ def _reasons(
     return tuple(reasons)
 
 
+def _sole_failing_aspect(
+    rule: Rule, facts: Facts, aspect_of: Mapping[str, str], decisive: set[str | None]
+) -> str | None:
+    """The one aspect, not already decisive, on which alone this (failed) rule fell away."""
+    found: str | None = None
+    for condition in rule.when:
+        if condition.test(facts) is not False:
+            continue
+        aspect = aspect_of.get(condition.question)
+        if aspect is None or aspect in decisive or found not in (None, aspect):
+            return None
+        found = aspect
+    return found
+
+
+@lru_cache(maxsize=4096)  # answers repeat; a description depends only on its two arguments
 def describe(question: Question, known: Known) -> str:
     """A Dutch description of what is known about one answer."""
     if known == question.unknown:

@@ -42,7 +42,7 @@ class Band(Option):
     below: int = 0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: one object per question
 class Question:
     id: str
     kind: QuestionKind
