@@ -238,9 +238,9 @@ def _reasons(
     for rule in schema.rules:
         if rule is decided_by:
             break
-        aspect = _sole_failing_aspect(rule, facts, aspect_of, decisive)
-        if aspect is not None and rule.partij is not None:
-            excluded.setdefault(aspect, {})[schema.partij_by_code[rule.partij].name] = None
+        ruled_out_by = _sole_failing_aspect(rule, facts, aspect_of, decisive)
+        if ruled_out_by is not None and rule.partij is not None:
+            excluded.setdefault(ruled_out_by, {})[schema.partij_by_code[rule.partij].name] = None
     reasons = []
     for aspect in schema.aspects:
         answer = "; ".join(
