@@ -9,17 +9,23 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import logging
 import shutil
 import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from urllib.parse import urlparse
 
 from sqlalchemy.engine import make_url
+from telegram import Bot, Update
+from telegram.error import TelegramError
 
+from bot.admission import ROLES
 from bot.console import GOODBYE_RUNNING, chat
-from bot.maintenance import apply_retention, upgrade_database
-from bot.settings import Settings
+from bot.maintenance import apply_retention, invite_someone, upgrade_database
+from bot.settings import Settings, SettingsError
+from bot.telegram import build_application
 from conversation.advice_text import lookup_text
 from rules import (
     QueryError,
@@ -48,6 +54,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     chat_parser = commands.add_parser("chat", help="the intake in the terminal (no token needed)")
     chat_parser.set_defaults(handler=_chat)
+    run_parser = commands.add_parser("run", help="the Telegram bot (REGIEBOT_TELEGRAM_TOKEN)")
+    run_parser.set_defaults(handler=_run)
+    invite_parser = commands.add_parser("invite", help="a one-time code that admits one person")
+    invite_parser.add_argument("--role", required=True, choices=ROLES)
+    invite_parser.add_argument("--partij", help="the partij code (required for a regisseur)")
+    invite_parser.add_argument(
+        "--expertise", nargs="+", default=[], help="lvb, psychisch, zorg, ..."
+    )
+    invite_parser.set_defaults(handler=_invite)
 
     lookup_parser = commands.add_parser(
         "lookup", help="who takes casusregie, from options or one free-text query"
@@ -105,6 +120,77 @@ def _chat(args: argparse.Namespace) -> int:
     except OutdatedDatabase as error:
         print(error, file=sys.stderr)
         return EXIT_PROBLEM
+
+
+def _run(args: argparse.Namespace) -> int:
+    settings = Settings()
+    try:
+        application = build_application(settings)
+    except SettingsError as error:
+        print(error, file=sys.stderr)
+        return EXIT_PROBLEM
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # its request lines contain the token
+    if settings.webhook_url:
+        application.run_webhook(
+            listen=settings.webhook_listen,
+            port=settings.webhook_port,
+            url_path=urlparse(settings.webhook_url).path.lstrip("/"),
+            webhook_url=settings.webhook_url,
+            secret_token=settings.webhook_secret(),
+            allowed_updates=Update.ALL_TYPES,
+        )
+    else:
+        application.run_polling(allowed_updates=Update.ALL_TYPES)
+    return 0
+
+
+def _invite(args: argparse.Namespace) -> int:
+    settings = Settings()
+    schema = settings.load_schema()
+    partijen = [p.code for p in schema.partijen]
+    expertise = [
+        o.code for q in schema.questions if q.id in ("profiel", "interventie") for o in q.options
+    ]
+    if args.partij is not None and args.partij not in partijen:
+        print(f"Unknown partij '{args.partij}'; known: {', '.join(partijen)}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.role == "regisseur" and args.partij is None:
+        print(f"A regisseur needs --partij, one of: {', '.join(partijen)}", file=sys.stderr)
+        return EXIT_USAGE
+    unknown = [e for e in args.expertise if e not in expertise]
+    if unknown:
+        print(
+            f"Unknown expertise {', '.join(unknown)}; known: {', '.join(expertise)}",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    invitation = asyncio.run(invite_someone(settings, args.role, args.partij, args.expertise))
+    username = settings.telegram_bot_username or asyncio.run(_bot_username(settings))
+    who = f"a {args.role}" + (f" of {args.partij}" if args.partij else "")
+    print(f"Invitation for {who}, valid until {invitation.expires_at:%Y-%m-%d %H:%M} UTC:")
+    print(f"  code: {invitation.code}")
+    if username:
+        print(f"  link: https://t.me/{username}?start={invitation.code}")
+    else:
+        print(f"  in Telegram, send the bot: /start {invitation.code}")
+    return 0
+
+
+async def _bot_username(settings: Settings) -> str | None:
+    """The bot's username, asked from Telegram; None without a token or a connection."""
+    try:
+        token = settings.token()
+    except SettingsError:
+        return None
+    base_url = settings.telegram_base_url or "https://api.telegram.org/bot"
+    try:
+        async with Bot(token, base_url=base_url) as bot:
+            return bot.username
+    except TelegramError:
+        return None
 
 
 def _lookup(args: argparse.Namespace) -> int:

@@ -74,7 +74,7 @@ async def chat(settings: Settings, stdin: TextIO, stdout: TextIO) -> int:
             running = any(reply.step is not None for reply in replies)
 
         stdout.write(INTRO + "\n\n")
-        show(await service.handle(CONSOLE_CHAT_ID, Command("aanmelden")))
+        show((await service.handle(CONSOLE_CHAT_ID, Command("aanmelden"))).replies)
         while True:
             line = await asyncio.to_thread(stdin.readline)
             if line == "":
@@ -83,6 +83,6 @@ async def chat(settings: Settings, stdin: TextIO, stdout: TextIO) -> int:
                 return 0
             event = to_input(line)
             if event is not None:
-                show(await service.handle(CONSOLE_CHAT_ID, event))
+                show((await service.handle(CONSOLE_CHAT_ID, event)).replies)
     finally:
         await database.dispose()

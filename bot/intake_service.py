@@ -5,6 +5,7 @@ Every channel (console, Telegram) goes through here."""
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 from conversation.intake import START, IntakeDialogue
 from conversation.messages import Input, Memory, Reply
@@ -14,14 +15,20 @@ from storage import AuditLog, Casussen, Database, Intake, IntakeStates
 log = logging.getLogger(__name__)
 
 
+@dataclass(frozen=True, slots=True)
+class Turn:
+    """What one input produced: the replies, and the accepted answer (for the question message)."""
+
+    replies: tuple[Reply, ...]
+    answered: str | None = None
+
+
 class IntakeService:
     def __init__(self, database: Database, schema: Schema) -> None:
         self.database = database
         self.dialogue = IntakeDialogue(schema)  # one machine for every chat
 
-    async def handle(
-        self, chat_id: int, event: Input, *, melder_id: int | None = None
-    ) -> tuple[Reply, ...]:
+    async def handle(self, chat_id: int, event: Input, *, melder_id: int | None = None) -> Turn:
         async with self.database.transaction() as session:
             states = IntakeStates(session)
             saved = await states.lock_or_create(chat_id, START)
@@ -29,7 +36,7 @@ class IntakeService:
                 saved.state, saved.answers, tuple(saved.draft) if saved.draft is not None else None
             )
             step = self.dialogue.step(memory, event)
-            replies = step.replies
+            replies, answered = step.replies, step.answered
             if step.registration is not None:
                 registration = step.registration
                 casus = await Casussen(session).create(
@@ -57,4 +64,4 @@ class IntakeService:
                     saved.message_id,
                 )
             )
-        return replies
+        return Turn(replies, answered)

@@ -1,12 +1,32 @@
-"""Operator tasks on the database: migrations and retention."""
+"""Operator tasks on the database: migrations, invitations and retention."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
+from bot.admission import invite
 from bot.settings import Settings
 from storage import Database
+from storage.models import Invitation
 from storage.retention import anonymise_closed
+
+
+async def invite_someone(
+    settings: Settings, role: str, partij: str | None, expertise: list[str]
+) -> Invitation:
+    database = Database(settings.database_url)
+    try:
+        await database.prepare()
+        return await invite(
+            database,
+            role=role,
+            partij=partij,
+            expertise=expertise,
+            valid_for=timedelta(days=settings.invitation_days),
+        )
+    finally:
+        await database.dispose()
 
 
 async def upgrade_database(settings: Settings) -> None:

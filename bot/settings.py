@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import hashlib
+import re
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from rules import DEFAULT_SCHEMA_PATH, Schema, load_schema
 from storage import DEFAULT_DATABASE_URL
+
+_TOKEN = re.compile(r"^\d{5,}:[A-Za-z0-9_-]{30,}$")
+
+
+class SettingsError(ValueError):
+    """A setting that cannot work; the message is one line for the operator."""
 
 
 class Settings(BaseSettings):
@@ -18,5 +26,33 @@ class Settings(BaseSettings):
     database_url: str = DEFAULT_DATABASE_URL
     retention_days: int = Field(default=365, ge=1)
 
+    telegram_token: SecretStr | None = None
+    telegram_base_url: str | None = None  # another Bot API server, e.g. http://127.0.0.1:8081/bot
+    telegram_bot_username: str | None = None  # for invitation links; asked from Telegram if unset
+    webhook_url: str | None = None  # public https URL; polling when unset
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = Field(default=8443, ge=1, le=65535)
+    invitation_days: int = Field(default=7, ge=1)
+
     def load_schema(self) -> Schema:
         return load_schema(self.rules)
+
+    def token(self) -> str:
+        """The bot token, checked; SettingsError says what is wrong without showing it."""
+        if self.telegram_token is None or not self.telegram_token.get_secret_value():
+            raise SettingsError(
+                "REGIEBOT_TELEGRAM_TOKEN is not set: create a bot with @BotFather and set its "
+                "token (regiebot chat needs none)."
+            )
+        token = self.telegram_token.get_secret_value().strip()
+        if not _TOKEN.match(token):
+            raise SettingsError(
+                "REGIEBOT_TELEGRAM_TOKEN is malformed: expected digits, a colon and the secret "
+                "part, as @BotFather gives it."
+            )
+        return token
+
+    def webhook_secret(self) -> str:
+        """The secret Telegram sends with every webhook call; derived from the token, so every
+        process behind one load balancer agrees on it without another setting."""
+        return hashlib.sha256(b"regiebot-webhook:" + self.token().encode()).hexdigest()[:48]

@@ -85,6 +85,7 @@ class Step:
     memory: Memory
     replies: tuple[Reply, ...]
     registration: Registration | None = None
+    answered: str | None = None  # the accepted answer, as text, to show on its question message
 
 
 class _Chat:
@@ -96,6 +97,7 @@ class _Chat:
         self.answers: dict[str, object] = dict(memory.answers)
         self.draft: list[str] | None = list(memory.draft) if memory.draft is not None else None
         self.replies: list[Reply] = []
+        self.answered: str | None = None
         # Which questions the current answers ask, worked out once per answers object.
         self.asked_for: dict[str, object] | None = None
         self.asked: frozenset[str] = frozenset()
@@ -198,7 +200,7 @@ class IntakeDialogue:
         self.machine.add_model(chat, initial=memory.state)
         try:
             registration = self._handle(chat, event)
-            return Step(chat.memory(), tuple(chat.replies), registration)
+            return Step(chat.memory(), tuple(chat.replies), registration, chat.answered)
         finally:
             self.machine.remove_model(chat)
 
@@ -317,6 +319,7 @@ class IntakeDialogue:
         )
         if button == CONFIRM:
             chat.confirm()  # type: ignore[attr-defined]
+            chat.answered = "Bevestigd"
             return Registration(dict(chat.answers), self._advice(chat.answers))
         if button == BACK:
             self._back(chat)
@@ -360,6 +363,7 @@ class IntakeDialogue:
             self._ask(chat)
             return
         chat.answers, chat.draft = candidate, None
+        chat.answered = self.answer_text(question, value)
         self._advance(chat)
 
     def _advance(self, chat: _Chat) -> None:

@@ -16,9 +16,9 @@ async def test_whole_aanmelding_stores_the_casus(database: Database, schema: Sch
     service = IntakeService(database, schema)
     await service.handle(CHAT, Command("aanmelden"))
     for text in ("ja", "maatregel", "ots", "15", "lvb", "jeugdbescherming", "geen", "overslaan"):
-        replies = await service.handle(CHAT, Typed(text), melder_id=None)
+        replies = (await service.handle(CHAT, Typed(text), melder_id=None)).replies
     assert replies[-1].step == "summary"
-    replies = await service.handle(CHAT, Pressed("summary", "bevestig"))
+    replies = (await service.handle(CHAT, Pressed("summary", "bevestig"))).replies
     reference = replies[0].text.splitlines()[-1].removeprefix("Uw casusnummer: ")
     assert reference.startswith("ZVH-") and reference.endswith("-0001")
     async with database.transaction() as session:
@@ -56,11 +56,11 @@ async def test_a_new_service_resumes_at_the_same_question(
     await first.handle(CHAT, Typed("30"))
     await first.handle(CHAT, Pressed("profiel", "lvb"))  # toggled, not yet confirmed
     restarted = IntakeService(database, schema)  # as after a restart of the process
-    replies = await restarted.handle(CHAT, Command("aanmelden"))
+    replies = (await restarted.handle(CHAT, Command("aanmelden"))).replies
     assert replies[0].text == intake.RESUMED
     assert replies[-1].step == "profiel"
     assert [b.id for b in replies[-1].options if b.selected] == ["lvb"]
-    replies = await restarted.handle(CHAT, Pressed("profiel", "verder"))
+    replies = (await restarted.handle(CHAT, Pressed("profiel", "verder"))).replies
     assert replies[-1].step == "interventie"
 
 
@@ -68,5 +68,5 @@ async def test_chats_do_not_see_each_other(database: Database, schema: Schema) -
     service = IntakeService(database, schema)
     await service.handle(1, Command("aanmelden"))
     await service.handle(1, Typed("ja"))
-    replies = await service.handle(2, Command("aanmelden"))
+    replies = (await service.handle(2, Command("aanmelden"))).replies
     assert replies[0].text == intake.WELCOME and replies[-1].step == "criteria"

@@ -1,0 +1,73 @@
+"""The real python-telegram-bot stack (HTTP client, Updater long polling, webhook server) against
+the fake Bot API on 127.0.0.1, with the bot's database in a temporary SQLite file."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pydantic import SecretStr
+from telegram.ext import Application
+
+from bot.settings import Settings
+from bot.telegram import build_application
+from tests.telegram.fake_bot_api import TOKEN, FakeBotAPI
+
+App = Application[Any, Any, Any, Any, Any, Any]
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeBotAPI]:
+    api = FakeBotAPI()
+    await api.start()
+    yield api
+    await api.stop()
+
+
+@pytest.fixture
+def settings(fake: FakeBotAPI, tmp_path: Path) -> Settings:
+    return Settings(
+        database_url=f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
+        telegram_token=SecretStr(TOKEN),
+        telegram_base_url=fake.base_url,
+    )
+
+
+class Running:
+    """Starts and stops the bot as `regiebot run` does, in steps a test can interleave."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.app: App | None = None
+
+    async def start(self) -> App:
+        app = build_application(self.settings)
+        await app.initialize()
+        assert app.post_init is not None
+        await app.post_init(app)  # as run_polling does: database ready, command menu set
+        assert app.updater is not None
+        await app.updater.start_polling(poll_interval=0.0, timeout=1)
+        await app.start()
+        self.app = app
+        return app
+
+    async def stop(self) -> None:
+        app, self.app = self.app, None
+        if app is None:
+            return
+        assert app.updater is not None
+        await app.updater.stop()
+        await app.stop()
+        await app.shutdown()
+        assert app.post_shutdown is not None
+        await app.post_shutdown(app)
+
+
+@pytest.fixture
+async def running(settings: Settings) -> AsyncIterator[Running]:
+    bot = Running(settings)
+    await bot.start()
+    yield bot
+    await bot.stop()

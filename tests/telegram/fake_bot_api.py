@@ -1,0 +1,257 @@
+"""A small Bot API server on 127.0.0.1 that the test suite owns: it answers python-telegram-bot
+like Telegram does (form-encoded requests, JSON in some fields, 400 with ok=false for anything it
+does not know), records every call, plays users (messages, button presses, inline queries), and
+can fail on purpose (429, 500, dropped connections)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+TOKEN = "123456789:AAF-fake-token-for-the-test-suite-only"
+BOT = {
+    "id": 999,
+    "is_bot": True,
+    "first_name": "regiebot",
+    "username": "regiebot_test_bot",
+    "can_join_groups": False,
+    "can_read_all_group_messages": False,
+    "supports_inline_queries": True,
+}
+JSON_FIELDS = ("reply_markup", "entities", "commands", "allowed_updates", "results", "button")
+
+
+@dataclass
+class Fault:
+    """The next `times` calls of `method` fail: with HTTP 429 or 500, or by dropping the connection."""
+
+    method: str
+    kind: str  # "429", "500" or "drop"
+    times: int
+
+
+@dataclass
+class Call:
+    method: str
+    params: dict[str, Any]
+
+
+@dataclass
+class FakeBotAPI:
+    calls: list[Call] = field(default_factory=list)
+    faults: list[Fault] = field(default_factory=list)
+    messages: dict[tuple[int, int], dict[str, Any]] = field(default_factory=dict)
+    _updates: list[dict[str, Any]] = field(default_factory=list)
+    _next_update: int = 1
+    _next_message: int = 1
+    _changed: asyncio.Condition = field(default_factory=asyncio.Condition)
+    _runner: web.AppRunner | None = None
+    port: int = 0
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/bot"
+
+    async def start(self) -> None:
+        app = web.Application()
+        app.router.add_post("/bot{token}/{method}", self._handle)
+        self._runner = web.AppRunner(app, handler_cancellation=True)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    # --- the API ---------------------------------------------------------------------------------
+
+    async def _handle(self, request: web.Request) -> web.StreamResponse:
+        method = request.match_info["method"]
+        if request.match_info["token"] != TOKEN:
+            return web.json_response(
+                {"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401
+            )
+        form = await request.post()
+        params: dict[str, Any] = {}
+        for key, value in form.items():
+            params[key] = json.loads(str(value)) if key in JSON_FIELDS else str(value)
+        fault = next((f for f in self.faults if f.method == method and f.times > 0), None)
+        if fault is not None:
+            fault.times -= 1
+            await self._record(Call(f"{method}!{fault.kind}", params))
+            if fault.kind == "drop":
+                assert request.transport is not None
+                request.transport.close()
+                raise ConnectionResetError
+            if fault.kind == "429":
+                return web.json_response(
+                    {
+                        "ok": False,
+                        "error_code": 429,
+                        "description": "Too Many Requests: retry after 1",
+                        "parameters": {"retry_after": 1},
+                    },
+                    status=429,
+                )
+            return web.json_response(
+                {"ok": False, "error_code": 500, "description": "Internal Server Error"}, status=500
+            )
+        if method == "getUpdates":
+            return web.json_response({"ok": True, "result": await self._get_updates(params)})
+        answer = getattr(self, f"_api_{method}", None)
+        if answer is None:
+            return web.json_response(
+                {
+                    "ok": False,
+                    "error_code": 400,
+                    "description": f"Bad Request: method {method} not found",
+                },
+                status=400,
+            )
+        result = answer(params)
+        await self._record(Call(method, params))
+        return web.json_response({"ok": True, "result": result})
+
+    async def _record(self, call: Call) -> None:
+        async with self._changed:
+            self.calls.append(call)
+            self._changed.notify_all()
+
+    async def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        offset = int(params.get("offset", 0) or 0)
+        timeout = float(params.get("timeout", 0) or 0)
+        async with self._changed:
+            self._updates = [u for u in self._updates if u["update_id"] >= offset]
+            if not self._updates and timeout > 0:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(
+                        self._changed.wait_for(lambda: bool(self._updates)), timeout
+                    )
+            return list(self._updates)
+
+    def _api_getMe(self, params: dict[str, Any]) -> dict[str, Any]:
+        return BOT
+
+    def _api_deleteWebhook(self, params: dict[str, Any]) -> bool:
+        return True
+
+    def _api_setWebhook(self, params: dict[str, Any]) -> bool:
+        return True
+
+    def _api_setMyCommands(self, params: dict[str, Any]) -> bool:
+        return True
+
+    def _api_answerCallbackQuery(self, params: dict[str, Any]) -> bool:
+        return True
+
+    def _api_answerInlineQuery(self, params: dict[str, Any]) -> bool:
+        return True
+
+    def _api_sendMessage(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat_id = int(params["chat_id"])
+        message = {
+            "message_id": self._next_message,
+            "date": int(time.time()),
+            "text": params["text"],
+            "chat": {"id": chat_id, "type": "private"},
+            "from": BOT,
+        }
+        if "reply_markup" in params:
+            message["reply_markup"] = params["reply_markup"]
+        self._next_message += 1
+        self.messages[(chat_id, message["message_id"])] = message
+        return message
+
+    def _api_editMessageText(self, params: dict[str, Any]) -> dict[str, Any]:
+        key = (int(params["chat_id"]), int(params["message_id"]))
+        message = dict(self.messages[key], text=params["text"])
+        message.pop("reply_markup", None)  # as in Telegram: no markup given, keyboard removed
+        if "reply_markup" in params:
+            message["reply_markup"] = params["reply_markup"]
+        self.messages[key] = message
+        return message
+
+    # --- playing users ---------------------------------------------------------------------------
+
+    async def _push(self, update: dict[str, Any]) -> None:
+        async with self._changed:
+            update["update_id"] = self._next_update
+            self._next_update += 1
+            self._updates.append(update)
+            self._changed.notify_all()
+
+    @staticmethod
+    def user(user_id: int) -> dict[str, Any]:
+        return {"id": user_id, "is_bot": False, "first_name": f"Professional {user_id}"}
+
+    async def send_text(self, user_id: int, text: str) -> None:
+        message: dict[str, Any] = {
+            "message_id": 100_000 + self._next_update,
+            "date": int(time.time()),
+            "text": text,
+            "chat": {"id": user_id, "type": "private"},
+            "from": self.user(user_id),
+        }
+        if text.startswith("/"):
+            message["entities"] = [
+                {"type": "bot_command", "offset": 0, "length": len(text.split()[0])}
+            ]
+        await self._push({"message": message})
+
+    async def press(self, user_id: int, message_id: int, data: str) -> None:
+        message = self.messages[(user_id, message_id)]
+        await self._push(
+            {
+                "callback_query": {
+                    "id": f"cb{self._next_update}",
+                    "from": self.user(user_id),
+                    "chat_instance": "ci",
+                    "message": message,
+                    "data": data,
+                }
+            }
+        )
+
+    async def inline_query(self, user_id: int, query: str) -> None:
+        await self._push(
+            {
+                "inline_query": {
+                    "id": f"iq{self._next_update}",
+                    "from": self.user(user_id),
+                    "query": query,
+                    "offset": "",
+                }
+            }
+        )
+
+    # --- looking ---------------------------------------------------------------------------------
+
+    def sent(self, chat_id: int) -> list[dict[str, Any]]:
+        """Messages the bot sent to a chat, as they are now (after edits)."""
+        return [m for (chat, _), m in sorted(self.messages.items()) if chat == chat_id]
+
+    def last(self, chat_id: int) -> dict[str, Any]:
+        return self.sent(chat_id)[-1]
+
+    async def wait_for(self, condition: Callable[[], bool], timeout: float = 10.0) -> None:
+        async with self._changed:
+            await asyncio.wait_for(self._changed.wait_for(condition), timeout)
+
+    async def wait_for_message(self, chat_id: int, after: int) -> dict[str, Any]:
+        """The first message to `chat_id` with an id above `after`, once it is there."""
+        await self.wait_for(
+            lambda: any(chat == chat_id and number > after for chat, number in self.messages)
+        )
+        return next(m for m in self.sent(chat_id) if m["message_id"] > after)
+
+    def count(self, method: str) -> int:
+        return sum(1 for c in self.calls if c.method == method)

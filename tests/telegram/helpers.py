@@ -1,0 +1,64 @@
+"""Small helpers for reading what the bot sent."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram.ext import Application
+
+from bot.admission import invite
+from bot.telegram import TelegramChannel
+from tests.telegram.fake_bot_api import FakeBotAPI
+
+
+def asking(message: dict[str, Any]) -> str | None:
+    """The step a message's keyboard answers, if it has one."""
+    rows = message.get("reply_markup", {}).get("inline_keyboard", [])
+    return rows[0][0]["callback_data"].split("|")[1] if rows and rows[0] else None
+
+
+def data_of(message: dict[str, Any], button: str) -> str:
+    for row in message["reply_markup"]["inline_keyboard"]:
+        for key in row:
+            if key["callback_data"].endswith(f"|{button}"):
+                return str(key["callback_data"])
+    raise AssertionError(f"no button {button!r} in {message['text']!r}")
+
+
+async def wait_until_asking(
+    fake: FakeBotAPI, chat: int, step: str, after: int = 0
+) -> dict[str, Any]:
+    """Waits for a message (newer than message id `after`) whose keyboard answers `step`."""
+
+    def found() -> bool:
+        return any(m["message_id"] > after and asking(m) == step for m in fake.sent(chat))
+
+    await fake.wait_for(found)
+    return next(m for m in reversed(fake.sent(chat)) if asking(m) == step)
+
+
+async def wait_for_text(fake: FakeBotAPI, chat: int, start: str, after: int = 0) -> dict[str, Any]:
+    def found() -> bool:
+        return any(m["message_id"] > after and m["text"].startswith(start) for m in fake.sent(chat))
+
+    await fake.wait_for(found)
+    return next(m for m in reversed(fake.sent(chat)) if m["text"].startswith(start))
+
+
+def channel(app: Application[Any, Any, Any, Any, Any, Any]) -> TelegramChannel:
+    found = app.bot_data["channel"]
+    assert isinstance(found, TelegramChannel)
+    return found
+
+
+async def admitted(
+    fake: FakeBotAPI,
+    app: Application[Any, Any, Any, Any, Any, Any],
+    user: int,
+    role: str = "melder",
+) -> None:
+    invitation = await invite(
+        channel(app).database, role=role, partij="wijkteam" if role == "regisseur" else None
+    )
+    await fake.send_text(user, f"/start {invitation.code}")
+    await wait_for_text(fake, user, "Welkom bij regiebot!")

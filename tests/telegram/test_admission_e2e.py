@@ -1,0 +1,71 @@
+"""Admission by invitation code, over the real PTB stack; strangers get nothing but how to get in."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.admission import Admission, invite
+from bot.telegram import ADMISSION_TEXT, REFUSED
+from tests.telegram.conftest import Running
+from tests.telegram.fake_bot_api import FakeBotAPI
+from tests.telegram.helpers import channel, wait_for_text
+
+STRANGER = 501
+MELDER = 502
+
+
+async def test_stranger_gets_only_the_way_in(fake: FakeBotAPI, running: Running) -> None:
+    for text in (
+        "/aanmelden",
+        "/wie ots 15 lvb",
+        "/status ZVH-2026-0001",
+        "hallo",
+        "/help",
+        "/start",
+    ):
+        last = fake.last(STRANGER)["message_id"] if fake.sent(STRANGER) else 0
+        await fake.send_text(STRANGER, text)
+        answer = await fake.wait_for_message(STRANGER, last)
+        assert answer["text"] == REFUSED and "reply_markup" not in answer
+
+
+async def test_stranger_inline_query_gets_no_results(fake: FakeBotAPI, running: Running) -> None:
+    await fake.inline_query(STRANGER, "ots 15 lvb")
+    await fake.wait_for(lambda: fake.count("answerInlineQuery") == 1)
+    call = next(c for c in fake.calls if c.method == "answerInlineQuery")
+    assert call.params["results"] == []
+    assert call.params["button"]["text"] == "Toegang aanvragen"
+
+
+async def test_admission_by_code_once(fake: FakeBotAPI, running: Running) -> None:
+    assert running.app is not None
+    invitation = await invite(channel(running.app).database, role="melder")
+    await fake.send_text(MELDER, f"/start {invitation.code}")
+    await wait_for_text(fake, MELDER, ADMISSION_TEXT[Admission.ADMITTED])
+    await fake.send_text(MELDER, "/help")
+    await wait_for_text(fake, MELDER, "Wat u kunt doen:")
+    await fake.send_text(STRANGER, f"/start {invitation.code}")
+    await wait_for_text(fake, STRANGER, ADMISSION_TEXT[Admission.USED_CODE])
+    await fake.send_text(STRANGER, "/start verzonnen-code")
+    await wait_for_text(fake, STRANGER, ADMISSION_TEXT[Admission.UNKNOWN_CODE])
+
+
+async def test_expired_code(fake: FakeBotAPI, running: Running) -> None:
+    assert running.app is not None
+    invitation = await invite(
+        channel(running.app).database, role="melder", valid_for=timedelta(seconds=-1)
+    )
+    await fake.send_text(MELDER, f"/start {invitation.code}")
+    await wait_for_text(fake, MELDER, ADMISSION_TEXT[Admission.EXPIRED_CODE])
+
+
+async def test_command_menu_is_set_at_start(fake: FakeBotAPI, running: Running) -> None:
+    call = next(c for c in fake.calls if c.method == "setMyCommands")
+    assert [c["command"] for c in call.params["commands"]] == [
+        "aanmelden",
+        "wie",
+        "status",
+        "stoppen",
+        "opnieuw",
+        "help",
+    ]
