@@ -1,0 +1,44 @@
+"""A flaky Bot API: 429s, 500s and dropped connections on sendMessage. No answer is lost, the user
+sees the next question once the API recovers, and the bot keeps running."""
+
+from __future__ import annotations
+
+from tests.telegram.conftest import Running
+from tests.telegram.fake_bot_api import FakeBotAPI, Fault
+from tests.telegram.helpers import admitted, asking, wait_until_asking
+
+USER = 700
+
+
+async def test_answers_survive_a_flaky_api(fake: FakeBotAPI, running: Running) -> None:
+    assert running.app is not None
+    await admitted(fake, running.app, USER)
+    await fake.send_text(USER, "/aanmelden")
+    first = await wait_until_asking(fake, USER, "criteria")
+    fake.faults += [
+        Fault("sendMessage", "500", 2),
+        Fault("sendMessage", "429", 1),
+        Fault("sendMessage", "drop", 1),
+    ]
+    await fake.send_text(USER, "ja")
+    second = await wait_until_asking(fake, USER, "kader", after=first["message_id"])
+    assert [c.method for c in fake.calls if c.method.startswith("sendMessage!")] == [
+        "sendMessage!500",
+        "sendMessage!500",
+        "sendMessage!429",
+        "sendMessage!drop",
+    ]
+    assert [asking(m) for m in fake.sent(USER)].count("kader") == 1, "sent once, not twice"
+    fake.faults.append(Fault("sendMessage", "500", 1))
+    await fake.send_text(USER, "vrijwillig")
+    await wait_until_asking(fake, USER, "leeftijd", after=second["message_id"])
+    assert running.app is not None and running.app.running
+
+
+async def test_a_failing_command_menu_is_not_fatal(fake: FakeBotAPI, running: Running) -> None:
+    await running.stop()
+    fake.faults.append(Fault("setMyCommands", "500", 1))
+    await running.start()
+    assert fake.count("setMyCommands!500") == 1
+    assert running.app is not None
+    await admitted(fake, running.app, USER)  # and the bot answers all the same

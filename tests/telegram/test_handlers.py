@@ -1,0 +1,151 @@
+"""Handlers through a recording BaseRequest: no network, no polling; updates go straight in."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+from telegram import Update
+from telegram.ext import ApplicationBuilder
+
+from bot.admission import invite
+from bot.intake_service import IntakeService
+from bot.settings import Settings
+from bot.telegram import (
+    REFUSED,
+    SOMETHING_WENT_WRONG,
+    PerChatOrder,
+    build_application,
+    read_callback,
+)
+from conversation.messages import Pressed
+from tests.telegram.conftest import App
+from tests.telegram.fake_bot_api import TOKEN, FakeBotAPI
+from tests.telegram.helpers import channel
+from tests.telegram.recording import RecordingRequest
+
+USER = 900
+
+
+@pytest.fixture
+async def recorded(tmp_path: Any) -> AsyncIterator[tuple[App, RecordingRequest]]:
+    request = RecordingRequest()
+    settings = Settings(database_url=f"sqlite+aiosqlite:///{tmp_path / 'unit.db'}")
+    builder = ApplicationBuilder().token(TOKEN).request(request).get_updates_request(request)
+    app = build_application(settings, builder)
+    async with app:
+        assert app.post_init is not None
+        await app.post_init(app)
+        yield app, request
+    assert app.post_shutdown is not None
+    await app.post_shutdown(app)
+
+
+def message(update_id: int, text: str, user: int = USER, bot: Any = None) -> Update:
+    data: dict[str, Any] = {
+        "update_id": update_id,
+        "message": {
+            "message_id": update_id,
+            "date": int(time.time()),
+            "text": text,
+            "chat": {"id": user, "type": "private"},
+            "from": FakeBotAPI.user(user),
+        },
+    }
+    if text.startswith("/"):
+        data["message"]["entities"] = [
+            {"type": "bot_command", "offset": 0, "length": len(text.split()[0])}
+        ]
+    return Update.de_json(data, bot)
+
+
+async def test_builder_given_is_used_and_commands_are_set(
+    recorded: tuple[App, RecordingRequest],
+) -> None:
+    app, request = recorded
+    assert app.bot.token == TOKEN
+    assert [name for name, _ in request.calls[:2]] == ["getMe", "setMyCommands"]
+
+
+async def test_stranger_is_refused(recorded: tuple[App, RecordingRequest]) -> None:
+    app, request = recorded
+    await app.process_update(message(1, "/aanmelden", bot=app.bot))
+    assert request.texts(USER) == [REFUSED]
+
+
+async def test_member_starts_an_aanmelding(recorded: tuple[App, RecordingRequest]) -> None:
+    app, request = recorded
+    invitation = await invite(channel(app).database, role="melder")
+    await app.process_update(message(1, f"/start {invitation.code}", bot=app.bot))
+    await app.process_update(message(2, "/aanmelden", bot=app.bot))
+    texts = request.texts(USER)
+    assert texts[1].startswith("Welkom bij regiebot. Ik stel u een paar vragen")
+    assert texts[2].startswith("Vraag 1 van 9")
+    keyboard = next(p["reply_markup"] for n, p in reversed(request.calls) if n == "sendMessage")
+    assert '"callback_data": "1|criteria|ja"' in str(keyboard).replace("'", '"')
+
+
+async def test_error_tells_the_user_and_logs_without_their_text(
+    recorded: tuple[App, RecordingRequest],
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    app, request = recorded
+    invitation = await invite(channel(app).database, role="melder")
+    await app.process_update(message(1, f"/start {invitation.code}", bot=app.bot))
+
+    async def broken(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(IntakeService, "handle", broken)
+    with caplog.at_level(logging.ERROR):
+        await app.process_update(message(2, "Jongere woont bij tante, groep 8", bot=app.bot))
+    assert request.texts(USER)[-1] == SOMETHING_WENT_WRONG
+    assert "handling an update for chat 900 failed" in caplog.text
+    assert "tante" not in caplog.text
+
+
+def test_callback_data_is_versioned_and_short() -> None:
+    assert read_callback("1|leeftijd|minderjarig") == Pressed("leeftijd", "minderjarig")
+    assert read_callback("0|leeftijd|minderjarig") == Pressed("", "")
+    assert read_callback("rommel") == Pressed("", "")
+    assert len(b"1|omschrijving|wijzig-omschrijving") <= 64
+
+
+async def test_per_chat_order_serialises_a_chat_and_overlaps_chats() -> None:
+    processor = PerChatOrder(16)
+    events: list[tuple[str, int, str]] = []
+
+    async def work(chat: int, n: int) -> None:
+        events.append(("start", chat, str(n)))
+        await asyncio.sleep(0.01)
+        events.append(("end", chat, str(n)))
+
+    def update(chat: int) -> Update:
+        return message(chat * 100, "x", user=chat)
+
+    async with processor:
+        await asyncio.gather(
+            *(
+                processor.process_update(update(chat), work(chat, n))
+                for n in range(3)
+                for chat in (1, 2)
+            )
+        )
+    for chat in (1, 2):
+        mine = [(kind, n) for kind, c, n in events if c == chat]
+        assert mine == [
+            ("start", "0"),
+            ("end", "0"),
+            ("start", "1"),
+            ("end", "1"),
+            ("start", "2"),
+            ("end", "2"),
+        ]
+    first_end = next(i for i, e in enumerate(events) if e[0] == "end")
+    assert {c for kind, c, _ in events[:first_end] if kind == "start"} == {1, 2}, "chats overlap"
+    assert processor._locks == {}, "no lock kept for idle chats"

@@ -1,0 +1,81 @@
+"""Webhook mode: PTB's own webhook server checks Telegram's secret token."""
+
+from __future__ import annotations
+
+import socket
+import time
+from collections.abc import AsyncIterator
+
+import aiohttp
+import pytest
+
+from bot.settings import Settings
+from bot.telegram import REFUSED, build_application
+from tests.telegram.conftest import App
+from tests.telegram.fake_bot_api import FakeBotAPI
+
+STRANGER = 801
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+async def webhook_bot(settings: Settings) -> AsyncIterator[tuple[App, str]]:
+    app = build_application(settings)
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/telegram"
+    await app.initialize()
+    assert app.post_init is not None and app.updater is not None
+    await app.post_init(app)
+    await app.updater.start_webhook(
+        listen="127.0.0.1",
+        port=port,
+        url_path="telegram",
+        webhook_url=url,
+        secret_token=settings.webhook_secret(),
+    )
+    await app.start()
+    yield app, url
+    await app.updater.stop()
+    await app.stop()
+    await app.shutdown()
+
+
+def update(update_id: int, text: str) -> dict[str, object]:
+    return {
+        "update_id": update_id,
+        "message": {
+            "message_id": update_id,
+            "date": int(time.time()),
+            "text": text,
+            "chat": {"id": STRANGER, "type": "private"},
+            "from": FakeBotAPI.user(STRANGER),
+        },
+    }
+
+
+async def test_webhook_with_secret(
+    fake: FakeBotAPI, settings: Settings, webhook_bot: tuple[App, str]
+) -> None:
+    _, url = webhook_bot
+    set_webhook = next(c for c in fake.calls if c.method == "setWebhook")
+    assert set_webhook.params["url"] == url
+    assert set_webhook.params["secret_token"] == settings.webhook_secret()
+    async with aiohttp.ClientSession() as client:
+        wrong = await client.post(
+            url, json=update(1, "hallo"), headers={"X-Telegram-Bot-Api-Secret-Token": "fout"}
+        )
+        assert wrong.status == 403
+        right = await client.post(
+            url,
+            json=update(2, "hallo"),
+            headers={"X-Telegram-Bot-Api-Secret-Token": settings.webhook_secret()},
+        )
+        assert right.status == 200
+    answer = await fake.wait_for_message(STRANGER, 0)
+    assert answer["text"] == REFUSED
+    assert len(fake.sent(STRANGER)) == 1, "the update with the wrong secret was not handled"
