@@ -33,6 +33,11 @@ class Settings(BaseSettings):
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = Field(default=8443, ge=1, le=65535)
     invitation_days: int = Field(default=7, ge=1)
+    # Telegram's broadcast limit is about 30 messages a second; a local Bot API server has none.
+    telegram_max_rate: float = Field(default=30.0, gt=0)
+    # Updates handled at once (different chats). More is not faster: past a few, the HTTP client
+    # spends more CPU per request than the waits it overlaps (bench/telegram_load.py).
+    telegram_concurrency: int = Field(default=32, ge=1, le=256)
 
     def load_schema(self) -> Schema:
         return load_schema(self.rules)

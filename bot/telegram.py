@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import warnings
 from collections.abc import Awaitable, Sequence
 from datetime import timedelta
 from typing import Any
@@ -26,7 +27,7 @@ from telegram import (
     Message,
     Update,
 )
-from telegram.constants import ChatType
+from telegram.constants import ChatType, MessageLimit
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import (
     AIORateLimiter,
@@ -40,8 +41,10 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
+from telegram.warnings import PTBUserWarning
 
 from bot.admission import Admission, Gate, Member, admit
+from bot.http import AiohttpRequest
 from bot.intake_service import IntakeService, Turn
 from bot.settings import Settings
 from conversation.advice_text import lookup_text
@@ -51,6 +54,9 @@ from storage import Casussen, Database
 from storage.models import Casus
 
 log = logging.getLogger(__name__)
+warnings.filterwarnings(  # do_api_request for a method PTB knows is deliberate (see _edit)
+    "ignore", message=r"Please use 'Bot\.editMessageText' instead of", category=PTBUserWarning
+)
 
 CALLBACK_VERSION = "1"
 SEND_RETRY_DELAYS = (0.2, 0.5, 1.0, 2.0, 4.0)  # seconds; about 8 s before giving up
@@ -274,13 +280,17 @@ class TelegramChannel:
         if turn is None or update.effective_chat is None:
             return
         shown = query.message if isinstance(query.message, Message) else None
-        only = turn.replies[0] if len(turn.replies) == 1 else None
-        if shown is not None and only is not None and only.step == pressed.step:
-            await self._edit(shown, only.text, keyboard(only))  # a toggle, shown in place
+        last = turn.replies[-1] if turn.replies else None
+        in_place = turn.answered is not None or (last is not None and last.step == pressed.step)
+        if shown is None or not in_place:  # a stale button: the current question comes anew
+            await self._show(context.bot, update.effective_chat.id, turn.replies)
             return
-        if shown is not None and turn.answered is not None and shown.text:
-            await self._edit(shown, f"{shown.text}\n\n✓ {turn.answered}", None)
-        await self._show(context.bot, update.effective_chat.id, turn.replies)
+        # The pressed message becomes what follows: the choice on top, then the next question
+        # (or the same question with a toggle or a correction). One edit instead of edit + send.
+        text = "\n\n".join(reply.text for reply in turn.replies)
+        if turn.answered is not None:
+            text = f"✓ {turn.answered}\n\n{text}"
+        await self._edit(shown, text, keyboard(last) if last is not None else None)
 
     async def wie(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if await self._member(update, context) is None or update.effective_chat is None:
@@ -381,8 +391,13 @@ class TelegramChannel:
         return "Nog niet eenduidig", lookup_text(self.schema, result)
 
     async def _show(self, bot: Bot, chat_id: int, replies: Sequence[Reply]) -> None:
-        for reply in replies:
-            await self._send(bot, chat_id, reply.text, keyboard(reply))
+        """The replies of one turn as one message (only the last one has buttons), so a turn
+        costs one Bot API call; split only where Telegram's length limit demands it."""
+        texts = [reply.text for reply in replies]
+        while len(texts) > 1 and len("\n\n".join(texts)) > MessageLimit.MAX_TEXT_LENGTH:
+            await self._send(bot, chat_id, texts.pop(0), None)
+        if texts:
+            await self._send(bot, chat_id, "\n\n".join(texts), keyboard(replies[-1]))
 
     async def _say(self, bot: Bot, chat_id: int, text: str) -> None:
         await self._send(bot, chat_id, text, None)
@@ -409,8 +424,17 @@ class TelegramChannel:
                 await asyncio.sleep(delay)
 
     async def _edit(self, message: Message, text: str, markup: InlineKeyboardMarkup | None) -> None:
+        parameters: dict[str, Any] = {
+            "chat_id": message.chat_id,
+            "message_id": message.message_id,
+            "text": text,
+        }
+        if markup is not None:
+            parameters["reply_markup"] = markup
         try:
-            await message.edit_text(text, reply_markup=markup)
+            # The edited message that Telegram returns goes unread: not parsing it into a Message
+            # (keyboard and all) saves a good part of the CPU an update costs.
+            await message.get_bot().do_api_request("editMessageText", api_kwargs=parameters)
         except BadRequest as error:  # "message is not modified", or too old to edit
             log.info("editing a message failed: %s", error)
         except NetworkError as error:  # the next question still gets sent
@@ -423,13 +447,18 @@ def build_application(
     """The bot with every handler wired. A given builder is used as it is (tests and embedders
     bring their own token, base URL and request objects); otherwise one comes from `settings`."""
     if builder is None:
-        builder = ApplicationBuilder().token(settings.token())
+        builder = (
+            ApplicationBuilder()
+            .token(settings.token())
+            .request(AiohttpRequest(settings.telegram_concurrency + 2))
+            .get_updates_request(AiohttpRequest(1))
+        )
         if settings.telegram_base_url:
             builder = builder.base_url(settings.telegram_base_url)
     channel = TelegramChannel(Database(settings.database_url), settings.load_schema())
     application = (
-        builder.concurrent_updates(PerChatOrder(256))
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        builder.concurrent_updates(PerChatOrder(settings.telegram_concurrency))
+        .rate_limiter(AIORateLimiter(overall_max_rate=settings.telegram_max_rate, max_retries=3))
         .post_init(channel.post_init)
         .post_shutdown(channel.post_shutdown)
         .build()

@@ -212,8 +212,7 @@ class IntakeDialogue:
             advice = self._advice(chat.answers)
             chat.registered()  # type: ignore[attr-defined]
             chat.answers = {}
-            chat.replies.append(Reply(advice_text(advice, reference)))
-            chat.say(FINISHED_HINT)
+            chat.say(advice_text(advice, reference) + "\n\n" + FINISHED_HINT)
             return Step(chat.memory(), tuple(chat.replies))
         finally:
             self.machine.remove_model(chat)
@@ -363,7 +362,7 @@ class IntakeDialogue:
             self._ask(chat)
             return
         chat.answers, chat.draft = candidate, None
-        chat.answered = self.answer_text(question, value)
+        chat.answered = f"{question.short}: {self.answer_text(question, value)}"
         self._advance(chat)
 
     def _advance(self, chat: _Chat) -> None:

@@ -8,6 +8,7 @@ from conversation import intake
 from conversation.messages import Command, Pressed, Typed
 from rules import Schema
 from storage import AuditLog, Casussen, Database, IntakeStates
+from tests.texts import reference_in
 
 CHAT = 4242
 
@@ -19,7 +20,7 @@ async def test_whole_aanmelding_stores_the_casus(database: Database, schema: Sch
         replies = (await service.handle(CHAT, Typed(text), melder_id=None)).replies
     assert replies[-1].step == "summary"
     replies = (await service.handle(CHAT, Pressed("summary", "bevestig"))).replies
-    reference = replies[0].text.splitlines()[-1].removeprefix("Uw casusnummer: ")
+    reference = reference_in(replies[0].text)
     assert reference.startswith("ZVH-") and reference.endswith("-0001")
     async with database.transaction() as session:
         casus = await Casussen(session).by_reference(reference)

@@ -67,8 +67,11 @@ def test_typed_path_gives_advice_with_reference(
         )
     ]
     assert order == sorted(order)
-    assert lines[-1] == f"Uw casusnummer: {REFERENCE}"
-    assert script.texts[-1] == "Typ /aanmelden om een nieuwe casus aan te melden."
+    assert lines[-3:] == [
+        f"Uw casusnummer: {REFERENCE}",
+        "",
+        "Typ /aanmelden om een nieuwe casus aan te melden.",
+    ]
 
 
 def test_path_by_buttons(dialogue: IntakeDialogue) -> None:

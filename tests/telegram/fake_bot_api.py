@@ -46,6 +46,9 @@ class Call:
 @dataclass
 class FakeBotAPI:
     calls: list[Call] = field(default_factory=list)
+    listeners: list[Callable[[Call, Any], None]] = field(default_factory=list)  # (call, result)
+    record: bool = True  # a long benchmark keeps no list of calls
+    polls: int = 0  # getUpdates calls so far
     faults: list[Fault] = field(default_factory=list)
     messages: dict[tuple[int, int], dict[str, Any]] = field(default_factory=dict)
     _updates: list[dict[str, Any]] = field(default_factory=list)
@@ -118,15 +121,20 @@ class FakeBotAPI:
                 status=400,
             )
         result = answer(params)
-        await self._record(Call(method, params))
+        call = Call(method, params)
+        for listener in self.listeners:
+            listener(call, result)
+        await self._record(call)
         return web.json_response({"ok": True, "result": result})
 
     async def _record(self, call: Call) -> None:
         async with self._changed:
-            self.calls.append(call)
+            if self.record:
+                self.calls.append(call)
             self._changed.notify_all()
 
     async def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        self.polls += 1
         offset = int(params.get("offset", 0) or 0)
         timeout = float(params.get("timeout", 0) or 0)
         async with self._changed:

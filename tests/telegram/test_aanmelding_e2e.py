@@ -9,18 +9,23 @@ from tests.telegram.conftest import Running
 from tests.telegram.fake_bot_api import FakeBotAPI
 from tests.telegram.helpers import (
     admitted,
+    asking,
     channel,
     data_of,
     wait_for_text,
     wait_until_asking,
 )
+from tests.texts import reference_in
 
 USER = 600
 
 
 async def press(fake: FakeBotAPI, message: dict, button: str, next_step: str) -> dict:  # type: ignore[type-arg]
+    """Presses a button; the pressed message itself turns into the next question."""
+    key = (USER, message["message_id"])
     await fake.press(USER, message["message_id"], data_of(message, button))
-    return await wait_until_asking(fake, USER, next_step, after=message["message_id"])
+    await fake.wait_for(lambda: asking(fake.messages[key]) == next_step)
+    return fake.messages[key]
 
 
 async def test_aanmelding_by_buttons(fake: FakeBotAPI, running: Running) -> None:
@@ -28,46 +33,44 @@ async def test_aanmelding_by_buttons(fake: FakeBotAPI, running: Running) -> None
     await admitted(fake, running.app, USER)
     await fake.send_text(USER, "/aanmelden")
     question = await wait_until_asking(fake, USER, "criteria")
-    assert question["text"].startswith("Vraag 1 van 9\n")
-    for button, next_step in (
-        ("ja", "kader"),
-        ("maatregel", "maatregel"),
-        ("ots", "leeftijd"),
-        ("minderjarig", "profiel"),
+    assert question["text"].startswith(intake.WELCOME + "\n\nVraag 1 van 9\n")
+    for button, next_step, shown in (
+        ("ja", "kader", "✓ Criteria complexe casus: Ja\n\nVraag 2 van 9"),
+        ("maatregel", "maatregel", "✓ Kader: Justitiële maatregel opgelegd\n\nVraag 3 van 8"),
+        (
+            "ots",
+            "leeftijd",
+            "✓ Maatregel: (Voorlopige) ondertoezichtstelling (OTS)\n\nVraag 4 van 8",
+        ),
+        ("minderjarig", "profiel", "✓ Leeftijd: Minderjarig (0-17 jaar)\n\nVraag 5 van 8"),
     ):
-        previous = question
         question = await press(fake, question, button, next_step)
-        answered = fake.messages[(USER, previous["message_id"])]
-        assert answered["text"].endswith(
-            "\n\n✓ "
-            + {
-                "ja": "Ja",
-                "maatregel": "Justitiële maatregel opgelegd",
-                "ots": "(Voorlopige) ondertoezichtstelling (OTS)",
-                "minderjarig": "Minderjarig (0-17 jaar)",
-            }[button]
-        )
-        assert "reply_markup" not in answered, "the answered question keeps no buttons"
-    # multi choice: toggles edit the same message in place
+        assert question["text"].startswith(shown)
+    key = (USER, question["message_id"])  # a toggle: the same question, ticked
     await fake.press(USER, question["message_id"], data_of(question, "lvb"))
     await fake.wait_for(
-        lambda: fake.messages[(USER, question["message_id"])]["reply_markup"]["inline_keyboard"][0][
-            0
-        ]["text"].startswith("✅")
+        lambda: fake.messages[key]["reply_markup"]["inline_keyboard"][0][0]["text"].startswith("✅")
     )
-    question = fake.messages[(USER, question["message_id"])]
+    question = fake.messages[key]
     question = await press(fake, question, "verder", "interventie")
     question = await press(fake, question, "jeugdbescherming", "betrokken")
     question = await press(fake, question, "geen", "omschrijving")
     summary = await press(fake, question, "overslaan", "summary")
     assert "• Cliëntprofiel: Licht verstandelijke beperking (LVB)" in summary["text"]
     await fake.press(USER, summary["message_id"], data_of(summary, "bevestig"))
-    advice = await wait_for_text(fake, USER, "Advies: casusregie bij William Schrikker Groep")
-    reference = advice["text"].splitlines()[-1].removeprefix("Uw casusnummer: ")
+    key = (USER, summary["message_id"])
+    await fake.wait_for(lambda: "Advies: casusregie bij" in fake.messages[key]["text"])
+    advice = fake.messages[key]
+    assert advice["text"].startswith(
+        "✓ Bevestigd\n\nAdvies: casusregie bij William Schrikker Groep"
+    )
+    assert "reply_markup" not in advice
+    reference = reference_in(advice["text"])
     async with channel(running.app).database.transaction() as session:
         casus = await Casussen(session).by_reference(reference)
     assert casus is not None and casus.rule == "gi-lvb" and casus.chat_id == USER
-    # every press answered first, and its message edited once (the toggle in place, the rest to ✓)
+    # one message for the whole aanmelding; every press answered first, then one edit
+    assert len(fake.sent(USER)) == 2  # the admission welcome, and the aanmelding
     assert fake.count("answerCallbackQuery") == fake.count("editMessageText") == 10
 
 
@@ -116,8 +119,8 @@ async def test_stale_button(fake: FakeBotAPI, running: Running) -> None:
     last = fake.last(USER)["message_id"]
     await fake.press(USER, first["message_id"], data_of(first, "nee"))
     stale = await wait_for_text(fake, USER, intake.STALE_BUTTON, after=last)
-    current = await wait_until_asking(fake, USER, "kader", after=stale["message_id"])
-    assert current["text"].startswith("Vraag 2 van 9")
+    assert stale["text"].startswith(intake.STALE_BUTTON + "\n\nVraag 2 van 9")
+    assert asking(stale) == "kader"
     assert fake.count("answerCallbackQuery") == 1
 
 
@@ -134,9 +137,9 @@ async def test_restart_of_the_application_resumes(fake: FakeBotAPI, running: Run
     await running.start()
     last = fake.last(USER)["message_id"]
     await fake.send_text(USER, "/aanmelden")
-    await wait_for_text(fake, USER, intake.RESUMED, after=last)
-    question = await wait_until_asking(fake, USER, "leeftijd", after=last)
-    assert question["text"].startswith("Vraag 3 van 7")
+    resumed = await wait_for_text(fake, USER, intake.RESUMED, after=last)
+    assert resumed["text"].startswith(intake.RESUMED + "\n\nVraag 3 van 7")
+    assert asking(resumed) == "leeftijd"
 
 
 async def test_wie_status_and_inline(fake: FakeBotAPI, running: Running) -> None:
@@ -175,7 +178,7 @@ async def test_status_shows_only_own_casussen(fake: FakeBotAPI, running: Running
         await fake.send_text(other, text)
         await fake.wait_for_message(other, last)
     advice = await wait_for_text(fake, other, "Advies:")
-    reference = advice["text"].splitlines()[-1].removeprefix("Uw casusnummer: ")
+    reference = reference_in(advice["text"])
     await fake.send_text(other, "/status")
     mine = await wait_for_text(fake, other, "Uw aanmeldingen:")
     assert reference in mine["text"]
