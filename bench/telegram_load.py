@@ -52,11 +52,7 @@ class Users:
             return
         future = self.waiting.get(int(call.params["chat_id"]))
         keyboard = call.params.get("reply_markup", {}).get("inline_keyboard")
-        if (
-            future is not None
-            and not future.done()
-            and (keyboard or "Advies: " in result["text"])
-        ):
+        if future is not None and not future.done() and (keyboard or "Advies: " in result["text"]):
             future.set_result(result)
 
     async def offer(
