@@ -27,6 +27,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.advice
 	$(BIN)/python -m bench.storage
 	$(BIN)/python -m bench.intake
+	$(BIN)/python -m bench.telegram_load
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
