@@ -27,6 +27,7 @@ from bot.maintenance import apply_retention, invite_someone, upgrade_database
 from bot.settings import Settings, SettingsError
 from bot.telegram import build_application
 from conversation.advice_text import lookup_text
+from conversation.intake import IntakeDialogue
 from rules import (
     QueryError,
     Schema,
@@ -85,6 +86,9 @@ def build_parser() -> argparse.ArgumentParser:
     graph = rules_commands.add_parser("graph", help="print the schema as a diagram")
     graph.add_argument("--format", choices=("mermaid", "dot", "svg", "png"), default="mermaid")
     graph.add_argument("--output", "-o", type=Path, help="file for svg/png (default: stdout)")
+    graph.add_argument(
+        "--dialogue", action="store_true", help="the intake dialogue's state machine (Mermaid)"
+    )
     graph.set_defaults(handler=_rules_graph)
 
     db_parser = commands.add_parser("db", help="database maintenance (REGIEBOT_DATABASE_URL)")
@@ -241,6 +245,9 @@ def _rules_check(args: argparse.Namespace) -> int:
 
 def _rules_graph(args: argparse.Namespace) -> int:
     schema = _schema(args)
+    if args.dialogue:
+        sys.stdout.write(IntakeDialogue(schema).diagram())
+        return 0
     if args.format == "mermaid":
         sys.stdout.write(to_mermaid(schema))
         return 0

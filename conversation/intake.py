@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from transitions import EventData, Machine
+from transitions.extensions import GraphMachine
 
 from conversation.advice_text import advice_text
 from conversation.messages import (
@@ -173,7 +174,25 @@ class IntakeDialogue:
             chat: _Chat = event.model  # type: ignore[assignment]
             return test(question, chat)
 
+        guard.__name__ = f"{test.__name__.removeprefix('_')}_{question.id}"  # for the diagram
         return guard
+
+    def diagram(self) -> str:
+        """The dialogue as a Mermaid state diagram, drawn from the same states and transitions."""
+        graph = GraphMachine(
+            model=None,
+            states=self.states,
+            transitions=self._transitions(),
+            initial=START,
+            auto_transitions=False,
+            send_event=True,
+            graph_engine="mermaid",
+            show_conditions=True,
+            title="regiebot: de aanmelding",
+        )
+        model = _Chat(Memory(START))
+        graph.add_model(model)
+        return str(model.get_graph().source)  # type: ignore[attr-defined]
 
     def _facts(self, answers: dict[str, object]) -> Facts:
         return facts_from_answers(self.schema, answers)  # type: ignore[arg-type]

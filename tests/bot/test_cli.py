@@ -165,3 +165,11 @@ def test_rules_from_environment(
     monkeypatch.setenv("REGIEBOT_RULES", str(write_schema(text)))
     status, out, _ = run(capsys, "lookup", "--json", "vrijwillig 30 geen zorg")
     assert status == 0 and json.loads(out)["partij"] == "zvh"
+
+
+def test_rules_graph_dialogue_draws_the_intake_machine(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run(capsys, "rules", "graph", "--dialogue")
+    assert status == 0 and "stateDiagram-v2" in out
+    assert "kader --> maatregel: advance [is_pending_maatregel]" in out
+    assert "summary --> advice: confirm" in out
+    assert "advice --> done: registered" in out
