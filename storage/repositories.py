@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, update
+from sqlalchemy import bindparam, delete, func, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -51,6 +51,23 @@ class Intake:
 
 
 _intake = IntakeState.__table__  # type: ignore[attr-defined]
+# Built once: the hot path then skips constructing and coercing a statement on every update.
+_LOCK_INTAKE = (
+    select(_intake.c.state, _intake.c.answers, _intake.c.draft, _intake.c.message_id)
+    .where(_intake.c.chat_id == bindparam("chat"))
+    .with_for_update()
+)
+_SAVE_INTAKE = (
+    update(_intake)
+    .where(_intake.c.chat_id == bindparam("chat"))
+    .values(
+        state=bindparam("state"),
+        answers=bindparam("answers", type_=_intake.c.answers.type),
+        draft=bindparam("draft", type_=_intake.c.draft.type),
+        message_id=bindparam("message_id"),
+        updated_at=bindparam("updated_at", type_=_intake.c.updated_at.type),
+    )
+)
 
 
 class IntakeStates:
@@ -61,12 +78,7 @@ class IntakeStates:
         self.session = session
 
     async def lock(self, chat_id: int) -> Intake | None:
-        statement = (
-            select(_intake.c.state, _intake.c.answers, _intake.c.draft, _intake.c.message_id)
-            .where(_intake.c.chat_id == chat_id)
-            .with_for_update()
-        )
-        row = (await self.session.exec(statement)).one_or_none()
+        row = (await self.session.exec(_LOCK_INTAKE, params={"chat": chat_id})).one_or_none()
         if row is None:
             return None
         state, answers, draft, message_id = row
@@ -90,15 +102,15 @@ class IntakeStates:
 
     async def save(self, intake: Intake) -> None:
         await self.session.exec(
-            update(_intake)
-            .where(_intake.c.chat_id == intake.chat_id)
-            .values(
-                state=intake.state,
-                answers=intake.answers,
-                draft=intake.draft,
-                message_id=intake.message_id,
-                updated_at=utcnow(),
-            )
+            _SAVE_INTAKE,
+            params={
+                "chat": intake.chat_id,
+                "state": intake.state,
+                "answers": intake.answers,
+                "draft": intake.draft,
+                "message_id": intake.message_id,
+                "updated_at": utcnow(),
+            },
         )
 
     async def delete(self, chat_id: int) -> None:
