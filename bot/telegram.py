@@ -10,17 +10,17 @@ be sent right away is retried; the state was committed before, so nothing answer
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import warnings
 from collections.abc import Awaitable, Sequence
 from datetime import timedelta
+from functools import lru_cache
 from typing import Any
 
 from telegram import (
     Bot,
     BotCommand,
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
     InlineQueryResultArticle,
     InlineQueryResultsButton,
     InputTextMessageContent,
@@ -54,8 +54,13 @@ from storage import Casussen, Database
 from storage.models import Casus
 
 log = logging.getLogger(__name__)
-warnings.filterwarnings(  # do_api_request for a method PTB knows is deliberate (see _edit)
-    "ignore", message=r"Please use 'Bot\.editMessageText' instead of", category=PTBUserWarning
+# Messages go out through do_api_request with keyboards already in Bot API JSON (cached per
+# reply), and what Telegram returns goes unparsed: building and parsing PTB objects for every
+# message was most of the CPU an update cost (bench/telegram_load.py).
+warnings.filterwarnings(
+    "ignore",
+    message=r"Please use 'Bot\.(sendMessage|editMessageText)' instead of",
+    category=PTBUserWarning,
 )
 
 CALLBACK_VERSION = "1"
@@ -122,25 +127,29 @@ def read_callback(data: str | None) -> Pressed:
     return Pressed("", "")
 
 
-def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
+@lru_cache(maxsize=2048)  # the same questions come back all day; a keyboard depends on its reply
+def keyboard(reply: Reply) -> str | None:
+    """The reply's inline keyboard as Bot API JSON, ready to send as it is."""
     if reply.step is None or not reply.buttons:
         return None
+    step = reply.step
     rows = [
         [
-            InlineKeyboardButton(
-                (("✅ " if option.selected else "▫️ ") if reply.multi else "") + option.label,
-                callback_data=callback_data(reply.step, option.id),
-            )
+            {
+                "text": (("✅ " if option.selected else "▫️ ") if reply.multi else "")
+                + option.label,
+                "callback_data": callback_data(step, option.id),
+            }
         ]
         for option in reply.options
     ]
     rows.append(
         [
-            InlineKeyboardButton(control.label, callback_data=callback_data(reply.step, control.id))
+            {"text": control.label, "callback_data": callback_data(step, control.id)}
             for control in reply.controls
         ]
     )
-    return InlineKeyboardMarkup(rows)
+    return json.dumps({"inline_keyboard": rows}, ensure_ascii=False)
 
 
 def casus_line(casus: Casus) -> str:
@@ -402,12 +411,13 @@ class TelegramChannel:
     async def _say(self, bot: Bot, chat_id: int, text: str) -> None:
         await self._send(bot, chat_id, text, None)
 
-    async def _send(
-        self, bot: Bot, chat_id: int, text: str, markup: InlineKeyboardMarkup | None
-    ) -> None:
+    async def _send(self, bot: Bot, chat_id: int, text: str, markup: str | None) -> None:
+        parameters: dict[str, Any] = {"chat_id": chat_id, "text": text}
+        if markup is not None:
+            parameters["reply_markup"] = markup
         for delay in (*SEND_RETRY_DELAYS, None):
             try:
-                await bot.send_message(chat_id, text, reply_markup=markup)
+                await bot.do_api_request("sendMessage", api_kwargs=parameters)
                 return
             except RetryAfter as error:
                 if delay is None:
@@ -423,7 +433,7 @@ class TelegramChannel:
                 log.warning("sending to chat %s failed (%s); trying again", chat_id, error)
                 await asyncio.sleep(delay)
 
-    async def _edit(self, message: Message, text: str, markup: InlineKeyboardMarkup | None) -> None:
+    async def _edit(self, message: Message, text: str, markup: str | None) -> None:
         parameters: dict[str, Any] = {
             "chat_id": message.chat_id,
             "message_id": message.message_id,
@@ -432,8 +442,6 @@ class TelegramChannel:
         if markup is not None:
             parameters["reply_markup"] = markup
         try:
-            # The edited message that Telegram returns goes unread: not parsing it into a Message
-            # (keyboard and all) saves a good part of the CPU an update costs.
             await message.get_bot().do_api_request("editMessageText", api_kwargs=parameters)
         except BadRequest as error:  # "message is not modified", or too old to edit
             log.info("editing a message failed: %s", error)
