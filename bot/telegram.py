@@ -44,7 +44,7 @@ from telegram.ext import (
 from telegram.warnings import PTBUserWarning
 
 from bot.admission import Admission, Gate, Member, admit
-from bot.http import AiohttpRequest
+from bot.http import AiohttpRequest, UpdatesRequest
 from bot.intake_service import IntakeService, Turn
 from bot.settings import Settings
 from conversation.advice_text import lookup_text
@@ -459,7 +459,7 @@ def build_application(
             ApplicationBuilder()
             .token(settings.token())
             .request(AiohttpRequest(settings.telegram_concurrency + 2))
-            .get_updates_request(AiohttpRequest(1))
+            .get_updates_request(UpdatesRequest(1))
         )
         if settings.telegram_base_url:
             builder = builder.base_url(settings.telegram_base_url)
