@@ -9,7 +9,8 @@ Pure: memory and input in, memory and replies out.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -117,16 +118,18 @@ class IntakeDialogue:
         self.questions = schema.questions
         self.question_ids = [q.id for q in self.questions]
         self.states = [START, *self.question_ids, SUMMARY, ADVICE, FINISHED, CANCELLED]
-        self.machine = Machine(
-            model=None,
-            states=self.states,
-            transitions=self._transitions(),
-            initial=START,
-            auto_transitions=False,
-            send_event=True,
-        )
+        self.machine = Machine(model=None, **self._definition())
 
     # --- the machine as data ---------------------------------------------------------------
+
+    def _definition(self) -> dict[str, Any]:
+        return {
+            "states": self.states,
+            "transitions": self._transitions(),
+            "initial": START,
+            "auto_transitions": False,
+            "send_event": True,
+        }
 
     def _transitions(self) -> list[dict[str, Any]]:
         ids = self.question_ids
@@ -181,14 +184,10 @@ class IntakeDialogue:
         """The dialogue as a Mermaid state diagram, drawn from the same states and transitions."""
         graph = GraphMachine(
             model=None,
-            states=self.states,
-            transitions=self._transitions(),
-            initial=START,
-            auto_transitions=False,
-            send_event=True,
             graph_engine="mermaid",
             show_conditions=True,
             title="regiebot: de aanmelding",
+            **self._definition(),
         )
         model = _Chat(Memory(START))
         graph.add_model(model)
@@ -215,33 +214,28 @@ class IntakeDialogue:
     def step(self, memory: Memory, event: Input) -> Step:
         if memory.state not in self.states:  # the schema lost this question since
             memory = Memory(START, self._pruned(memory.answers))
-        chat = _Chat(memory)
-        self.machine.add_model(chat, initial=memory.state)
-        try:
+        with self._attached(memory) as chat:
             registration = self._handle(chat, event)
             return Step(chat.memory(), tuple(chat.replies), registration, chat.answered)
-        finally:
-            self.machine.remove_model(chat)
 
     def registered(self, memory: Memory, reference: str) -> Step:
         """The casus is stored as `reference`: show the advice and finish."""
-        chat = _Chat(memory)
-        self.machine.add_model(chat, initial=memory.state)
-        try:
+        with self._attached(memory) as chat:
             advice = self._advice(chat.answers)
             chat.registered()  # type: ignore[attr-defined]
             chat.answers = {}
             chat.say(advice_text(advice, reference) + "\n\n" + FINISHED_HINT)
             return Step(chat.memory(), tuple(chat.replies))
+
+    @contextmanager
+    def _attached(self, memory: Memory) -> Iterator[_Chat]:
+        """One chat's memory on the one machine, for the length of a step."""
+        chat = _Chat(memory)
+        self.machine.add_model(chat, initial=memory.state)
+        try:
+            yield chat
         finally:
             self.machine.remove_model(chat)
-
-    def prompt(self, memory: Memory) -> tuple[Reply, ...]:
-        """What to show for the chat's current state (on resume, or after a restart)."""
-        chat = _Chat(memory)
-        chat.state = memory.state
-        self._ask(chat)
-        return tuple(chat.replies)
 
     def _handle(self, chat: _Chat, event: Input) -> Registration | None:
         if isinstance(event, Command):
