@@ -415,9 +415,32 @@ class TelegramChannel:
         parameters: dict[str, Any] = {"chat_id": chat_id, "text": text}
         if markup is not None:
             parameters["reply_markup"] = markup
+        await self._call(bot, "sendMessage", parameters)
+
+    async def _edit(self, message: Message, text: str, markup: str | None) -> None:
+        """Turns a pressed message into what follows; if Telegram will not edit it (too old,
+        deleted), the same content comes as a new message instead."""
+        parameters: dict[str, Any] = {
+            "chat_id": message.chat_id,
+            "message_id": message.message_id,
+            "text": text,
+        }
+        if markup is not None:
+            parameters["reply_markup"] = markup
+        try:
+            await self._call(message.get_bot(), "editMessageText", parameters)
+        except BadRequest as error:
+            if "not modified" in str(error).lower():
+                return
+            log.info("editing a message failed (%s); sending it anew", error)
+            await self._send(message.get_bot(), message.chat_id, text, markup)
+
+    async def _call(self, bot: Bot, method: str, parameters: dict[str, Any]) -> None:
+        """One Bot API call, tried again on flood control and network trouble: the state is
+        committed already, so the reply is the only thing that can still get lost."""
         for delay in (*SEND_RETRY_DELAYS, None):
             try:
-                await bot.do_api_request("sendMessage", api_kwargs=parameters)
+                await bot.do_api_request(method, api_kwargs=parameters)
                 return
             except RetryAfter as error:
                 if delay is None:
@@ -430,23 +453,10 @@ class TelegramChannel:
             except NetworkError as error:
                 if delay is None:
                     raise
-                log.warning("sending to chat %s failed (%s); trying again", chat_id, error)
+                log.warning(
+                    "%s to chat %s failed (%s); trying again", method, parameters["chat_id"], error
+                )
                 await asyncio.sleep(delay)
-
-    async def _edit(self, message: Message, text: str, markup: str | None) -> None:
-        parameters: dict[str, Any] = {
-            "chat_id": message.chat_id,
-            "message_id": message.message_id,
-            "text": text,
-        }
-        if markup is not None:
-            parameters["reply_markup"] = markup
-        try:
-            await message.get_bot().do_api_request("editMessageText", api_kwargs=parameters)
-        except BadRequest as error:  # "message is not modified", or too old to edit
-            log.info("editing a message failed: %s", error)
-        except NetworkError as error:  # the next question still gets sent
-            log.warning("editing a message failed: %s", error)
 
 
 def build_application(

@@ -33,7 +33,7 @@ class Fault:
     """The next `times` calls of `method` fail: with HTTP 429 or 500, or by dropping the connection."""
 
     method: str
-    kind: str  # "429", "500" or "drop"
+    kind: str  # "400", "429", "500" or "drop"
     times: int
 
 
@@ -95,6 +95,15 @@ class FakeBotAPI:
                 assert request.transport is not None
                 request.transport.close()
                 raise ConnectionResetError
+            if fault.kind == "400":
+                return web.json_response(
+                    {
+                        "ok": False,
+                        "error_code": 400,
+                        "description": "Bad Request: message can't be edited",
+                    },
+                    status=400,
+                )
             if fault.kind == "429":
                 return web.json_response(
                     {

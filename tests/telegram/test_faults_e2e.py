@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from tests.telegram.conftest import Running
 from tests.telegram.fake_bot_api import FakeBotAPI, Fault
-from tests.telegram.helpers import admitted, asking, wait_until_asking
+from tests.telegram.helpers import admitted, asking, data_of, wait_until_asking
 
 USER = 700
 
@@ -33,6 +33,37 @@ async def test_answers_survive_a_flaky_api(fake: FakeBotAPI, running: Running) -
     await fake.send_text(USER, "vrijwillig")
     await wait_until_asking(fake, USER, "leeftijd", after=second["message_id"])
     assert running.app is not None and running.app.running
+
+
+async def test_a_flaky_edit_still_shows_the_next_question(
+    fake: FakeBotAPI, running: Running
+) -> None:
+    assert running.app is not None
+    await admitted(fake, running.app, USER)
+    await fake.send_text(USER, "/aanmelden")
+    question = await wait_until_asking(fake, USER, "criteria")
+    fake.faults += [Fault("editMessageText", "500", 1), Fault("editMessageText", "drop", 1)]
+    await fake.press(USER, question["message_id"], data_of(question, "ja"))
+    key = (USER, question["message_id"])
+    await fake.wait_for(lambda: asking(fake.messages[key]) == "kader")
+    assert [c.method for c in fake.calls if c.method.startswith("editMessageText")] == [
+        "editMessageText!500",
+        "editMessageText!drop",
+        "editMessageText",
+    ]
+
+
+async def test_a_message_that_cannot_be_edited_is_sent_anew(
+    fake: FakeBotAPI, running: Running
+) -> None:
+    assert running.app is not None
+    await admitted(fake, running.app, USER)
+    await fake.send_text(USER, "/aanmelden")
+    question = await wait_until_asking(fake, USER, "criteria")
+    fake.faults.append(Fault("editMessageText", "400", 1))
+    await fake.press(USER, question["message_id"], data_of(question, "ja"))
+    following = await wait_until_asking(fake, USER, "kader", after=question["message_id"])
+    assert following["text"].startswith("✓ Criteria complexe casus: Ja\n\nVraag 2 van 9")
 
 
 async def test_a_failing_command_menu_is_not_fatal(fake: FakeBotAPI, running: Running) -> None:
