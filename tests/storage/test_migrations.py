@@ -11,7 +11,7 @@ from sqlalchemy import Connection, inspect, text
 from sqlalchemy.engine import URL
 from sqlmodel import SQLModel
 
-from storage import AuditLog, Database
+from storage import AuditLog, Database, OutdatedDatabase
 
 TABLES = {
     "people",
@@ -61,3 +61,20 @@ async def test_audit_log_is_append_only(database: Database, change: str) -> None
         assert [e.action for e in await AuditLog(session).of_casus("ZVH-2026-0001")] == [
             "casus_aangemeld"
         ]
+
+
+async def test_prepare_migrates_sqlite_and_refuses_an_outdated_postgresql(
+    database_url: URL,
+) -> None:
+    database = Database(database_url)
+    try:
+        if database.is_sqlite:
+            await database.prepare()  # a newcomer's empty file: migrated on first start
+            assert await database.is_current()
+        else:
+            with pytest.raises(OutdatedDatabase, match="run `regiebot db upgrade` first"):
+                await database.prepare()
+            await database.upgrade()
+            await database.prepare()
+    finally:
+        await database.dispose()
