@@ -64,6 +64,7 @@ warnings.filterwarnings(
 )
 
 CALLBACK_VERSION = "1"
+ACCESS_PARAMETER = "toegang"  # /start from the inline button for strangers: how to get access
 SEND_RETRY_DELAYS = (0.2, 0.5, 1.0, 2.0, 4.0)  # seconds; about 8 s before giving up
 
 REFUSED = (
@@ -252,7 +253,7 @@ class TelegramChannel:
         message, user = update.effective_message, update.effective_user
         if message is None or user is None:
             return
-        if context.args:
+        if context.args and context.args[0] != ACCESS_PARAMETER:
             admission = await admit(self.database, context.args[0], user.id, user.full_name)
             await self._say(context.bot, message.chat_id, ADMISSION_TEXT[admission])
             return
@@ -314,7 +315,9 @@ class TelegramChannel:
         if query is None:
             return
         if await self.gate.member(query.from_user.id) is None:
-            button = InlineQueryResultsButton(text="Toegang aanvragen", start_parameter="toegang")
+            button = InlineQueryResultsButton(
+                text="Toegang aanvragen", start_parameter=ACCESS_PARAMETER
+            )
             await query.answer([], cache_time=0, is_personal=True, button=button)
             return
         if not query.query.strip():

@@ -35,6 +35,9 @@ async def test_stranger_inline_query_gets_no_results(fake: FakeBotAPI, running: 
     call = next(c for c in fake.calls if c.method == "answerInlineQuery")
     assert call.params["results"] == []
     assert call.params["button"]["text"] == "Toegang aanvragen"
+    await fake.send_text(STRANGER, f"/start {call.params['button']['start_parameter']}")
+    answer = await fake.wait_for_message(STRANGER, 0)
+    assert answer["text"] == REFUSED
 
 
 async def test_admission_by_code_once(fake: FakeBotAPI, running: Running) -> None:
