@@ -18,7 +18,7 @@ from pathlib import Path
 
 from sqlalchemy import insert
 
-from bot.intake_service import IntakeService
+from bot.services.intake import IntakeService
 from conversation.messages import Command, Typed
 from rules import load_schema
 from storage import Database

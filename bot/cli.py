@@ -21,9 +21,9 @@ from sqlalchemy.engine import make_url
 from telegram import Bot, Update
 from telegram.error import TelegramError
 
-from bot.admission import ROLES
 from bot.console import GOODBYE_RUNNING, chat
 from bot.maintenance import apply_retention, invite_someone, upgrade_database
+from bot.services.admission import ROLES
 from bot.settings import Settings, SettingsError
 from bot.telegram import build_application
 from conversation.advice_text import lookup_text

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 from typing import TextIO
 
-from bot.intake_service import IntakeService
+from bot.services.intake import IntakeService
 from bot.settings import Settings
 from conversation.messages import BACK, CANCEL, SKIP, Command, Input, Reply, Typed
 from storage import Database

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from bot.admission import invite
+from bot.services.admission import AdmissionService
 from bot.settings import Settings
 from storage import Database
 from storage.models import Invitation
@@ -18,8 +18,7 @@ async def invite_someone(
     database = Database(settings.database_url)
     try:
         await database.prepare()
-        return await invite(
-            database,
+        return await AdmissionService(database).invite(
             role=role,
             partij=partij,
             expertise=expertise,

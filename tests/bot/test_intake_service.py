@@ -3,7 +3,7 @@ same transaction, and a new process resumes where the chat was."""
 
 from __future__ import annotations
 
-from bot.intake_service import IntakeService
+from bot.services.intake import IntakeService
 from conversation import intake
 from conversation.messages import Command, Pressed, Typed
 from rules import Schema

@@ -6,8 +6,7 @@ from typing import Any
 
 from telegram.ext import Application
 
-from bot.admission import invite
-from bot.telegram import TelegramChannel
+from bot.telegram.app import Channel
 from tests.telegram.fake_bot_api import FakeBotAPI
 
 
@@ -45,9 +44,9 @@ async def wait_for_text(fake: FakeBotAPI, chat: int, start: str, after: int = 0)
     return next(m for m in reversed(fake.sent(chat)) if m["text"].startswith(start))
 
 
-def channel(app: Application[Any, Any, Any, Any, Any, Any]) -> TelegramChannel:
+def channel(app: Application[Any, Any, Any, Any, Any, Any]) -> Channel:
     found = app.bot_data["channel"]
-    assert isinstance(found, TelegramChannel)
+    assert isinstance(found, Channel)
     return found
 
 
@@ -57,8 +56,8 @@ async def admitted(
     user: int,
     role: str = "melder",
 ) -> None:
-    invitation = await invite(
-        channel(app).database, role=role, partij="wijkteam" if role == "regisseur" else None
+    invitation = await channel(app).admission.invite(
+        role=role, partij="wijkteam" if role == "regisseur" else None
     )
     await fake.send_text(user, f"/start {invitation.code}")
     await wait_for_text(fake, user, "Welkom bij regiebot!")

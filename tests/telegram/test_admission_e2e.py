@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.admission import Admission, invite
-from bot.telegram import ADMISSION_TEXT, REFUSED
+from bot.services.admission import Admission
+from bot.telegram.texts import ADMISSION_TEXT, REFUSED
 from tests.telegram.conftest import Running
 from tests.telegram.fake_bot_api import FakeBotAPI
 from tests.telegram.helpers import channel, wait_for_text
@@ -42,7 +42,7 @@ async def test_stranger_inline_query_gets_no_results(fake: FakeBotAPI, running: 
 
 async def test_admission_by_code_once(fake: FakeBotAPI, running: Running) -> None:
     assert running.app is not None
-    invitation = await invite(channel(running.app).database, role="melder")
+    invitation = await channel(running.app).admission.invite(role="melder")
     await fake.send_text(MELDER, f"/start {invitation.code}")
     await wait_for_text(fake, MELDER, ADMISSION_TEXT[Admission.ADMITTED])
     await fake.send_text(MELDER, "/help")
@@ -55,8 +55,8 @@ async def test_admission_by_code_once(fake: FakeBotAPI, running: Running) -> Non
 
 async def test_expired_code(fake: FakeBotAPI, running: Running) -> None:
     assert running.app is not None
-    invitation = await invite(
-        channel(running.app).database, role="melder", valid_for=timedelta(seconds=-1)
+    invitation = await channel(running.app).admission.invite(
+        role="melder", valid_for=timedelta(seconds=-1)
     )
     await fake.send_text(MELDER, f"/start {invitation.code}")
     await wait_for_text(fake, MELDER, ADMISSION_TEXT[Admission.EXPIRED_CODE])

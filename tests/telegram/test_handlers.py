@@ -12,17 +12,12 @@ import pytest
 from telegram import Update
 from telegram.ext import ApplicationBuilder
 
-from bot.admission import invite
-from bot.intake_service import IntakeService
+from bot.services.intake import IntakeService
 from bot.settings import Settings
-from bot.telegram import (
-    REFUSED,
-    SOMETHING_WENT_WRONG,
-    PerChatOrder,
-    build_application,
-    read_callback,
-)
-from conversation.messages import Pressed
+from bot.telegram import build_application
+from bot.telegram.callbacks import IntakeButton
+from bot.telegram.ordering import PerChatOrder
+from bot.telegram.texts import REFUSED, SOMETHING_WENT_WRONG
 from tests.telegram.conftest import App
 from tests.telegram.fake_bot_api import TOKEN, FakeBotAPI
 from tests.telegram.helpers import channel
@@ -79,14 +74,14 @@ async def test_stranger_is_refused(recorded: tuple[App, RecordingRequest]) -> No
 
 async def test_member_starts_an_aanmelding(recorded: tuple[App, RecordingRequest]) -> None:
     app, request = recorded
-    invitation = await invite(channel(app).database, role="melder")
+    invitation = await channel(app).admission.invite(role="melder")
     await app.process_update(message(1, f"/start {invitation.code}", bot=app.bot))
     await app.process_update(message(2, "/aanmelden", bot=app.bot))
     texts = request.texts(USER)
     assert texts[1].startswith("Welkom bij regiebot. Ik stel u een paar vragen")
     assert "\n\nVraag 1 van 9\n" in texts[1], "the welcome and the first question, one message"
     keyboard = next(p["reply_markup"] for n, p in reversed(request.calls) if n == "sendMessage")
-    assert '"callback_data": "1|criteria|ja"' in str(keyboard).replace("'", '"')
+    assert '"callback_data": "i|criteria|ja"' in str(keyboard).replace("'", '"')
 
 
 async def test_error_tells_the_user_and_logs_without_their_text(
@@ -95,7 +90,7 @@ async def test_error_tells_the_user_and_logs_without_their_text(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     app, request = recorded
-    invitation = await invite(channel(app).database, role="melder")
+    invitation = await channel(app).admission.invite(role="melder")
     await app.process_update(message(1, f"/start {invitation.code}", bot=app.bot))
 
     async def broken(*args: Any, **kwargs: Any) -> None:
@@ -109,11 +104,14 @@ async def test_error_tells_the_user_and_logs_without_their_text(
     assert "tante" not in caplog.text
 
 
-def test_callback_data_is_versioned_and_short() -> None:
-    assert read_callback("1|leeftijd|minderjarig") == Pressed("leeftijd", "minderjarig")
-    assert read_callback("0|leeftijd|minderjarig") == Pressed("", "")
-    assert read_callback("rommel") == Pressed("", "")
-    assert len(b"1|omschrijving|wijzig-omschrijving") <= 64
+def test_callback_data_is_prefixed_and_short() -> None:
+    assert IntakeButton.unpack("i|leeftijd|minderjarig") == IntakeButton("leeftijd", "minderjarig")
+    assert IntakeButton("leeftijd", "minderjarig").pack() == "i|leeftijd|minderjarig"
+    assert IntakeButton.unpack("1|leeftijd|minderjarig") is None, "an older layout is stale"
+    assert IntakeButton.unpack("a|leeftijd|minderjarig") is None, "another feature's button"
+    assert IntakeButton.unpack("rommel") is None
+    with pytest.raises(ValueError, match="over 64"):
+        IntakeButton("omschrijving", "x" * 60).pack()
 
 
 async def test_per_chat_order_serialises_a_chat_and_overlaps_chats() -> None:

@@ -10,7 +10,8 @@ import aiohttp
 import pytest
 
 from bot.settings import Settings
-from bot.telegram import REFUSED, build_application
+from bot.telegram import build_application
+from bot.telegram.texts import REFUSED
 from tests.telegram.conftest import App
 from tests.telegram.fake_bot_api import FakeBotAPI
 

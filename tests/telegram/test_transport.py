@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from bot.http import UpdatesRequest
+from bot.telegram.transport import UpdatesRequest
 
 
 def test_keyboard_of_a_pressed_message_is_dropped_before_parsing() -> None:

@@ -12,7 +12,6 @@ from __future__ import annotations
 from typing import Any
 
 import aiohttp
-from telegram._utils.defaultvalue import DefaultValue
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
@@ -20,7 +19,8 @@ _DEFAULT_TIMEOUT = 5.0
 
 
 def _seconds(value: Any, default: float | None) -> float | None:
-    return default if isinstance(value, DefaultValue) else value
+    """A timeout PTB passed: a number, None (no limit) or its placeholder for "the default"."""
+    return value if value is None or isinstance(value, int | float) else default
 
 
 class AiohttpRequest(BaseRequest):

@@ -1,0 +1,101 @@
+"""Who may use the bot: people admitted through a one-time invitation code, and who they are
+when an update of theirs comes in."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+
+from storage import AuditLog, Database, Invitations, People
+from storage.models import Invitation, Person, utcnow
+
+ROLES = ("melder", "regisseur", "coordinator")
+
+
+class Admission(enum.Enum):
+    ADMITTED = "admitted"
+    ALREADY_ADMITTED = "already_admitted"
+    UNKNOWN_CODE = "unknown_code"
+    USED_CODE = "used_code"
+    EXPIRED_CODE = "expired_code"
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    """An admitted, active person, as handlers need them."""
+
+    person_id: int
+    role: str
+    partij: str | None
+
+
+class AdmissionService:
+    def __init__(self, database: Database) -> None:
+        self.database = database
+
+    async def member(self, telegram_id: int) -> Member | None:
+        """The active person behind a Telegram account, asked anew for every update: a
+        deactivated person loses access at once, whichever process serves them."""
+        async with self.database.transaction() as session:
+            person = await People(session).by_telegram_id(telegram_id)
+        if person is None or not person.active or person.id is None:
+            return None
+        return Member(person.id, person.role, person.partij)
+
+    async def invite(
+        self,
+        *,
+        role: str,
+        partij: str | None = None,
+        expertise: Sequence[str] = (),
+        valid_for: timedelta = timedelta(days=7),
+        created_by: int | None = None,
+    ) -> Invitation:
+        if role not in ROLES:
+            raise ValueError(f"unknown role {role!r}")
+        async with self.database.transaction() as session:
+            invitation = await Invitations(session).create(
+                role=role,
+                partij=partij,
+                expertise=expertise,
+                valid_for=valid_for,
+                created_by=created_by,
+            )
+            await AuditLog(session).record(
+                "uitnodiging_gemaakt",
+                actor_id=created_by,
+                details={"role": role, "partij": partij},
+            )
+        return invitation
+
+    async def admit(self, code: str, telegram_id: int, display_name: str) -> Admission:
+        async with self.database.transaction() as session:
+            people = People(session)
+            if await people.by_telegram_id(telegram_id) is not None:
+                return Admission.ALREADY_ADMITTED
+            invitation = await Invitations(session).lock(code)
+            if invitation is None:
+                return Admission.UNKNOWN_CODE
+            if invitation.used_at is not None:
+                return Admission.USED_CODE
+            if invitation.expires_at <= utcnow():
+                return Admission.EXPIRED_CODE
+            person = await people.add(
+                Person(
+                    telegram_id=telegram_id,
+                    display_name=display_name[:120],
+                    role=invitation.role,
+                    partij=invitation.partij,
+                    expertise=list(invitation.expertise),
+                )
+            )
+            assert person.id is not None
+            await Invitations(session).mark_used(invitation, person.id)
+            await AuditLog(session).record(
+                "toegelaten",
+                actor_id=person.id,
+                details={"role": person.role, "partij": person.partij},
+            )
+        return Admission.ADMITTED

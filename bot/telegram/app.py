@@ -1,0 +1,126 @@
+"""The application factory: services, the sender, the gate and every handler family, wired into
+one python-telegram-bot Application."""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from typing import Any
+
+from telegram import BotCommand, Update
+from telegram.error import TelegramError
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    ApplicationHandlerStop,
+    ContextTypes,
+)
+from telegram.warnings import PTBUserWarning
+
+from bot.services.admission import AdmissionService
+from bot.services.casussen import CasusService
+from bot.services.intake import IntakeService
+from bot.settings import Settings
+from bot.telegram import texts
+from bot.telegram.gate import Gate, RegieContext
+from bot.telegram.handlers import Family
+from bot.telegram.handlers.access import AccessHandlers
+from bot.telegram.handlers.intake import IntakeHandlers
+from bot.telegram.handlers.lookup import LookupHandlers
+from bot.telegram.handlers.stale import StaleButtons
+from bot.telegram.handlers.status import StatusHandlers
+from bot.telegram.ordering import PerChatOrder
+from bot.telegram.sender import Sender
+from bot.telegram.transport import AiohttpRequest, UpdatesRequest
+from storage import Database
+
+log = logging.getLogger(__name__)
+
+App = Application[Any, RegieContext, Any, Any, Any, Any]
+GATE_GROUP = -1  # before every handler family (group 0)
+
+
+class Channel:
+    """The Telegram channel of one process: its database, services and sender."""
+
+    def __init__(self, application: App, settings: Settings) -> None:
+        schema = settings.load_schema()
+        self.database = Database(settings.database_url)
+        self.admission = AdmissionService(self.database)
+        self.sender = Sender(application.bot, settings.telegram_max_rate)
+        self.families: tuple[Family, ...] = (
+            AccessHandlers(self.admission, self.sender).family(),
+            IntakeHandlers(IntakeService(self.database, schema), self.sender).family(),
+            LookupHandlers(schema, self.sender).family(),
+            StatusHandlers(CasusService(self.database), self.sender).family(),
+            StaleButtons(self.sender).family(),  # last: every button nobody else routes
+        )
+        self.gate = Gate(self.admission, self.sender, self.families)
+
+    def register(self, application: App) -> None:
+        application.add_handler(self.gate.handler(), group=GATE_GROUP)
+        for family in self.families:
+            application.add_handlers(family.handlers)
+        application.add_error_handler(self.error)
+
+    async def post_init(self, application: App) -> None:
+        await self.database.prepare()
+        commands = {c for family in self.families for c in family.commands}
+        menu = [BotCommand(c, d) for c, d in texts.MENU if c in commands]
+        try:
+            await application.bot.set_my_commands(menu)
+        except TelegramError as error:  # the menu is a convenience; the bot works without it
+            log.warning("setMyCommands failed: %s", error)
+
+    async def post_shutdown(self, application: App) -> None:
+        await self.database.dispose()
+
+    async def error(self, update: object, context: RegieContext) -> None:
+        # Never log the update itself: it holds what the user typed.
+        chat = (
+            update.effective_chat.id
+            if isinstance(update, Update) and update.effective_chat
+            else None
+        )
+        log.error("handling an update for chat %s failed", chat, exc_info=context.error)
+        if chat is not None:
+            try:
+                await self.sender.send(chat, texts.SOMETHING_WENT_WRONG)
+            except TelegramError:
+                log.warning("could not tell chat %s that something went wrong", chat)
+        raise ApplicationHandlerStop  # a failed gate must not let the update through
+
+
+def build_application(
+    settings: Settings, builder: ApplicationBuilder[Any, Any, Any, Any, Any, Any] | None = None
+) -> App:
+    """The bot with every handler wired. A given builder is used as it is (tests and embedders
+    bring their own token, base URL and request objects); otherwise one comes from `settings`."""
+    # Messages go out through do_api_request with keyboards already in Bot API JSON, and what
+    # Telegram returns goes unparsed: building and parsing PTB objects for every message was most
+    # of the CPU an update cost (bench/telegram_load.py). PTB warns about that use; we mean it.
+    warnings.filterwarnings(
+        "ignore",
+        message=r"Please use 'Bot\.(sendMessage|editMessageText)' instead of",
+        category=PTBUserWarning,
+    )
+    if builder is None:
+        builder = (
+            ApplicationBuilder()
+            .token(settings.token())
+            .request(AiohttpRequest(settings.telegram_concurrency + 2))
+            .get_updates_request(UpdatesRequest(1))
+        )
+        if settings.telegram_base_url:
+            builder = builder.base_url(settings.telegram_base_url)
+    application: App = (
+        builder.context_types(ContextTypes(context=RegieContext))
+        .concurrent_updates(PerChatOrder(settings.telegram_concurrency))
+        .build()
+    )
+    channel = Channel(application, settings)
+    application.post_init = channel.post_init
+    application.post_shutdown = channel.post_shutdown
+    channel.register(application)
+    application.bot_data["channel"] = channel  # for embedders and tests: its database, services
+    return application

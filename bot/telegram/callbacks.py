@@ -1,0 +1,59 @@
+"""Callback data: what a button carries back when it is pressed, typed per feature.
+
+Each feature has its own prefix (`i` intake, `a` assignment, `c` coordination, ...), so its
+handler is routed by `pattern` and a button never lands in another feature's handler. Data is
+`prefix|field|field...`, checked against Telegram's 64-byte limit when it is made; what cannot be
+read back (another prefix, an older layout) is `None`, which handlers answer as a stale button.
+A layout change takes a new prefix, so buttons on old messages are recognised as stale.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from typing import ClassVar, Self
+
+MAX_BYTES = 64  # Telegram's limit on callback_data
+SEPARATOR = "|"
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class CallbackData:
+    """Base of frozen dataclasses of string fields with a `prefix`, as aiogram's CallbackData."""
+
+    prefix: ClassVar[str]
+
+    def pack(self) -> str:
+        values = [str(getattr(self, f.name)) for f in dataclasses.fields(self)]
+        if any(SEPARATOR in value for value in values):
+            raise ValueError(f"callback data may not contain {SEPARATOR!r}: {values}")
+        data = SEPARATOR.join((self.prefix, *values))
+        if len(data.encode()) > MAX_BYTES:
+            raise ValueError(f"callback data is {len(data.encode())} bytes, over {MAX_BYTES}")
+        return data
+
+    @classmethod
+    def unpack(cls, data: str | None) -> Self | None:
+        parts = (data or "").split(SEPARATOR)
+        fields = dataclasses.fields(cls)
+        if parts[0] != cls.prefix or len(parts) != len(fields) + 1:
+            return None
+        return cls(*parts[1:])
+
+    @classmethod
+    def pattern(cls) -> re.Pattern[str]:
+        """For a CallbackQueryHandler: every button of this feature, and only those."""
+        return re.compile(rf"^{re.escape(cls.prefix)}{re.escape(SEPARATOR)}")
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class IntakeButton(CallbackData):
+    """A button of the intake: `step` is the question (or summary) the message asked."""
+
+    prefix: ClassVar[str] = "i"
+    step: str
+    button: str
+
+
+def prefix_of(data: str | None) -> str:
+    return (data or "").split(SEPARATOR, 1)[0]

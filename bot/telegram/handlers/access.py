@@ -1,0 +1,40 @@
+"""/start (admission with an invitation code) and /help."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import CommandHandler
+
+from bot.services.admission import AdmissionService
+from bot.telegram import texts
+from bot.telegram.gate import ACCESS_PARAMETER, RegieContext
+from bot.telegram.handlers import Family
+from bot.telegram.sender import Sender
+
+
+class AccessHandlers:
+    def __init__(self, admission: AdmissionService, sender: Sender) -> None:
+        self.admission = admission
+        self.sender = sender
+
+    def family(self) -> Family:
+        return Family(
+            name="access",
+            handlers=(CommandHandler("start", self.start), CommandHandler("help", self.help)),
+            commands=frozenset({"start", "help"}),
+            open_commands=frozenset({"start"}),
+        )
+
+    async def start(self, update: Update, context: RegieContext) -> None:
+        user, chat = update.effective_user, update.effective_chat
+        if user is None or chat is None:
+            return
+        if context.args and context.args[0] != ACCESS_PARAMETER:
+            admission = await self.admission.admit(context.args[0], user.id, user.full_name)
+            await self.sender.send(chat.id, texts.ADMISSION_TEXT[admission])
+            return
+        await self.sender.send(chat.id, texts.HELP)
+
+    async def help(self, update: Update, context: RegieContext) -> None:
+        if update.effective_chat is not None:
+            await self.sender.send(update.effective_chat.id, texts.HELP)

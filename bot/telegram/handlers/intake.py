@@ -1,0 +1,87 @@
+"""The aanmelding: commands, typed answers and the intake's buttons, in a private chat."""
+
+from __future__ import annotations
+
+from telegram import Message, Update
+from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
+
+from bot.services.intake import IntakeService, Turn
+from bot.telegram import render, texts
+from bot.telegram.callbacks import IntakeButton
+from bot.telegram.gate import RegieContext
+from bot.telegram.handlers import Family
+from bot.telegram.sender import Sender
+from conversation.messages import Command, Input, Pressed, Typed
+
+COMMANDS = ("aanmelden", "stoppen", "opnieuw", "vorige")
+PRIVATE = filters.ChatType.PRIVATE
+
+
+class IntakeHandlers:
+    def __init__(self, intake: IntakeService, sender: Sender) -> None:
+        self.intake = intake
+        self.sender = sender
+
+    def family(self) -> Family:
+        return Family(
+            name="intake",
+            handlers=(
+                CommandHandler(COMMANDS, self.command, filters=PRIVATE),
+                CommandHandler(COMMANDS, self.private_only),
+                CallbackQueryHandler(self.pressed, pattern=IntakeButton.pattern()),
+                MessageHandler(PRIVATE & filters.TEXT & ~filters.COMMAND, self.typed),
+            ),
+            commands=frozenset(COMMANDS),
+            button_prefix=IntakeButton.prefix,
+        )
+
+    async def command(self, update: Update, context: RegieContext) -> None:
+        message = update.effective_message
+        if message is None or message.text is None:
+            return
+        name = message.text.split()[0].lstrip("/").split("@")[0].lower()
+        await self._reply(
+            message.chat_id, await self._step(message.chat_id, context, Command(name))
+        )
+
+    async def typed(self, update: Update, context: RegieContext) -> None:
+        message = update.effective_message
+        if message is None or message.text is None:
+            return
+        turn = await self._step(message.chat_id, context, Typed(message.text))
+        await self._reply(message.chat_id, turn)
+
+    async def private_only(self, update: Update, context: RegieContext) -> None:
+        if update.effective_chat is not None:
+            await self.sender.send(update.effective_chat.id, texts.PRIVATE_ONLY)
+
+    async def pressed(self, update: Update, context: RegieContext) -> None:
+        query = update.callback_query
+        if query is None:
+            return
+        shown = query.message if isinstance(query.message, Message) else None
+        chat_id = query.from_user.id  # a private chat's id is its user's: act on their own state
+        if shown is not None and shown.chat.id != chat_id:
+            await self.sender.acknowledge(query.id, texts.STALE_BUTTON)
+            return
+        await self.sender.acknowledge(query.id)
+        button = IntakeButton.unpack(query.data)
+        pressed = Pressed(button.step, button.button) if button else Pressed("", "")
+        turn = await self._step(chat_id, context, pressed)
+        last = turn.replies[-1] if turn.replies else None
+        in_place = turn.answered is not None or (last is not None and last.step == pressed.step)
+        if shown is None or not in_place:  # a stale button: the current question comes anew
+            await self._reply(chat_id, turn)
+            return
+        # The pressed message becomes what follows: the choice on top, then the next question
+        # (or the same question with a toggle or a correction). One edit instead of edit + send.
+        text = render.with_answer(turn.answered, "\n\n".join(r.text for r in turn.replies))
+        markup = render.keyboard(last) if last is not None else None
+        await self.sender.edit(chat_id, shown.message_id, text, markup)
+
+    async def _step(self, chat_id: int, context: RegieContext, event: Input) -> Turn:
+        return await self.intake.handle(chat_id, event, melder_id=context.admitted.person_id)
+
+    async def _reply(self, chat_id: int, turn: Turn) -> None:
+        for text, markup in render.messages(turn.replies):
+            await self.sender.send(chat_id, text, markup)

@@ -1,0 +1,100 @@
+"""One way out to Telegram: every message regiebot sends or edits goes through a `Sender`, with
+one retry policy, for the handlers' replies now and for the outbox dispatcher next.
+
+A reply is retried briefly within the update (flood control, 5xx, dropped connections): the
+state was committed before, so the reply is the only thing that can still get lost, and the
+user can always ask for the current question again. Durable retries belong to the outbox.
+
+Telegram's limits: about 30 messages a second per bot (an overall limiter here) and about one a
+second per chat. A 429 ("retry after N") pauses only the chat it was about: other chats go on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from datetime import timedelta
+from typing import Any
+
+from aiolimiter import AsyncLimiter
+from telegram import Bot
+from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
+
+log = logging.getLogger(__name__)
+
+RETRY_DELAYS = (0.2, 0.5, 1.0, 2.0, 4.0)  # seconds between tries; about 8 s before giving up
+LONGEST_WAIT = 30.0  # seconds: a longer flood wait is not worth holding an update for
+
+
+class Sender:
+    def __init__(self, bot: Bot, max_rate: float) -> None:
+        self.bot = bot
+        self._overall = AsyncLimiter(max_rate, time_period=1.0)
+        self._chat_free_at: dict[int, float] = {}  # monotonic time a paused chat may send again
+
+    async def send(self, chat_id: int, text: str, keyboard: str | None = None) -> int | None:
+        """Sends a message (`keyboard` as Bot API JSON); returns its message id."""
+        parameters: dict[str, Any] = {"chat_id": chat_id, "text": text}
+        if keyboard is not None:
+            parameters["reply_markup"] = keyboard
+        result = await self._call("sendMessage", parameters)
+        return int(result["message_id"]) if isinstance(result, dict) else None
+
+    async def edit(
+        self, chat_id: int, message_id: int, text: str, keyboard: str | None = None
+    ) -> None:
+        """Turns a message into `text` (without a keyboard unless one is given); if Telegram will
+        not edit it (too old, deleted), the same content comes as a new message instead."""
+        parameters: dict[str, Any] = {"chat_id": chat_id, "message_id": message_id, "text": text}
+        if keyboard is not None:
+            parameters["reply_markup"] = keyboard
+        try:
+            await self._call("editMessageText", parameters)
+        except BadRequest as error:
+            if "not modified" in str(error).lower():
+                return
+            log.info("editing a message failed (%s); sending it anew", error)
+            await self.send(chat_id, text, keyboard)
+
+    async def acknowledge(self, query_id: str, text: str | None = None) -> None:
+        """Answers a button press. A courtesy: when Telegram refuses it (a press older than about
+        15 s, or a 5xx), the press itself is still handled."""
+        try:
+            await self.bot.answer_callback_query(query_id, text=text)
+        except TelegramError as error:
+            log.info("answering a button press failed (%s); handling it all the same", error)
+
+    async def _call(self, method: str, parameters: dict[str, Any]) -> Any:
+        chat_id = int(parameters["chat_id"])
+        for delay in (*RETRY_DELAYS, None):
+            await self._wait_for_chat(chat_id)
+            try:
+                async with self._overall:
+                    return await self.bot.do_api_request(method, api_kwargs=parameters)
+            except RetryAfter as error:
+                wait = _seconds(error.retry_after)
+                if delay is None or wait > LONGEST_WAIT:
+                    raise
+                self._chat_free_at[chat_id] = time.monotonic() + wait
+            except BadRequest:
+                raise
+            except NetworkError as error:  # 5xx, timeouts and dropped connections
+                if delay is None:
+                    raise
+                log.warning("%s to chat %s failed (%s); trying again", method, chat_id, error)
+                await asyncio.sleep(delay)
+        raise AssertionError("unreachable: the last try raises or returns")
+
+    async def _wait_for_chat(self, chat_id: int) -> None:
+        free_at = self._chat_free_at.get(chat_id)
+        if free_at is None:
+            return
+        wait = free_at - time.monotonic()
+        if wait > 0:
+            await asyncio.sleep(wait)
+        self._chat_free_at.pop(chat_id, None)
+
+
+def _seconds(value: int | timedelta) -> float:
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)

@@ -1,0 +1,58 @@
+"""What the Telegram channel itself says, in Dutch. The dialogues' own texts live with them in
+conversation/; these are the channel's: access, help, the command menu and its failures."""
+
+from __future__ import annotations
+
+from bot.services.admission import Admission
+
+REFUSED = (
+    "U heeft (nog) geen toegang tot regiebot. Vraag de coördinator van het Zorg- en "
+    "Veiligheidshuis om een uitnodiging; met de link daarin krijgt u toegang."
+)
+REFUSED_SHORT = "U heeft (nog) geen toegang tot regiebot."  # a button's answer: at most 200 chars
+NOT_FOR_YOUR_ROLE = "Deze functie is er niet voor uw rol. /help toont wat u kunt doen."
+ADMISSION_TEXT = {
+    Admission.ADMITTED: (
+        "Welkom bij regiebot! U heeft nu toegang. Met /aanmelden meldt u een casus aan, met /wie "
+        "vraagt u snel wie de regie neemt. /help toont alles."
+    ),
+    Admission.ALREADY_ADMITTED: "U heeft al toegang tot regiebot. /help toont wat u kunt doen.",
+    Admission.UNKNOWN_CODE: (
+        "Deze uitnodigingscode ken ik niet. Controleer de link, of vraag de coördinator om een "
+        "nieuwe uitnodiging."
+    ),
+    Admission.USED_CODE: "Deze uitnodiging is al gebruikt. Vraag de coördinator om een nieuwe.",
+    Admission.EXPIRED_CODE: "Deze uitnodiging is verlopen. Vraag de coördinator om een nieuwe.",
+}
+HELP = (
+    "Wat u kunt doen:\n"
+    "/aanmelden: een casus aanmelden, stap voor stap\n"
+    "/wie: snel vragen wie de casusregie neemt, bijvoorbeeld /wie ots 15 lvb\n"
+    "/status: uw aanmeldingen, of /status ZVH-2026-0042 voor één casus\n"
+    "/stoppen: de lopende aanmelding stoppen\n"
+    "/opnieuw: de lopende aanmelding opnieuw beginnen\n"
+    "U kunt ook in elk gesprek @-vermelden: typ de naam van deze bot en uw vraag."
+)
+WIE_HINT = (
+    "Typ na /wie wat u weet, bijvoorbeeld: /wie ots 15 lvb of /wie vrijwillig 30 huiselijk geweld"
+)
+WIE_TITLE = "Wie neemt de casusregie?"
+ACCESS_BUTTON = "Toegang aanvragen"
+PRIVATE_ONLY = "Een casus aanmelden kan alleen in een privégesprek met mij."
+STALE_BUTTON = "Deze knop is verlopen."
+SOMETHING_WENT_WRONG = (
+    "Er ging iets mis bij het verwerken van uw bericht. Uw antwoorden zijn bewaard: probeer het "
+    "zo nog eens, of typ /aanmelden om verder te gaan waar u was."
+)
+NO_CASUSSEN = "U heeft nog geen casussen aangemeld. Met /aanmelden meldt u er een aan."
+CASUS_NOT_FOUND = "Die casus vind ik niet bij uw aanmeldingen. /status toont ze allemaal."
+YOUR_CASUSSEN = "Uw aanmeldingen:"
+ANSWERED = "✓ {answer}"
+MENU = (  # Telegram's command menu, in this order
+    ("aanmelden", "Een casus aanmelden"),
+    ("wie", "Wie neemt de casusregie? Bijvoorbeeld /wie ots 15 lvb"),
+    ("status", "Uw aanmeldingen"),
+    ("stoppen", "De lopende aanmelding stoppen"),
+    ("opnieuw", "De lopende aanmelding opnieuw beginnen"),
+    ("help", "Wat kan regiebot?"),
+)
