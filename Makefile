@@ -22,6 +22,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check bot conversation rules storage tests bench
 	$(BIN)/ruff format --check bot conversation rules storage tests bench
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-logo --no-cache
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.advice
