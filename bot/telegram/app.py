@@ -4,7 +4,6 @@ one python-telegram-bot Application."""
 from __future__ import annotations
 
 import logging
-import warnings
 from typing import Any
 
 from telegram import BotCommand, Update
@@ -15,7 +14,6 @@ from telegram.ext import (
     ApplicationHandlerStop,
     ContextTypes,
 )
-from telegram.warnings import PTBUserWarning
 
 from bot.services.admission import AdmissionService
 from bot.services.casussen import CasusService
@@ -96,14 +94,6 @@ def build_application(
 ) -> App:
     """The bot with every handler wired. A given builder is used as it is (tests and embedders
     bring their own token, base URL and request objects); otherwise one comes from `settings`."""
-    # Messages go out through do_api_request with keyboards already in Bot API JSON, and what
-    # Telegram returns goes unparsed: building and parsing PTB objects for every message was most
-    # of the CPU an update cost (bench/telegram_load.py). PTB warns about that use; we mean it.
-    warnings.filterwarnings(
-        "ignore",
-        message=r"Please use 'Bot\.(sendMessage|editMessageText)' instead of",
-        category=PTBUserWarning,
-    )
     if builder is None:
         builder = (
             ApplicationBuilder()

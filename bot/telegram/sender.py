@@ -14,12 +14,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+import warnings
 from datetime import timedelta
 from typing import Any
 
 from aiolimiter import AsyncLimiter
 from telegram import Bot
 from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
+from telegram.warnings import PTBUserWarning
 
 log = logging.getLogger(__name__)
 
@@ -28,8 +30,19 @@ LONGEST_WAIT = 30.0  # seconds: a longer flood wait is not worth holding an upda
 
 
 class Sender:
-    def __init__(self, bot: Bot, max_rate: float) -> None:
+    def __init__(
+        self, bot: Bot, max_rate: float, retry_delays: tuple[float, ...] = RETRY_DELAYS
+    ) -> None:
         self.bot = bot
+        self.retry_delays = retry_delays
+        # Messages go out through do_api_request with keyboards already in Bot API JSON, and
+        # what Telegram returns goes unparsed: building and parsing PTB objects for every message
+        # was most of the CPU an update cost (bench/telegram_load.py). PTB warns about that use.
+        warnings.filterwarnings(
+            "ignore",
+            message=r"Please use 'Bot\.(sendMessage|editMessageText)' instead of",
+            category=PTBUserWarning,
+        )
         self._overall = AsyncLimiter(max_rate, time_period=1.0)
         self._chat_free_at: dict[int, float] = {}  # monotonic time a paused chat may send again
 
@@ -67,7 +80,7 @@ class Sender:
 
     async def _call(self, method: str, parameters: dict[str, Any]) -> Any:
         chat_id = int(parameters["chat_id"])
-        for delay in (*RETRY_DELAYS, None):
+        for delay in (*self.retry_delays, None):
             await self._wait_for_chat(chat_id)
             try:
                 async with self._overall:

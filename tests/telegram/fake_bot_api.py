@@ -35,6 +35,7 @@ class Fault:
     method: str
     kind: str  # "400", "429", "500" or "drop"
     times: int
+    chat: int | None = None  # only calls about this chat; None: any
 
 
 @dataclass
@@ -87,7 +88,16 @@ class FakeBotAPI:
         params: dict[str, Any] = {}
         for key, value in form.items():
             params[key] = json.loads(str(value)) if key in JSON_FIELDS else str(value)
-        fault = next((f for f in self.faults if f.method == method and f.times > 0), None)
+        fault = next(
+            (
+                f
+                for f in self.faults
+                if f.method == method
+                and f.times > 0
+                and f.chat in (None, int(params.get("chat_id", 0) or 0))
+            ),
+            None,
+        )
         if fault is not None:
             fault.times -= 1
             await self._record(Call(f"{method}!{fault.kind}", params))
