@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from transitions import EventData, Machine
 from transitions.extensions import GraphMachine
@@ -36,7 +36,7 @@ from conversation.messages import (
 )
 from conversation.typed import Invalid, Value, read_answer
 from rules import Advice, Schema, advise, facts_from_answers, violations
-from rules.engine import is_asked
+from rules.engine import Answer, is_asked
 from rules.facts import Facts
 from rules.schema import Question
 from rules.words import normalize
@@ -78,7 +78,7 @@ DONE_WORDS = frozenset({"verder", "klaar", "door"})
 class Registration:
     """Confirmed answers and their advice: the service stores the casus, then calls `registered`."""
 
-    answers: dict[str, object]
+    answers: dict[str, Answer]
     advice: Advice
 
 
@@ -94,14 +94,23 @@ class _Chat:
     """One chat's memory while the machine moves it."""
 
     state: str
+    # The triggers the machine binds to every model it moves (see `_transitions`), declared for
+    # the type checker; `edit_<question>` triggers are reached by name.
+    advance: Callable[[], bool]
+    back: Callable[[], bool]
+    confirm: Callable[[], bool]
+    registered: Callable[[], bool]
+    cancel: Callable[[], bool]
+    restart: Callable[[], bool]
+    get_graph: Callable[[], Any]  # bound by the GraphMachine that draws the diagram
 
     def __init__(self, memory: Memory) -> None:
-        self.answers: dict[str, object] = dict(memory.answers)
+        self.answers: dict[str, Answer] = dict(memory.answers)
         self.draft: list[str] | None = list(memory.draft) if memory.draft is not None else None
         self.replies: list[Reply] = []
         self.answered: str | None = None
         # Which questions the current answers ask, worked out once per answers object.
-        self.asked_for: dict[str, object] | None = None
+        self.asked_for: dict[str, Answer] | None = None
         self.asked: frozenset[str] = frozenset()
 
     def say(self, text: str) -> None:
@@ -174,7 +183,7 @@ class IntakeDialogue:
     @staticmethod
     def _guard(test: Callable[[Question, _Chat], bool], question: Question) -> Callable[..., bool]:
         def guard(event: EventData) -> bool:
-            chat: _Chat = event.model  # type: ignore[assignment]
+            chat = cast(_Chat, event.model)
             return test(question, chat)
 
         guard.__name__ = f"{test.__name__.removeprefix('_')}_{question.id}"  # for the diagram
@@ -191,12 +200,12 @@ class IntakeDialogue:
         )
         model = _Chat(Memory(START))
         graph.add_model(model)
-        return str(model.get_graph().source)  # type: ignore[attr-defined]
+        return str(model.get_graph().source)
 
-    def _facts(self, answers: dict[str, object]) -> Facts:
-        return facts_from_answers(self.schema, answers)  # type: ignore[arg-type]
+    def _facts(self, answers: dict[str, Answer]) -> Facts:
+        return facts_from_answers(self.schema, answers)
 
-    def _asked(self, answers: dict[str, object]) -> frozenset[str]:
+    def _asked(self, answers: dict[str, Answer]) -> frozenset[str]:
         """The questions these answers ask (or may still ask), in one pass over the schema."""
         facts = self._facts(answers)
         return frozenset(q.id for q in self.questions if is_asked(q, facts) is not False)
@@ -222,7 +231,7 @@ class IntakeDialogue:
         """The casus is stored as `reference`: show the advice and finish."""
         with self._attached(memory) as chat:
             advice = self._advice(chat.answers)
-            chat.registered()  # type: ignore[attr-defined]
+            chat.registered()
             chat.answers = {}
             chat.say(advice_text(advice, reference) + "\n\n" + FINISHED_HINT)
             return Step(chat.memory(), tuple(chat.replies))
@@ -267,12 +276,12 @@ class IntakeDialogue:
                 chat.say(RESTARTED)
             else:
                 chat.say(WELCOME)
-            chat.restart()  # type: ignore[attr-defined]
+            chat.restart()
             chat.answers, chat.draft = {}, None
             self._advance(chat)
         elif name == "stoppen":
             if running:
-                chat.cancel()  # type: ignore[attr-defined]
+                chat.cancel()
                 chat.answers, chat.draft = {}, None
                 chat.say(STOPPED)
             else:
@@ -330,7 +339,7 @@ class IntakeDialogue:
             event.button if isinstance(event, Pressed) else self._summary_button(chat, event.text)
         )
         if button == CONFIRM:
-            chat.confirm()  # type: ignore[attr-defined]
+            chat.confirm()
             chat.answered = "Bevestigd"
             return Registration(dict(chat.answers), self._advice(chat.answers))
         if button == BACK:
@@ -379,12 +388,12 @@ class IntakeDialogue:
         self._advance(chat)
 
     def _advance(self, chat: _Chat) -> None:
-        chat.advance()  # type: ignore[attr-defined]
+        chat.advance()
         self._enter_question(chat)
 
     def _back(self, chat: _Chat) -> None:
         possible = self.machine.get_transitions(trigger="back", source=chat.state)
-        if not possible or not chat.back():  # type: ignore[attr-defined]
+        if not possible or not chat.back():
             chat.say(FIRST_QUESTION)
         self._enter_question(chat)
 
@@ -395,14 +404,14 @@ class IntakeDialogue:
             chat.draft = list(current) if isinstance(current, list) else []
         self._ask(chat)
 
-    def _pruned(self, answers: dict[str, object]) -> dict[str, object]:
+    def _pruned(self, answers: dict[str, Answer]) -> dict[str, Answer]:
         """Answers without those to questions that are no longer asked (or no longer exist).
         One pass suffices: whether a question is asked depends only on earlier answers."""
         asked = self._asked(answers)
         return {q.id: answers[q.id] for q in self.questions if q.id in answers and q.id in asked}
 
-    def _advice(self, answers: dict[str, object]) -> Advice:
-        result = advise(self.schema, answers)  # type: ignore[arg-type]
+    def _advice(self, answers: dict[str, Answer]) -> Advice:
+        result = advise(self.schema, answers)
         assert isinstance(result, Advice), "complete answers always give one advice"
         return result
 

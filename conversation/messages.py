@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from rules.engine import Answer
+
 # Button ids that are not an option of a question.
 BACK = "vorige"
 CANCEL = "stoppen"
@@ -67,5 +69,5 @@ class Memory:
     """Everything a dialogue remembers between two inputs; the service stores it per chat."""
 
     state: str
-    answers: dict[str, object] = field(default_factory=dict)
+    answers: dict[str, Answer] = field(default_factory=dict)
     draft: tuple[str, ...] | None = None  # toggled options of the multi-choice question asked now
