@@ -87,9 +87,11 @@ class AiohttpRequest(BaseRequest):
 
 
 class UpdatesRequest(AiohttpRequest):
-    """The request that fetches updates. regiebot never reads the keyboard of the message a
-    button was pressed on, so it is dropped before python-telegram-bot turns the update into
-    objects: parsing every button of it again was a large part of what an update cost."""
+    """The request that fetches updates. No handler reads the keyboard of the message a button
+    was pressed on, so it is dropped before python-telegram-bot turns the update into objects:
+    parsing every button of it again cost, measured in one session through bench/telegram_load.py,
+    about 0.15 ms of CPU per update (1.54-1.62 ms with this, 1.72-1.77 ms without) and 8-12% of
+    the closed-loop updates/s. A handler that needs that keyboard must use AiohttpRequest here."""
 
     @staticmethod
     def parse_json_payload(payload: bytes) -> dict[str, Any]:
