@@ -1,5 +1,6 @@
 """The real python-telegram-bot stack (HTTP client, Updater long polling, webhook server) against
-the fake Bot API on 127.0.0.1, with the bot's database in a temporary SQLite file."""
+the fake Bot API on 127.0.0.1, with the bot's database in a temporary SQLite file; and the same
+application on a recording BaseRequest, for handlers driven without a network (`recorded`)."""
 
 from __future__ import annotations
 
@@ -9,11 +10,12 @@ from typing import Any
 
 import pytest
 from pydantic import SecretStr
-from telegram.ext import Application
+from telegram.ext import Application, ApplicationBuilder
 
 from bot.settings import Settings
 from bot.telegram import build_application
 from tests.telegram.fake_bot_api import TOKEN, FakeBotAPI
+from tests.telegram.recording import RecordingRequest
 
 App = Application[Any, Any, Any, Any, Any, Any]
 
@@ -71,3 +73,17 @@ async def running(settings: Settings) -> AsyncIterator[Running]:
     await bot.start()
     yield bot
     await bot.stop()
+
+
+@pytest.fixture
+async def recorded(tmp_path: Any) -> AsyncIterator[tuple[App, RecordingRequest]]:
+    request = RecordingRequest()
+    settings = Settings(database_url=f"sqlite+aiosqlite:///{tmp_path / 'recorded.db'}")
+    builder = ApplicationBuilder().token(TOKEN).request(request).get_updates_request(request)
+    app = build_application(settings, builder)
+    async with app:
+        assert app.post_init is not None
+        await app.post_init(app)
+        yield app, request
+    assert app.post_shutdown is not None
+    await app.post_shutdown(app)

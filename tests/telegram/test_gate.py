@@ -4,67 +4,25 @@ by their prefix, and one the bot no longer knows is answered as stale."""
 
 from __future__ import annotations
 
-import time
-from collections.abc import AsyncIterator
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
 from sqlalchemy import update
-from telegram import Update
-from telegram.ext import ApplicationBuilder, ApplicationHandlerStop
+from telegram.ext import ApplicationHandlerStop
 
 from bot.services.admission import Member
-from bot.settings import Settings
-from bot.telegram import build_application
 from bot.telegram.gate import Gate
 from bot.telegram.handlers import Family
 from bot.telegram.texts import NOT_FOR_YOUR_ROLE, REFUSED, REFUSED_SHORT, STALE_BUTTON
 from storage import IntakeStates
 from storage.models import Person
 from tests.telegram.conftest import App
-from tests.telegram.fake_bot_api import TOKEN, FakeBotAPI
 from tests.telegram.helpers import channel
 from tests.telegram.recording import RecordingRequest
-from tests.telegram.test_handlers import message
+from tests.telegram.updates import inline, message, press
 
 USER = 910
-
-
-@pytest.fixture
-async def recorded(tmp_path: Any) -> AsyncIterator[tuple[App, RecordingRequest]]:
-    request = RecordingRequest()
-    settings = Settings(database_url=f"sqlite+aiosqlite:///{tmp_path / 'gate.db'}")
-    builder = ApplicationBuilder().token(TOKEN).request(request).get_updates_request(request)
-    app = build_application(settings, builder)
-    async with app:
-        assert app.post_init is not None
-        await app.post_init(app)
-        yield app, request
-    assert app.post_shutdown is not None
-    await app.post_shutdown(app)
-
-
-def press(update_id: int, data: str, user: int = USER, bot: Any = None) -> Update:
-    shown = {
-        "message_id": 1,
-        "date": int(time.time()),
-        "text": "Vraag 1 van 9",
-        "chat": {"id": user, "type": "private"},
-    }
-    query = {
-        "id": f"q{update_id}",
-        "from": FakeBotAPI.user(user),
-        "chat_instance": "c",
-        "message": shown,
-        "data": data,
-    }
-    return Update.de_json({"update_id": update_id, "callback_query": query}, bot)
-
-
-def inline(update_id: int, text: str, user: int = USER, bot: Any = None) -> Update:
-    query = {"id": f"iq{update_id}", "from": FakeBotAPI.user(user), "query": text, "offset": ""}
-    return Update.de_json({"update_id": update_id, "inline_query": query}, bot)
 
 
 EVERY_KIND = (
@@ -90,9 +48,15 @@ async def offer_everything(app: App, first_id: int) -> None:
         await app.process_update(message(update_id, text, user=USER, bot=app.bot))
         update_id += 1
     for data in BUTTONS:
-        await app.process_update(press(update_id, data, bot=app.bot))
+        await app.process_update(press(update_id, data, USER, bot=app.bot))
         update_id += 1
-    await app.process_update(inline(update_id, "ots 15 lvb", bot=app.bot))
+    await app.process_update(inline(update_id, "ots 15 lvb", USER, bot=app.bot))
+
+
+async def member_at_the_first_question(app: App) -> None:
+    invitation = await channel(app).admission.invite(role="melder")
+    await app.process_update(message(1, f"/start {invitation.code}", USER, bot=app.bot))
+    await app.process_update(message(2, "/aanmelden", USER, bot=app.bot))
 
 
 def answers_after(request: RecordingRequest, start: int) -> list[tuple[str, Any]]:
@@ -134,9 +98,7 @@ async def test_a_deactivated_person_loses_access_at_once_and_keeps_their_answers
     recorded: tuple[App, RecordingRequest],
 ) -> None:
     app, request = recorded
-    invitation = await channel(app).admission.invite(role="melder")
-    await app.process_update(message(1, f"/start {invitation.code}", user=USER, bot=app.bot))
-    await app.process_update(message(2, "/aanmelden", user=USER, bot=app.bot))
+    await member_at_the_first_question(app)
     await app.process_update(message(3, "ja", user=USER, bot=app.bot))
     assert "Vraag 2 van 9" in request.texts(USER)[-1]
     async with channel(app).database.transaction() as session:
@@ -155,9 +117,7 @@ async def test_a_button_of_another_feature_never_reaches_the_intake(
     recorded: tuple[App, RecordingRequest],
 ) -> None:
     app, request = recorded
-    invitation = await channel(app).admission.invite(role="melder")
-    await app.process_update(message(1, f"/start {invitation.code}", user=USER, bot=app.bot))
-    await app.process_update(message(2, "/aanmelden", user=USER, bot=app.bot))
+    await member_at_the_first_question(app)
     async with channel(app).database.transaction() as session:
         before = await IntakeStates(session).lock(USER)
 
@@ -165,12 +125,12 @@ async def test_a_button_of_another_feature_never_reaches_the_intake(
     # Same step and button as the intake's own "ja", under another feature's prefix, and under
     # the layout the intake used before prefixes: both stale, neither an answer.
     for update_id, data in enumerate(("a|criteria|ja", "1|criteria|ja", "zz"), start=3):
-        await app.process_update(press(update_id, data, bot=app.bot))
+        await app.process_update(press(update_id, data, USER, bot=app.bot))
     assert answers_after(request, start) == [("answerCallbackQuery", STALE_BUTTON)] * 3
     async with channel(app).database.transaction() as session:
         assert await IntakeStates(session).lock(USER) == before
 
-    await app.process_update(press(6, "i|criteria|ja", bot=app.bot))
+    await app.process_update(press(6, "i|criteria|ja", USER, bot=app.bot))
     assert "Vraag 2 van 9" in str(request.calls[-1][1]["text"]), "the intake's own button works"
 
 
@@ -206,7 +166,7 @@ async def test_roles_are_checked_per_feature_at_the_gate(role: str, admitted: bo
     )
     sender = RecordingSender()
     gate = Gate(OneMember(role), sender, [coordination])  # type: ignore[arg-type]
-    for offered in (message(1, "/mensen", user=USER), press(2, "c|42|deactiveer")):
+    for offered in (message(1, "/mensen", user=USER), press(2, "c|42|deactiveer", USER)):
         context = SimpleNamespace(member=None)
         if admitted:
             await gate.check(offered, context)  # type: ignore[arg-type]

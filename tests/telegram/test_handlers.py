@@ -4,58 +4,22 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 from telegram import Update
-from telegram.ext import ApplicationBuilder
 
 from bot.services.intake import IntakeService
-from bot.settings import Settings
-from bot.telegram import build_application
 from bot.telegram.callbacks import IntakeButton
 from bot.telegram.ordering import PerChatOrder
 from bot.telegram.texts import REFUSED, SOMETHING_WENT_WRONG
 from tests.telegram.conftest import App
-from tests.telegram.fake_bot_api import TOKEN, FakeBotAPI
+from tests.telegram.fake_bot_api import TOKEN
 from tests.telegram.helpers import channel
 from tests.telegram.recording import RecordingRequest
+from tests.telegram.updates import message
 
 USER = 900
-
-
-@pytest.fixture
-async def recorded(tmp_path: Any) -> AsyncIterator[tuple[App, RecordingRequest]]:
-    request = RecordingRequest()
-    settings = Settings(database_url=f"sqlite+aiosqlite:///{tmp_path / 'unit.db'}")
-    builder = ApplicationBuilder().token(TOKEN).request(request).get_updates_request(request)
-    app = build_application(settings, builder)
-    async with app:
-        assert app.post_init is not None
-        await app.post_init(app)
-        yield app, request
-    assert app.post_shutdown is not None
-    await app.post_shutdown(app)
-
-
-def message(update_id: int, text: str, user: int = USER, bot: Any = None) -> Update:
-    data: dict[str, Any] = {
-        "update_id": update_id,
-        "message": {
-            "message_id": update_id,
-            "date": int(time.time()),
-            "text": text,
-            "chat": {"id": user, "type": "private"},
-            "from": FakeBotAPI.user(user),
-        },
-    }
-    if text.startswith("/"):
-        data["message"]["entities"] = [
-            {"type": "bot_command", "offset": 0, "length": len(text.split()[0])}
-        ]
-    return Update.de_json(data, bot)
 
 
 async def test_builder_given_is_used_and_commands_are_set(
@@ -68,15 +32,15 @@ async def test_builder_given_is_used_and_commands_are_set(
 
 async def test_stranger_is_refused(recorded: tuple[App, RecordingRequest]) -> None:
     app, request = recorded
-    await app.process_update(message(1, "/aanmelden", bot=app.bot))
+    await app.process_update(message(1, "/aanmelden", USER, bot=app.bot))
     assert request.texts(USER) == [REFUSED]
 
 
 async def test_member_starts_an_aanmelding(recorded: tuple[App, RecordingRequest]) -> None:
     app, request = recorded
     invitation = await channel(app).admission.invite(role="melder")
-    await app.process_update(message(1, f"/start {invitation.code}", bot=app.bot))
-    await app.process_update(message(2, "/aanmelden", bot=app.bot))
+    await app.process_update(message(1, f"/start {invitation.code}", USER, bot=app.bot))
+    await app.process_update(message(2, "/aanmelden", USER, bot=app.bot))
     texts = request.texts(USER)
     assert texts[1].startswith("Welkom bij regiebot. Ik stel u een paar vragen")
     assert "\n\nVraag 1 van 9\n" in texts[1], "the welcome and the first question, one message"
@@ -91,14 +55,14 @@ async def test_error_tells_the_user_and_logs_without_their_text(
 ) -> None:
     app, request = recorded
     invitation = await channel(app).admission.invite(role="melder")
-    await app.process_update(message(1, f"/start {invitation.code}", bot=app.bot))
+    await app.process_update(message(1, f"/start {invitation.code}", USER, bot=app.bot))
 
     async def broken(*args: Any, **kwargs: Any) -> None:
         raise RuntimeError("database went away")
 
     monkeypatch.setattr(IntakeService, "handle", broken)
     with caplog.at_level(logging.ERROR):
-        await app.process_update(message(2, "Jongere woont bij tante, groep 8", bot=app.bot))
+        await app.process_update(message(2, "Jongere woont bij tante, groep 8", USER, bot=app.bot))
     assert request.texts(USER)[-1] == SOMETHING_WENT_WRONG
     assert "handling an update for chat 900 failed" in caplog.text
     assert "tante" not in caplog.text
