@@ -16,11 +16,10 @@ from rules.engine import (
     advise_facts,
     is_asked,
     known_from_answer,
-    unknown,
     violations,
 )
 from rules.facts import Choices, Facts, Known, OneOf, Selection
-from rules.schema import Question, Schema, lookup_questions
+from rules.schema import Question, Schema
 from rules.words import normalize, read_age
 
 _LONGEST_PHRASE = 4
@@ -160,7 +159,7 @@ def _known(question: Question, query: Query, narrowed: Mapping[str, frozenset[st
         return Selection(chosen, frozenset(o.code for o in question.options))
     if question.id in narrowed:
         return Choices(narrowed[question.id])
-    return unknown(question)
+    return question.unknown
 
 
 def _narrow_by_asked_when(schema: Schema, query: Query) -> dict[str, frozenset[str]]:
@@ -188,7 +187,7 @@ def _narrow_by_asked_when(schema: Schema, query: Query) -> dict[str, frozenset[s
 
 def _vocabulary(schema: Schema) -> dict[str, tuple[Question, str | int]]:
     vocabulary: dict[str, tuple[Question, str | int]] = {}
-    for question in lookup_questions(schema):
+    for question in schema.aspect_questions:
         for word, code in question.words.items():
             vocabulary[word] = (question, code)
         if question.kind == "multi":
@@ -198,7 +197,7 @@ def _vocabulary(schema: Schema) -> dict[str, tuple[Question, str | int]]:
 
 
 def _examples(schema: Schema) -> list[str]:
-    return [o.code for q in lookup_questions(schema) if q.kind != "age" for o in q.options][:12]
+    return [o.code for q in schema.aspect_questions if q.kind != "age" for o in q.options][:12]
 
 
 def _age_question(schema: Schema) -> Question:
