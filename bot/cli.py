@@ -222,7 +222,7 @@ def _lookup(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(advice_record(result), ensure_ascii=False))
     else:
-        print(lookup_text(schema, result))
+        print(lookup_text(result))
     return 0
 
 

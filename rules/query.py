@@ -23,7 +23,6 @@ from rules.schema import Question, Schema
 from rules.words import normalize, read_age
 
 _LONGEST_PHRASE = 4
-NONE_WORDS = ("geen", "geen van deze")
 
 
 class QueryError(ValueError):
@@ -105,7 +104,7 @@ def query_from_options(schema: Schema, options: Mapping[str, str | Sequence[str]
             query.selections[question_id] = frozenset()
             query.complete_selections.add(question_id)
             for item in values:
-                if normalize(item) not in NONE_WORDS:
+                if normalize(item) not in question.none_words:
                     query.give(question, _checked_code(question, item), item)
         elif question.kind == "age":
             query.give(question, _parse_age(schema, question, str(value)), str(value))
@@ -191,7 +190,7 @@ def _vocabulary(schema: Schema) -> dict[str, tuple[Question, str | int]]:
         for word, code in question.words.items():
             vocabulary[word] = (question, code)
         if question.kind == "multi":
-            for word in (*NONE_WORDS, normalize(question.none_label or "geen")):
+            for word in question.none_words:
                 vocabulary[word] = (question, "")
     return vocabulary
 
