@@ -11,7 +11,7 @@ from functools import cached_property
 from typing import Literal
 
 from rules.facts import AgeSpan, Choices, Condition, FreeText, Known, Selection
-from rules.words import normalize
+from rules.words import NONE_WORDS, normalize
 
 QuestionKind = Literal["choice", "multi", "age", "text"]
 # What an anonymised casus keeps of an answer: all of it, only its band (an age), or nothing.
@@ -66,14 +66,21 @@ class Question:
                 found.setdefault(normalize(word), option.code)
         return found
 
+    @cached_property
+    def none_words(self) -> frozenset[str]:
+        """What may be typed for "none of these" where several answers (or none) are allowed."""
+        return NONE_WORDS | {normalize(self.none_label or "geen")}
+
     def label_of(self, code: str) -> str:
         return self.option_by_code[code].label
 
-    def band_of(self, age: int | str) -> str:
-        """The band an age answer falls in (a band answer is its own band)."""
+    def band_of(self, age: object) -> str:
+        """The band an age answer falls in (a band answer is its own band); else "onbekend"."""
         if isinstance(age, str):
             return age
-        return next((b.code for b in self.bands if b.at_least <= age < b.below), "onbekend")
+        if isinstance(age, int):
+            return next((b.code for b in self.bands if b.at_least <= age < b.below), "onbekend")
+        return "onbekend"
 
     @cached_property
     def unknown(self) -> Known:

@@ -56,6 +56,6 @@ def test_db_upgrade_then_retention(
         return [c.answers for c in found if c]
 
     assert asyncio.run(answers()) == [
-        {"kader": "vrijwillig", "leeftijdsgroep": "minderjarig"},
+        {"kader": "vrijwillig", "leeftijd": "minderjarig"},
         {"kader": "vrijwillig", "leeftijd": 40, "omschrijving": "x"},
     ]
