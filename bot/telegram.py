@@ -399,8 +399,8 @@ class TelegramChannel:
         except QueryError as error:
             return "Dat begrijp ik niet helemaal", str(error)
         if isinstance(result, Advice):
-            return f"Casusregie: {result.partij.name}", lookup_text(self.schema, result)
-        return "Nog niet eenduidig", lookup_text(self.schema, result)
+            return f"Casusregie: {result.partij.name}", lookup_text(result)
+        return "Nog niet eenduidig", lookup_text(result)
 
     async def _show(self, bot: Bot, chat_id: int, replies: Sequence[Reply]) -> None:
         """The replies of one turn as one message (only the last one has buttons), so a turn
