@@ -93,23 +93,24 @@ def parse_text(schema: Schema, text: str, query: Query | None = None) -> Query:
 
 
 def query_from_options(schema: Schema, options: Mapping[str, str | Sequence[str] | None]) -> Query:
-    """Explicit answers by question id, as `regiebot lookup --kader ... --profiel ...` has them."""
+    """Explicit answers by question id, as `regiebot lookup --kader ... --profiel ...` has them.
+    A question may be given several values: a multi choice takes them all, any other question
+    only values that agree."""
     query = Query()
     for question_id, value in options.items():
         if value is None:
             continue
         question = schema.question_by_id[question_id]
+        values = [value] if isinstance(value, str) else list(value)
         if question.kind == "multi":
-            values = [value] if isinstance(value, str) else list(value)
             query.selections[question_id] = frozenset()
             query.complete_selections.add(question_id)
-            for item in values:
-                if normalize(item) not in question.none_words:
-                    query.give(question, _checked_code(question, item), item)
-        elif question.kind == "age":
-            query.give(question, _parse_age(schema, question, str(value)), str(value))
-        else:
-            query.give(question, _checked_code(question, str(value)), str(value))
+            values = [v for v in values if normalize(v) not in question.none_words]
+        for item in values:
+            if question.kind == "age":
+                query.give(question, _parse_age(schema, question, item), item)
+            else:
+                query.give(question, _checked_code(question, item), item)
     return query
 
 
