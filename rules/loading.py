@@ -358,9 +358,7 @@ class _Builder:
             self.report((*place, "bands"), "only an age question has bands")
         self._check_retention(spec, place)
         if spec.expertise and spec.kind not in ("choice", "multi"):
-            self.report(
-                (*place, "expertise"), f"a {spec.kind} question has no options to name expertise"
-            )
+            self.report((*place, "expertise"), "only a choice or multi question can name expertise")
         if not spec.options_from:  # a duplicate partij is reported with the partijen
             self._check_unique([o.code for o in options], (*place, "options"), "code", "option")
         self._check_unique([b.code for b in bands], (*place, "bands"), "code", "band")
