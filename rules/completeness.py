@@ -152,8 +152,7 @@ class _Proof:
 
 
 def _values(schema: Schema, question: Question) -> list[Answer]:
-    conditions = [c for r in schema.rules for c in r.when]
-    conditions += [c for k in schema.constraints for c in (*k.when, *k.require)]
+    conditions = schema.deciding_conditions
     if question.kind == "choice":
         return [o.code for o in question.options]
     if question.kind == "multi":

@@ -200,11 +200,17 @@ class Schema:
         return self.rule_questions | {c.question for n in self.notes for c in n.when}
 
     @cached_property
+    def deciding_conditions(self) -> tuple[Condition, ...]:
+        """The conditions of every rule and constraint."""
+        return tuple(
+            [c for r in self.rules for c in r.when]
+            + [c for k in self.constraints for c in (*k.when, *k.require)]
+        )
+
+    @cached_property
     def rule_questions(self) -> frozenset[str]:
         """Questions whose answer can change which rule decides (notes do not count)."""
-        conditions = [c for r in self.rules for c in r.when]
-        conditions += [c for k in self.constraints for c in (*k.when, *k.require)]
-        conditions += [c for q in self.questions for c in q.asked_when]
+        conditions = [*self.deciding_conditions, *(c for q in self.questions for c in q.asked_when)]
         used = {c.question for c in conditions}
         used |= {r.partij_from for r in self.rules if r.partij_from}
         return frozenset(used)
