@@ -2,52 +2,38 @@
 
 Exit status: 0 done, 1 the work found a problem (an incomplete schema, a missing tool),
 2 the command was given bad input.
+
+Each command imports what it needs inside its handler: importing python-telegram-bot, SQLAlchemy
+and Alembic takes half a second, and `regiebot lookup` should answer in a quarter of one.
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
-import json
-import logging
-import shutil
-import subprocess
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from urllib.parse import urlparse
+from typing import TYPE_CHECKING
 
-from sqlalchemy.engine import make_url
-from telegram import Bot, Update
-from telegram.error import TelegramError
+from rules import DEFAULT_SCHEMA_PATH, Schema, SchemaError, load_schema
+from rules.schema import Question
 
-from bot.console import GOODBYE_RUNNING, chat
-from bot.maintenance import apply_retention, invite_someone, upgrade_database
-from bot.services.admission import ROLES
-from bot.settings import Settings, SettingsError
-from bot.telegram import build_application
-from conversation.advice_text import lookup_text
-from conversation.intake import IntakeDialogue
-from rules import (
-    QueryError,
-    Schema,
-    SchemaError,
-    advice_record,
-    load_schema,
-    lookup,
-    parse_text,
-    query_from_options,
-)
-from rules.completeness import check_completeness
-from rules.graph import to_dot, to_mermaid
-from storage import OutdatedDatabase
+if TYPE_CHECKING:
+    from bot.settings import Settings
 
 EXIT_PROBLEM = 1
 EXIT_USAGE = 2
 _GAPS_SHOWN = 20
+# Commands whose options the decision schema spells out.
+_SCHEMA_COMMANDS = ("lookup", "invite")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(
+    schema: Schema | None = None, roles: Sequence[str] = ()
+) -> argparse.ArgumentParser:
+    """The whole command line. `lookup` gets an option per question of `schema` it can answer and
+    `invite` the schema's expertise and the given roles; without them, those options are absent."""
     parser = argparse.ArgumentParser(
         prog="regiebot", description="Casusregie assistant: who takes regie, and the intake."
     )
@@ -58,25 +44,32 @@ def build_parser() -> argparse.ArgumentParser:
     run_parser = commands.add_parser("run", help="the Telegram bot (REGIEBOT_TELEGRAM_TOKEN)")
     run_parser.set_defaults(handler=_run)
     invite_parser = commands.add_parser("invite", help="a one-time code that admits one person")
-    invite_parser.add_argument("--role", required=True, choices=ROLES)
+    invite_parser.add_argument("--role", required=True, choices=roles or None)
     invite_parser.add_argument("--partij", help="the partij code (required for a regisseur)")
     invite_parser.add_argument(
-        "--expertise", nargs="+", default=[], help="lvb, psychisch, zorg, ..."
+        "--expertise",
+        nargs="+",
+        action="extend",
+        default=[],
+        help=_either(_expertise(schema)) if schema is not None else None,
     )
-    invite_parser.set_defaults(handler=_invite)
+    invite_parser.set_defaults(handler=_invite, schema=schema)
 
     lookup_parser = commands.add_parser(
         "lookup", help="who takes casusregie, from options or one free-text query"
     )
-    lookup_parser.add_argument("--kader", help="maatregel, onderzoek, interventie or vrijwillig")
-    lookup_parser.add_argument("--maatregel", help="ots, voogdij, jeugdreclassering, ...")
-    lookup_parser.add_argument("--instantie", help="politie, om, leerplicht, dwi or raad")
-    lookup_parser.add_argument("--leeftijd", help="an age in years, or a band")
-    lookup_parser.add_argument("--profiel", nargs="+", help="lvb, psychisch, ... or geen")
-    lookup_parser.add_argument("--interventie", help="veiligheid, zorg, huiselijk_geweld, ...")
+    for question in schema.aspect_questions if schema is not None else ():
+        lookup_parser.add_argument(
+            f"--{question.id}",
+            dest=_answer_dest(question),
+            metavar=question.id.upper(),
+            nargs="+" if question.kind == "multi" else None,
+            action="extend" if question.kind == "multi" else "append",
+            help=_allowed(question),
+        )
     lookup_parser.add_argument("--json", action="store_true", help="print one JSON object")
     lookup_parser.add_argument("query", nargs="*", help='free text, e.g. "ots 15 lvb"')
-    lookup_parser.set_defaults(handler=_lookup)
+    lookup_parser.set_defaults(handler=_lookup, schema=schema)
 
     rules_parser = commands.add_parser("rules", help="validate or draw the decision schema")
     rules_commands = rules_parser.add_subparsers(dest="rules_command", required=True)
@@ -100,9 +93,34 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _answer_dest(question: Question) -> str:
+    return f"answer:{question.id}"  # apart from --json and the query, whatever the ids
+
+
+def _allowed(question: Question) -> str:
+    if question.kind == "age":
+        bands = ", ".join(b.code for b in question.bands)
+        return f"an age in years ({question.minimum}-{question.maximum}), or a band: {bands}"
+    codes = [o.code for o in question.options]
+    if question.kind == "multi":
+        return f"one or more of {', '.join(codes)}; or geen (may be repeated)"
+    return _either(codes)
+
+
+def _either(codes: Sequence[str]) -> str:
+    return ", ".join(codes[:-1]) + f" or {codes[-1]}" if len(codes) > 1 else "".join(codes)
+
+
+def _expertise(schema: Schema) -> list[str]:
+    return [o.code for q in schema.expertise_questions for o in q.options]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    command = next((a for a in arguments if not a.startswith("-")), None)
     try:
+        schema = _configured_schema() if command in _SCHEMA_COMMANDS else None
+        args = build_parser(schema, _roles() if command == "invite" else ()).parse_args(arguments)
         status: int = args.handler(args)
     except SchemaError as error:
         print(error, file=sys.stderr)
@@ -110,12 +128,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     return status
 
 
+def _configured_schema() -> Schema:
+    # Settings.rules read without bot.settings, which imports storage (0.4 s) for lookup's sake.
+    return load_schema(os.environ.get("REGIEBOT_RULES") or DEFAULT_SCHEMA_PATH)
+
+
+def _roles() -> Sequence[str]:
+    from bot.services.admission import ROLES
+
+    return ROLES
+
+
 def _schema(args: argparse.Namespace) -> Schema:
     file = getattr(args, "file", None)
-    return load_schema(file) if file is not None else Settings().load_schema()
+    return load_schema(file) if file is not None else _configured_schema()
 
 
 def _chat(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from bot.console import GOODBYE_RUNNING, chat
+    from bot.settings import Settings
+    from storage import OutdatedDatabase
+
     try:
         return asyncio.run(chat(Settings(), sys.stdin, sys.stdout))
     except KeyboardInterrupt:
@@ -127,6 +162,15 @@ def _chat(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    import logging
+    from urllib.parse import urlparse
+
+    from telegram import Update
+
+    from bot.settings import Settings, SettingsError
+    from bot.telegram import build_application
+    from storage import OutdatedDatabase
+
     settings = Settings()
     try:
         application = build_application(settings)
@@ -156,12 +200,15 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _invite(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from bot.maintenance import invite_someone
+    from bot.settings import Settings
+
     settings = Settings()
-    schema = settings.load_schema()
+    schema: Schema = args.schema
     partijen = [p.code for p in schema.partijen]
-    expertise = [
-        o.code for q in schema.questions if q.id in ("profiel", "interventie") for o in q.options
-    ]
+    expertise = _expertise(schema)
     if args.partij is not None and args.partij not in partijen:
         print(f"Unknown partij '{args.partij}'; known: {', '.join(partijen)}", file=sys.stderr)
         return EXIT_USAGE
@@ -189,6 +236,11 @@ def _invite(args: argparse.Namespace) -> int:
 
 async def _bot_username(settings: Settings) -> str | None:
     """The bot's username, asked from Telegram; None without a token or a connection."""
+    from telegram import Bot
+    from telegram.error import TelegramError
+
+    from bot.settings import SettingsError
+
     try:
         token = settings.token()
     except SettingsError:
@@ -202,15 +254,13 @@ async def _bot_username(settings: Settings) -> str | None:
 
 
 def _lookup(args: argparse.Namespace) -> int:
-    schema = _schema(args)
-    options = {
-        "kader": args.kader,
-        "maatregel": args.maatregel,
-        "instantie": args.instantie,
-        "leeftijd": args.leeftijd,
-        "profiel": args.profiel,
-        "interventie": args.interventie,
-    }
+    import json
+
+    from conversation.advice_text import lookup_text
+    from rules import QueryError, advice_record, lookup, parse_text, query_from_options
+
+    schema: Schema = args.schema
+    options = {q.id: getattr(args, _answer_dest(q)) for q in schema.aspect_questions}
     try:
         query = query_from_options(schema, options)
         if args.query:
@@ -222,11 +272,13 @@ def _lookup(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(advice_record(result), ensure_ascii=False))
     else:
-        print(lookup_text(schema, result))
+        print(lookup_text(result))
     return 0
 
 
 def _rules_check(args: argparse.Namespace) -> int:
+    from rules.completeness import check_completeness
+
     schema = _schema(args)
     report = check_completeness(schema)
     print(
@@ -248,6 +300,12 @@ def _rules_check(args: argparse.Namespace) -> int:
 
 
 def _rules_graph(args: argparse.Namespace) -> int:
+    import shutil
+    import subprocess
+
+    from conversation.intake import IntakeDialogue
+    from rules.graph import to_dot, to_mermaid
+
     schema = _schema(args)
     if args.dialogue:
         sys.stdout.write(IntakeDialogue(schema).diagram())
@@ -280,6 +338,11 @@ def _rules_graph(args: argparse.Namespace) -> int:
 
 
 def _db_upgrade(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from bot.maintenance import upgrade_database
+    from bot.settings import Settings
+
     settings = Settings()
     asyncio.run(upgrade_database(settings))
     print(f"Database {_shown_url(settings.database_url)} is up to date.")
@@ -287,6 +350,11 @@ def _db_upgrade(args: argparse.Namespace) -> int:
 
 
 def _db_retention(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from bot.maintenance import apply_retention
+    from bot.settings import Settings
+
     settings = Settings()
     count = asyncio.run(apply_retention(settings))
     print(f"Anonymised {count} casussen closed more than {settings.retention_days} days ago.")
@@ -294,6 +362,8 @@ def _db_retention(args: argparse.Namespace) -> int:
 
 
 def _shown_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
     return make_url(url).render_as_string(hide_password=True)
 
 

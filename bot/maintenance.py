@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 from bot.services.admission import AdmissionService
 from bot.settings import Settings
+from rules import Schema
 from storage import Database
 from storage.models import Invitation
-from storage.retention import anonymise_closed
+from storage.retention import KeptAnswers, anonymise_closed
 
 
 async def invite_someone(
@@ -38,16 +38,20 @@ async def upgrade_database(settings: Settings) -> None:
 
 async def apply_retention(settings: Settings) -> int:
     """Anonymise casussen closed longer than the retention period ago; return how many."""
-    ages = next(q for q in settings.load_schema().questions if q.kind == "age")
-
-    def age_group(age: Any) -> str:
-        return ages.band_of(age) if isinstance(age, int | str) else "onbekend"
-
+    kept = kept_answers(settings.load_schema())
     database = Database(settings.database_url)
     try:
         async with database.transaction() as session:
             return await anonymise_closed(
-                session, retention_days=settings.retention_days, age_group=age_group
+                session, retention_days=settings.retention_days, kept=kept
             )
     finally:
         await database.dispose()
+
+
+def kept_answers(schema: Schema) -> KeptAnswers:
+    """What retention keeps of a casus's answers, as the schema's questions say."""
+    return KeptAnswers(
+        as_given=schema.kept_answers,
+        as_band={q.id: q.band_of for q in schema.banded_questions},
+    )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rules import Advice, OpenAdvice, Schema
+from rules import Advice, OpenAdvice
 
 
 def advice_text(advice: Advice, reference: str | None = None) -> str:
@@ -17,7 +17,7 @@ def advice_text(advice: Advice, reference: str | None = None) -> str:
     return "\n".join(lines)
 
 
-def open_advice_text(schema: Schema, result: OpenAdvice) -> str:
+def open_advice_text(result: OpenAdvice) -> str:
     """What can still be said when the question leaves answers open."""
     names = list(dict.fromkeys(c.partij.name for c in result.candidates))
     lines = ["Dat hangt nog af van meer gegevens. Mogelijke partijen:"]
@@ -35,7 +35,7 @@ def open_advice_text(schema: Schema, result: OpenAdvice) -> str:
     return "\n".join(lines)
 
 
-def lookup_text(schema: Schema, result: Advice | OpenAdvice) -> str:
+def lookup_text(result: Advice | OpenAdvice) -> str:
     if isinstance(result, OpenAdvice):
-        return open_advice_text(schema, result)
+        return open_advice_text(result)
     return advice_text(result)

@@ -10,7 +10,6 @@ from conversation.privacy import identifying_detail
 from rules.schema import Question
 from rules.words import normalize, read_age
 
-NONE_WORDS = frozenset({"geen", "geen van deze", "nee", "niets", "nog geen"})
 _SEPARATORS = re.compile(r"\s*(?:[,;/+&]|\ben\b)\s*")
 
 
@@ -56,7 +55,7 @@ def _choice(question: Question, text: str) -> str | Invalid:
 
 def _multi(question: Question, text: str) -> list[str] | Invalid:
     whole = normalize(text)
-    if whole in NONE_WORDS or whole == normalize(question.none_label or "geen"):
+    if whole in question.none_words:
         return []
     single = _option(question, whole)
     if single is not None:

@@ -13,8 +13,15 @@ from rules.engine import (
     facts_from_answers,
     violations,
 )
+from rules.loading import (
+    DEFAULT_SCHEMA_PATH,
+    Problem,
+    SchemaError,
+    load_schema,
+    parse_schema,
+)
 from rules.query import Query, QueryError, lookup, parse_text, query_from_options
-from rules.schema import DEFAULT_SCHEMA_PATH, Problem, Schema, SchemaError, load_schema
+from rules.schema import Schema
 
 __all__ = [
     "DEFAULT_SCHEMA_PATH",
@@ -35,6 +42,7 @@ __all__ = [
     "facts_from_answers",
     "load_schema",
     "lookup",
+    "parse_schema",
     "parse_text",
     "query_from_options",
     "violations",

@@ -10,12 +10,11 @@ decides no combination is unreachable.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import combinations
 
 from rules.engine import Answer, facts_from_answers, is_asked, violations
-from rules.facts import AgeRange, OneOf, all_of
+from rules.facts import AgeRange, Facts, OneOf, all_of
 from rules.schema import Question, Schema
 
 
@@ -43,59 +42,117 @@ class CompletenessReport:
 
 
 def check_completeness(schema: Schema) -> CompletenessReport:
-    decided_by: Counter[str] = Counter()
-    gaps: list[Gap] = []
-    checked = forbidden = 0
-    for answers in _combinations(schema):
-        facts = facts_from_answers(schema, answers)
-        if violations(schema, facts):
-            forbidden += 1
-            continue
-        checked += 1
-        for rule in schema.rules:
+    return _Proof(schema).run()
+
+
+@dataclass(frozen=True)
+class _Decided:
+    rule: str
+
+
+_FORBIDDEN = "forbidden"
+_OPEN = "open"
+
+
+class _Proof:
+    """Walks the answers question by question. Partial answers are facts like a lookup's, so a
+    branch whose outcome the three-valued conditions already settle (every combination below it
+    forbidden, or decided by one rule) is counted without being enumerated; only the rest is split
+    on its next question. The figures are those of checking every combination one by one."""
+
+    def __init__(self, schema: Schema) -> None:
+        self.schema = schema
+        self.relevant = [q for q in schema.questions if q.id in schema.rule_questions]
+        self.values = {q.id: _values(schema, q) for q in self.relevant}
+        # Questions some later asked_when looks at: how many combinations follow depends on them.
+        self.steering = {c.question for q in self.relevant for c in q.asked_when}
+        self.decided_by: Counter[str] = Counter()
+        self.gaps: list[Gap] = []
+        self.checked = self.forbidden = 0
+
+    def run(self) -> CompletenessReport:
+        self._explore(0, {})
+        unreachable = tuple(r.id for r in self.schema.rules if not self.decided_by[r.id])
+        return CompletenessReport(
+            self.checked, self.forbidden, dict(self.decided_by), tuple(self.gaps), unreachable
+        )
+
+    def _explore(self, index: int, answers: dict[str, Answer]) -> None:
+        index = self._next_asked(index, answers)
+        facts = facts_from_answers(self.schema, answers)
+        if index == len(self.relevant):
+            self._leaf(answers, facts)
+            return
+        verdict = self._verdict(facts)
+        if verdict == _FORBIDDEN:
+            self.forbidden += self._count(index, answers)
+        elif isinstance(verdict, _Decided):
+            count = self._count(index, answers)
+            self.checked += count
+            self.decided_by[verdict.rule] += count
+        else:
+            question = self.relevant[index]
+            for value in self.values[question.id]:
+                self._explore(index + 1, {**answers, question.id: value})
+
+    def _next_asked(self, index: int, answers: dict[str, Answer]) -> int:
+        """The first question from `index` on that these answers ask."""
+        while index < len(self.relevant):
+            question = self.relevant[index]
+            if not question.asked_when or is_asked(
+                question, facts_from_answers(self.schema, answers)
+            ):
+                return index
+            index += 1
+        return index
+
+    def _verdict(self, facts: Facts) -> _Decided | str:
+        """Forbidden or decided for every combination these facts allow, or still open."""
+        if violations(self.schema, facts):
+            return _FORBIDDEN
+        for constraint in self.schema.constraints:
+            if (
+                all_of(constraint.when, facts) is not False
+                and all_of(constraint.require, facts) is not True
+            ):
+                return _OPEN
+        for rule in self.schema.rules:
             truth = all_of(rule.when, facts)
             if truth is True:
-                decided_by[rule.id] += 1
-                break
+                return _Decided(rule.id)
             if truth is None:
-                gaps.append(Gap(_shown(answers), f"rule '{rule.id}' cannot tell"))
-                break
-        else:
-            gaps.append(Gap(_shown(answers), "no rule decides"))
-    unreachable = tuple(r.id for r in schema.rules if not decided_by[r.id])
-    return CompletenessReport(checked, forbidden, dict(decided_by), tuple(gaps), unreachable)
+                return _OPEN
+        return _OPEN
 
-
-def _rule_questions(schema: Schema) -> set[str]:
-    """Questions whose answer can change which rule decides (notes do not count)."""
-    conditions = [c for r in schema.rules for c in r.when]
-    conditions += [c for k in schema.constraints for c in (*k.when, *k.require)]
-    conditions += [c for q in schema.questions for c in q.asked_when]
-    return {c.question for c in conditions} | {r.partij_from for r in schema.rules if r.partij_from}
-
-
-def _combinations(schema: Schema) -> Iterator[dict[str, Answer]]:
-    relevant = [q for q in schema.questions if q.id in _rule_questions(schema)]
-
-    def extend(index: int, answers: dict[str, Answer]) -> Iterator[dict[str, Answer]]:
-        if index == len(relevant):
-            yield dict(answers)
+    def _leaf(self, answers: dict[str, Answer], facts: Facts) -> None:
+        if violations(self.schema, facts):
+            self.forbidden += 1
             return
-        question = relevant[index]
-        if question.asked_when and not is_asked(question, facts_from_answers(schema, answers)):
-            yield from extend(index + 1, answers)
-            return
-        for value in _values(schema, question):
-            answers[question.id] = value
-            yield from extend(index + 1, answers)
-        del answers[question.id]
+        self.checked += 1
+        for rule in self.schema.rules:
+            truth = all_of(rule.when, facts)
+            if truth is True:
+                self.decided_by[rule.id] += 1
+                return
+            if truth is None:
+                self.gaps.append(Gap(_shown(answers), f"rule '{rule.id}' cannot tell"))
+                return
+        self.gaps.append(Gap(_shown(answers), "no rule decides"))
 
-    yield from extend(0, {})
+    def _count(self, index: int, answers: dict[str, Answer]) -> int:
+        """How many combinations of answers follow from `index` on."""
+        index = self._next_asked(index, answers)
+        if index == len(self.relevant):
+            return 1
+        question = self.relevant[index]
+        values = self.values[question.id]
+        if question.id not in self.steering:
+            return len(values) * self._count(index + 1, answers)
+        return sum(self._count(index + 1, {**answers, question.id: value}) for value in values)
 
 
 def _values(schema: Schema, question: Question) -> list[Answer]:
-    conditions = [c for r in schema.rules for c in r.when]
-    conditions += [c for k in schema.constraints for c in (*k.when, *k.require)]
+    conditions = schema.deciding_conditions
     if question.kind == "choice":
         return [o.code for o in question.options]
     if question.kind == "multi":

@@ -94,11 +94,6 @@ def known_from_answer(question: Question, answer: Answer) -> Known:
     return FreeText(str(answer))
 
 
-def unknown(question: Question) -> Known:
-    """Nothing known yet: every answer the question allows is still possible."""
-    return question.unknown
-
-
 def is_asked(question: Question, facts: Facts) -> Truth:
     return all_of(question.asked_when, facts)
 

@@ -16,15 +16,13 @@ from rules.engine import (
     advise_facts,
     is_asked,
     known_from_answer,
-    unknown,
     violations,
 )
 from rules.facts import Choices, Facts, Known, OneOf, Selection
-from rules.schema import Question, Schema, lookup_questions
+from rules.schema import Question, Schema
 from rules.words import normalize, read_age
 
 _LONGEST_PHRASE = 4
-NONE_WORDS = ("geen", "geen van deze")
 
 
 class QueryError(ValueError):
@@ -95,23 +93,24 @@ def parse_text(schema: Schema, text: str, query: Query | None = None) -> Query:
 
 
 def query_from_options(schema: Schema, options: Mapping[str, str | Sequence[str] | None]) -> Query:
-    """Explicit answers by question id, as `regiebot lookup --kader ... --profiel ...` has them."""
+    """Explicit answers by question id, as `regiebot lookup --kader ... --profiel ...` has them.
+    A question may be given several values: a multi choice takes them all, any other question
+    only values that agree."""
     query = Query()
     for question_id, value in options.items():
         if value is None:
             continue
         question = schema.question_by_id[question_id]
+        values = [value] if isinstance(value, str) else list(value)
         if question.kind == "multi":
-            values = [value] if isinstance(value, str) else list(value)
             query.selections[question_id] = frozenset()
             query.complete_selections.add(question_id)
-            for item in values:
-                if normalize(item) not in NONE_WORDS:
-                    query.give(question, _checked_code(question, item), item)
-        elif question.kind == "age":
-            query.give(question, _parse_age(schema, question, str(value)), str(value))
-        else:
-            query.give(question, _checked_code(question, str(value)), str(value))
+            values = [v for v in values if normalize(v) not in question.none_words]
+        for item in values:
+            if question.kind == "age":
+                query.give(question, _parse_age(schema, question, item), item)
+            else:
+                query.give(question, _checked_code(question, item), item)
     return query
 
 
@@ -160,7 +159,7 @@ def _known(question: Question, query: Query, narrowed: Mapping[str, frozenset[st
         return Selection(chosen, frozenset(o.code for o in question.options))
     if question.id in narrowed:
         return Choices(narrowed[question.id])
-    return unknown(question)
+    return question.unknown
 
 
 def _narrow_by_asked_when(schema: Schema, query: Query) -> dict[str, frozenset[str]]:
@@ -188,17 +187,17 @@ def _narrow_by_asked_when(schema: Schema, query: Query) -> dict[str, frozenset[s
 
 def _vocabulary(schema: Schema) -> dict[str, tuple[Question, str | int]]:
     vocabulary: dict[str, tuple[Question, str | int]] = {}
-    for question in lookup_questions(schema):
+    for question in schema.aspect_questions:
         for word, code in question.words.items():
             vocabulary[word] = (question, code)
         if question.kind == "multi":
-            for word in (*NONE_WORDS, normalize(question.none_label or "geen")):
+            for word in question.none_words:
                 vocabulary[word] = (question, "")
     return vocabulary
 
 
 def _examples(schema: Schema) -> list[str]:
-    return [o.code for q in lookup_questions(schema) if q.kind != "age" for o in q.options][:12]
+    return [o.code for q in schema.aspect_questions if q.kind != "age" for o in q.options][:12]
 
 
 def _age_question(schema: Schema) -> Question:

@@ -5,6 +5,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
+# Typed for "none of these" on a question that allows several answers (or none).
+NONE_WORDS = frozenset({"geen", "geen van deze", "nee", "niets", "nog geen"})
+
 _PUNCTUATION_AT_ENDS = re.compile(r"^[\s.,;:!?()\"']+|[\s.,;:!?()\"']+$")
 _SPACES = re.compile(r"\s+")
 

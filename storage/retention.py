@@ -1,10 +1,12 @@
 """Retention: casussen closed longer ago than the retention period lose what could identify a
 person. Figures stay: reference, partij, rule, outcome, status, timestamps and the coarse answers
-that counts are made of."""
+that counts are made of. Which answers are coarse is the decision schema's to say; the caller
+passes it in as KeptAnswers."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -13,25 +15,34 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import Casus, utcnow
 
-# Answers that say something about the casus but nothing about who it is.
-KEPT_ANSWERS = ("kader", "maatregel", "instantie", "interventie", "criteria")
 # What the advice keeps; its reasons repeat the answers and go.
 KEPT_ADVICE = ("partij", "partij_name", "rule", "outcome")
+
+
+@dataclass(frozen=True)
+class KeptAnswers:
+    """What an anonymised casus keeps of its answers: some as given, some only as a band (an
+    exact age becomes "minderjarig"), under the same name. Everything else goes."""
+
+    as_given: Collection[str]
+    as_band: Mapping[str, Callable[[Any], str]] = field(default_factory=dict)
+
+    def of(self, answers: Mapping[str, Any]) -> dict[str, Any]:
+        kept = {name: value for name, value in answers.items() if name in self.as_given}
+        kept |= {
+            name: band(answers[name]) for name, band in self.as_band.items() if name in answers
+        }
+        return kept
 
 
 async def anonymise_closed(
     session: AsyncSession,
     *,
     retention_days: int,
-    age_group: Callable[[Any], str] | None = None,
-    kept_answers: Collection[str] = KEPT_ANSWERS,
+    kept: KeptAnswers,
     now: datetime | None = None,
 ) -> int:
-    """Anonymise every casus closed before `now - retention_days`; return how many.
-
-    An exact age is replaced by `age_group(age)` when given (a band such as "minderjarig"),
-    otherwise removed.
-    """
+    """Anonymise every casus closed before `now - retention_days`; return how many."""
     cutoff = (now or utcnow()) - timedelta(days=retention_days)
     statement = (
         select(Casus)
@@ -40,10 +51,7 @@ async def anonymise_closed(
     )
     casussen = (await session.exec(statement)).all()
     for casus in casussen:
-        answers = {k: v for k, v in casus.answers.items() if k in kept_answers}
-        if age_group is not None and "leeftijd" in casus.answers:
-            answers["leeftijdsgroep"] = age_group(casus.answers["leeftijd"])
-        casus.answers = answers
+        casus.answers = kept.of(casus.answers)
         casus.advice = {k: v for k, v in casus.advice.items() if k in KEPT_ADVICE}
         casus.anonymised_at = now or utcnow()
         session.add(casus)

@@ -20,5 +20,5 @@ def answer_lookup(schema: Schema, text: str) -> LookupAnswer:
     except QueryError as error:
         return LookupAnswer("Dat begrijp ik niet helemaal", str(error))
     if isinstance(result, Advice):
-        return LookupAnswer(f"Casusregie: {result.partij.name}", lookup_text(schema, result))
-    return LookupAnswer("Nog niet eenduidig", lookup_text(schema, result))
+        return LookupAnswer(f"Casusregie: {result.partij.name}", lookup_text(result))
+    return LookupAnswer("Nog niet eenduidig", lookup_text(result))

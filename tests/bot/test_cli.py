@@ -1,4 +1,4 @@
-"""`regiebot lookup` and `regiebot rules` as an operator runs them: output and exit status."""
+"""`regiebot lookup`, `invite` and `rules` as an operator runs them: output and exit status."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from bot.cli import main
 from rules import DEFAULT_SCHEMA_PATH
 
 WriteSchema = Callable[[str], Path]
+RENAMED = Path(__file__).parents[1] / "rules" / "renamed.yaml"
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -173,3 +174,84 @@ def test_rules_graph_dialogue_draws_the_intake_machine(capsys: pytest.CaptureFix
     assert "kader --> maatregel: advance [is_pending_maatregel]" in out
     assert "summary --> advice: confirm" in out
     assert "advice --> done: registered" in out
+
+
+def test_repeated_profiel_flags_add_up(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run(
+        capsys,
+        "lookup",
+        "vrijwillig 30 zorg",
+        "--json",
+        "--profiel",
+        "lvb",
+        "--profiel",
+        "psychisch",
+    )
+    assert status == 0
+    reasons = {r["aspect"]: r["answer"] for r in json.loads(out)["reasons"]}
+    assert reasons["profiel"] == "Licht verstandelijke beperking (LVB), Psychische problematiek"
+
+
+def test_repeated_choice_flags_must_agree(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, err = run(capsys, "lookup", "--kader", "vrijwillig", "--kader", "maatregel")
+    assert (status, out) == (2, "")
+    assert err == "'maatregel' spreekt een eerder antwoord voor kader tegen; noem één kader.\n"
+
+
+def test_lookup_help_lists_the_codes_per_option(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run(capsys, "lookup", "--help")
+    assert status == 0
+    text = " ".join(out.split())
+    assert "--kader KADER maatregel, onderzoek, interventie or vrijwillig" in text
+    assert "one or more of lvb, psychisch, verslaving, dakloos; or geen" in text
+    assert "an age in years (0-120), or a band: minderjarig, jongvolwassen, volwassen" in text
+
+
+def test_a_region_schema_brings_its_own_lookup_options(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("REGIEBOT_RULES", str(RENAMED))
+    status, out, _ = run(capsys, "lookup", "--help")
+    text = " ".join(out.split())
+    assert "--regime REGIME maatregel or vrijwillig" in text
+    assert "--age_years AGE_YEARS" in text and "--clientprofiel" in text
+    assert "--kader" not in text
+    status, out, _ = run(capsys, "lookup", "--json", "--regime", "maatregel", "--age_years", "15")
+    assert status == 0 and json.loads(out)["partij"] == "gi"
+    status, out, _ = run(
+        capsys,
+        "lookup",
+        "--json",
+        "--regime",
+        "vrijwillig",
+        "--clientprofiel",
+        "psychisch",
+        "--clientprofiel",
+        "lvb",
+    )
+    assert status == 0 and json.loads(out)["partij"] == "mee"
+    status, out, err = run(capsys, "lookup", "--regime", "gedwongen", "--age_years", "130")
+    assert (status, out) == (2, "")
+    assert err == "Leeftijd 130 kan niet: geef een leeftijd van 0 tot en met 120 jaar.\n"
+    status, _, err = run(capsys, "lookup", "--kader", "maatregel")
+    assert status == 2 and "unrecognized arguments: --kader" in err
+
+
+def test_invite_accepts_the_expertise_of_the_region_schema(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("REGIEBOT_RULES", str(RENAMED))
+    monkeypatch.setenv("REGIEBOT_DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'regio.db'}")
+    monkeypatch.delenv("REGIEBOT_TELEGRAM_TOKEN", raising=False)
+    monkeypatch.delenv("REGIEBOT_TELEGRAM_BOT_USERNAME", raising=False)
+    status, out, err = run(
+        capsys, "invite", "--role", "regisseur", "--partij", "mee", "--expertise", "lvb"
+    )
+    assert (status, err) == (0, "")
+    assert out.startswith("Invitation for a regisseur of mee, valid until ")
+    assert "  in Telegram, send the bot: /start " in out
+    status, out, err = run(
+        capsys, "invite", "--role", "regisseur", "--partij", "mee", "--expertise", "zorg"
+    )
+    assert (status, out) == (2, "")
+    assert err == "Unknown expertise zorg; known: lvb, psychisch\n"

@@ -56,6 +56,38 @@ def test_db_upgrade_then_retention(
         return [c.answers for c in found if c]
 
     assert asyncio.run(answers()) == [
-        {"kader": "vrijwillig", "leeftijdsgroep": "minderjarig"},
+        {"kader": "vrijwillig", "leeftijd": "minderjarig"},
         {"kader": "vrijwillig", "leeftijd": 40, "omschrijving": "x"},
     ]
+
+
+def test_retention_keeps_what_a_region_schema_says(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'regio.db'}"
+    monkeypatch.setenv("REGIEBOT_DATABASE_URL", url)
+    monkeypatch.setenv("REGIEBOT_RULES", str(Path(__file__).parents[1] / "rules" / "renamed.yaml"))
+    monkeypatch.setenv("REGIEBOT_RETENTION_DAYS", "30")
+    assert main(["db", "upgrade"]) == 0
+    given = {"regime": "maatregel", "age_years": 40, "clientprofiel": ["lvb"], "toelichting": "x"}
+
+    async def close_one_casus() -> str:
+        database = Database(url)
+        async with database.transaction() as session:
+            casus = await Casussen(session).create(answers=given, advice=ADVICE)
+            await Casussen(session).close(casus, now=datetime.now(UTC) - timedelta(days=60))
+        await database.dispose()
+        return casus.reference
+
+    async def answers(reference: str) -> dict[str, object] | None:
+        database = Database(url)
+        async with database.transaction() as session:
+            casus = await Casussen(session).by_reference(reference)
+        await database.dispose()
+        return casus.answers if casus else None
+
+    reference = asyncio.run(close_one_casus())
+    capsys.readouterr()
+    assert main(["db", "retention"]) == 0
+    assert capsys.readouterr().out == "Anonymised 1 casussen closed more than 30 days ago.\n"
+    assert asyncio.run(answers(reference)) == {"regime": "maatregel", "age_years": "volwassen"}

@@ -5,8 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from rules import Schema, load_schema
-from rules.completeness import check_completeness
+import pytest
+
+import rules.loading
+from rules import DEFAULT_SCHEMA_PATH, OpenAdvice, Schema, load_schema, lookup, parse_text
+from rules.completeness import CompletenessReport, check_completeness
 
 WriteSchema = Callable[[str], Path]
 
@@ -60,3 +63,26 @@ def test_band_straddling_a_rule_boundary_is_a_gap(
     )
     report = check_completeness(load_schema(write_schema(straddling)))
     assert any("rule 'maatregel-overig-jeugd' cannot tell" in str(g) for g in report.gaps)
+
+
+def test_the_proof_runs_once_when_the_schema_is_loaded(
+    default_yaml: str, write_schema: WriteSchema, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    proofs: list[Schema] = []
+
+    def counted(schema: Schema) -> CompletenessReport:
+        proofs.append(schema)
+        return check_completeness(schema)
+
+    monkeypatch.setattr(rules.loading, "check_completeness", counted)
+    punched = default_yaml.replace(
+        VRIJWILLIG_RULE,
+        "  - id: vrijwillig\n    when: {kader: [vrijwillig], interventie: [wonen]}\n    partij: wijkteam\n",
+    )
+    schema = load_schema(write_schema(punched))
+    assert len(proofs) == 1 and schema.has_gaps
+    result = lookup(schema, parse_text(schema, "vrijwillig 30 geen"))
+    assert isinstance(result, OpenAdvice)
+    assert result.candidates[-1].partij.code == "oov"  # with gaps, the fallback stays in view
+    assert len(proofs) == 1
+    assert not load_schema(DEFAULT_SCHEMA_PATH).has_gaps

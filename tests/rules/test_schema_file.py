@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from rules import SchemaError, load_schema
+from rules import Schema, SchemaError, load_schema
 
 WriteSchema = Callable[[str], Path]
+RENAMED = Path(__file__).with_name("renamed.yaml")
 
 
 def line_of(text: str, fragment: str) -> int:
@@ -138,3 +139,52 @@ def test_not_yaml(write_schema: WriteSchema) -> None:
 def test_missing_file(tmp_path: Path) -> None:
     [message] = problems(tmp_path / "nowhere.yaml")
     assert message.endswith("nowhere.yaml: cannot read: No such file or directory")
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "message"),
+    [
+        (
+            "    short: Kader\n    retention: keep\n",
+            "    short: Kader\n    retention: band\n",
+            "questions[1].retention: only an age question with bands can keep its band",
+        ),
+        (
+            "    short: Leeftijd\n    retention: band\n",
+            "    short: Leeftijd\n    retention: keep\n",
+            "questions[4].retention: an exact age can identify a person; keep its band instead",
+        ),
+        (
+            "    optional: true\n",
+            "    optional: true\n    retention: keep\n",
+            "questions[8].retention: free text can identify a person; it cannot be kept",
+        ),
+        (
+            "    short: Leeftijd\n    retention: band\n",
+            "    short: Leeftijd\n    retention: band\n    expertise: true\n",
+            "questions[4].expertise: only a choice or multi question can name expertise",
+        ),
+    ],
+)
+def test_retention_and_expertise_are_checked(
+    default_yaml: str, write_schema: WriteSchema, before: str, after: str, message: str
+) -> None:
+    broken = default_yaml.replace(before, after)
+    path = write_schema(broken)
+    line = line_of(broken, after) + after.count("\n") - 1  # the field added or changed last
+    assert problems(path) == [f"{path}:{line}: {message}"]
+
+
+def test_the_schema_says_what_retention_keeps_and_what_names_expertise(schema: Schema) -> None:
+    assert schema.kept_answers == {"criteria", "kader", "maatregel", "instantie", "interventie"}
+    assert [q.id for q in schema.banded_questions] == ["leeftijd"]
+    assert [q.id for q in schema.expertise_questions] == ["profiel", "interventie"]
+
+
+def test_a_region_may_name_its_questions_as_it_likes() -> None:
+    schema = load_schema(RENAMED)
+    assert [q.id for q in schema.aspect_questions] == ["regime", "age_years", "clientprofiel"]
+    assert schema.kept_answers == {"regime"}
+    assert [q.id for q in schema.banded_questions] == ["age_years"]
+    assert [q.id for q in schema.expertise_questions] == ["clientprofiel"]
+    assert not schema.has_gaps

@@ -19,7 +19,7 @@ from storage import (
     People,
 )
 from storage.models import Casus, Person
-from storage.retention import anonymise_closed
+from storage.retention import KeptAnswers, anonymise_closed
 
 ADVICE = {
     "partij": "gi-wsg",
@@ -205,6 +205,12 @@ def band(age: object) -> str:
     return "minderjarig" if isinstance(age, int) and age < 18 else "volwassen"
 
 
+KEPT = KeptAnswers(
+    as_given=("kader", "maatregel", "instantie", "interventie", "criteria"),
+    as_band={"leeftijd": band},
+)
+
+
 async def test_retention_anonymises_only_casussen_closed_long_enough(database: Database) -> None:
     now = datetime(2027, 6, 1, tzinfo=UTC)
     async with database.transaction() as session:
@@ -221,7 +227,7 @@ async def test_retention_anonymises_only_casussen_closed_long_enough(database: D
         await casussen.close(old, now=now - timedelta(days=400))
         await casussen.close(recent, now=now - timedelta(days=30))
     async with database.transaction() as session:
-        count = await anonymise_closed(session, retention_days=365, age_group=band, now=now)
+        count = await anonymise_closed(session, retention_days=365, kept=KEPT, now=now)
     assert count == 1
     async with database.transaction() as session:
         stored = {
@@ -231,14 +237,14 @@ async def test_retention_anonymises_only_casussen_closed_long_enough(database: D
             ]
             if c
         }
-        assert await anonymise_closed(session, retention_days=365, age_group=band, now=now) == 0
+        assert await anonymise_closed(session, retention_days=365, kept=KEPT, now=now) == 0
     anonymised: Casus = stored[old.reference]
     assert anonymised.answers == {
         "criteria": "ja",
         "kader": "maatregel",
         "maatregel": "ots",
         "interventie": "jeugdbescherming",
-        "leeftijdsgroep": "minderjarig",
+        "leeftijd": "minderjarig",
     }
     assert anonymised.advice == {k: ADVICE[k] for k in ("partij", "partij_name", "rule", "outcome")}
     assert (anonymised.partij, anonymised.rule, anonymised.status) == (
