@@ -76,7 +76,7 @@ class Database:
 
     async def upgrade(self, revision: str = "head") -> None:
         """Apply the Alembic migrations (creates the whole schema on an empty database)."""
-        async with self.engine.begin() as connection:
+        async with self.engine.connect() as connection:
             await connection.run_sync(_upgrade, revision)
 
     async def dispose(self) -> None:
@@ -91,7 +91,31 @@ def alembic_config(connection: Connection | None = None) -> Config:
 
 
 def _upgrade(connection: Connection, revision: str) -> None:
-    command.upgrade(alembic_config(connection), revision)
+    if connection.dialect.name != "sqlite":
+        with connection.begin():
+            command.upgrade(alembic_config(connection), revision)
+        return
+    # SQLite alters a table by rebuilding it, and dropping the old copy of a table that others
+    # refer to fails while foreign keys are enforced. SQLite's own procedure: switch them off
+    # outside the transaction, check every reference before committing, switch them back on.
+    _sqlite_pragma(connection, "foreign_keys=OFF")
+    try:
+        with connection.begin():
+            command.upgrade(alembic_config(connection), revision)
+            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+            if broken:
+                raise RuntimeError(f"the migration broke foreign keys: {broken}")
+    finally:
+        _sqlite_pragma(connection, "foreign_keys=ON")
+
+
+def _sqlite_pragma(connection: Connection, pragma: str) -> None:
+    """Run a PRAGMA outside any transaction (inside one, foreign_keys is ignored)."""
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute(f"PRAGMA {pragma}")
+    finally:
+        cursor.close()
 
 
 def _create_engine(url: URL, *, echo: bool) -> AsyncEngine:

@@ -14,6 +14,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from rules.vocabulary import AssignmentStatus, CasusStatus, Role
 from storage.models import (
     Assignment,
     AuditEntry,
@@ -181,7 +182,7 @@ class Casussen:
         return (await self.session.exec(statement)).all()
 
     async def close(self, casus: Casus, now: datetime | None = None) -> None:
-        casus.status = "gesloten"
+        casus.status = CasusStatus.GESLOTEN
         casus.closed_at = casus.updated_at = now or utcnow()
         self.session.add(casus)
 
@@ -201,7 +202,7 @@ class People:
 
     async def active_regisseurs(self, partij: str) -> Sequence[Person]:
         statement = select(Person).where(
-            Person.role == "regisseur", Person.partij == partij, col(Person.active).is_(True)
+            Person.role == Role.REGISSEUR, Person.partij == partij, col(Person.active).is_(True)
         )
         return (await self.session.exec(statement)).all()
 
@@ -213,7 +214,7 @@ class Invitations:
     async def create(
         self,
         *,
-        role: str,
+        role: Role,
         partij: str | None = None,
         expertise: Sequence[str] = (),
         valid_for: timedelta = timedelta(days=7),
@@ -254,7 +255,9 @@ class Assignments:
     async def answer(
         self, assignment: Assignment, *, accepted: bool, reason: str | None = None
     ) -> None:
-        assignment.status = "geaccepteerd" if accepted else "afgewezen"
+        assignment.status = (
+            AssignmentStatus.GEACCEPTEERD if accepted else AssignmentStatus.AFGEWEZEN
+        )
         assignment.reason = reason
         assignment.answered_at = utcnow()
         self.session.add(assignment)
