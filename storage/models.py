@@ -121,7 +121,8 @@ class Invitation(SQLModel, table=True):
 
 
 class IntakeState(SQLModel, table=True):
-    """Where one chat is in its dialogue, with every answer given so far."""
+    """One chat's state row: where it is in its intake, every answer given so far, which dialogue
+    waits for its free text, and the updates already applied to it."""
 
     __tablename__ = "intake_states"
 
@@ -131,7 +132,11 @@ class IntakeState(SQLModel, table=True):
     state: str = Field(max_length=64)
     answers: dict[str, Any] = _json(dict)
     draft: list[str] | None = Field(default=None, sa_column=sa.Column(sa.JSON, nullable=True))
-    message_id: int | None = Field(default=None, sa_type=sa.BigInteger)
+    awaiting: str | None = Field(default=None, max_length=32)
+    handled_updates: list[int] = Field(
+        default_factory=list,
+        sa_column=sa.Column(sa.JSON, nullable=False, server_default=sa.text("'[]'")),
+    )
     updated_at: datetime = _utc(default_factory=utcnow)
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy import bindparam, delete, func, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, select
@@ -42,19 +43,31 @@ async def _insert_ignoring_conflict(session: AsyncSession, model: Any, **values:
 
 @dataclass(frozen=True, slots=True)
 class Intake:
-    """One chat's place in its dialogue, as loaded for one update."""
+    """One chat's state row, as loaded for one update.
+
+    `awaiting` names the dialogue that waits for the chat's free text (None: none does).
+    `handled_updates` are the ids of Telegram updates already applied to this chat, so that a
+    redelivered one changes nothing; the caller decides how many to keep.
+    """
 
     chat_id: int
     state: str
     answers: dict[str, Any]
     draft: list[str] | None = None
-    message_id: int | None = None
+    awaiting: str | None = None
+    handled_updates: tuple[int, ...] = ()
 
 
 _intake = IntakeState.__table__  # type: ignore[attr-defined]
 # Built once: the hot path then skips constructing and coercing a statement on every update.
 _LOCK_INTAKE = (
-    select(_intake.c.state, _intake.c.answers, _intake.c.draft, _intake.c.message_id)
+    sa.select(
+        _intake.c.state,
+        _intake.c.answers,
+        _intake.c.draft,
+        _intake.c.awaiting,
+        _intake.c.handled_updates,
+    )
     .where(_intake.c.chat_id == bindparam("chat"))
     .with_for_update()
 )
@@ -65,7 +78,8 @@ _SAVE_INTAKE = (
         state=bindparam("state"),
         answers=bindparam("answers", type_=_intake.c.answers.type),
         draft=bindparam("draft", type_=_intake.c.draft.type),
-        message_id=bindparam("message_id"),
+        awaiting=bindparam("awaiting"),
+        handled_updates=bindparam("handled_updates", type_=_intake.c.handled_updates.type),
         updated_at=bindparam("updated_at", type_=_intake.c.updated_at.type),
     )
 )
@@ -79,11 +93,13 @@ class IntakeStates:
         self.session = session
 
     async def lock(self, chat_id: int) -> Intake | None:
-        row = (await self.session.exec(_LOCK_INTAKE, params={"chat": chat_id})).one_or_none()
+        row = (
+            await self.session.exec(_LOCK_INTAKE, params={"chat": chat_id})  # type: ignore[call-overload]
+        ).one_or_none()
         if row is None:
             return None
-        state, answers, draft, message_id = row
-        return Intake(chat_id, state, answers, draft, message_id)
+        state, answers, draft, awaiting, handled_updates = row
+        return Intake(chat_id, state, answers, draft, awaiting, tuple(handled_updates))
 
     async def lock_or_create(self, chat_id: int, state: str) -> Intake:
         """The chat's row, locked; a new chat gets one in `state` (safe when two race for it)."""
@@ -109,7 +125,8 @@ class IntakeStates:
                 "state": intake.state,
                 "answers": intake.answers,
                 "draft": intake.draft,
-                "message_id": intake.message_id,
+                "awaiting": intake.awaiting,
+                "handled_updates": list(intake.handled_updates),
                 "updated_at": utcnow(),
             },
         )

@@ -48,18 +48,44 @@ class Boom(Exception):
 async def test_intake_state_round_trip(database: Database) -> None:
     async with database.transaction() as session:
         intake = await IntakeStates(session).lock_or_create(42, "criteria")
-        assert intake == Intake(42, "criteria", {}, None, None)
+        assert intake == Intake(42, "criteria", {}, None, None, ())
         await IntakeStates(session).save(
-            Intake(42, "profiel", {"criteria": "ja", "kader": "vrijwillig"}, ["lvb"], message_id=5)
+            Intake(
+                42,
+                "profiel",
+                {"criteria": "ja", "kader": "vrijwillig"},
+                ["lvb"],
+                awaiting="intake",
+                handled_updates=(9001, 9002),
+            )
         )
     async with database.transaction() as session:
         intake = await IntakeStates(session).lock_or_create(42, "criteria")
         assert intake == Intake(
-            42, "profiel", {"criteria": "ja", "kader": "vrijwillig"}, ["lvb"], 5
+            42,
+            "profiel",
+            {"criteria": "ja", "kader": "vrijwillig"},
+            ["lvb"],
+            "intake",
+            (9001, 9002),
         )
         assert await IntakeStates(session).count() == 1
         await IntakeStates(session).delete(42)
         assert await IntakeStates(session).lock(42) is None
+
+
+async def test_saving_clears_what_the_chat_no_longer_waits_for(database: Database) -> None:
+    async with database.transaction() as session:
+        states = IntakeStates(session)
+        await states.lock_or_create(43, "criteria")
+        await states.save(Intake(43, "kader", {}, awaiting="intake", handled_updates=(1, 2, 3)))
+    async with database.transaction() as session:
+        states = IntakeStates(session)
+        saved = await states.lock_or_create(43, "criteria")
+        await states.save(Intake(43, saved.state, saved.answers, handled_updates=(3, 4)))
+    async with database.transaction() as session:
+        intake = await IntakeStates(session).lock(43)
+    assert intake == Intake(43, "kader", {}, None, None, (3, 4))
 
 
 async def test_crash_halfway_leaves_the_database_as_it_was(database: Database) -> None:
