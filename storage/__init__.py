@@ -1,6 +1,7 @@
 """Storage: SQLModel tables, async sessions on SQLite or PostgreSQL, repositories, migrations."""
 
 from storage.database import DEFAULT_DATABASE_URL, Database, OutdatedDatabase
+from storage.models import StoredAdvice
 from storage.repositories import (
     Assignments,
     AuditLog,
@@ -25,5 +26,6 @@ __all__ = [
     "Outbox",
     "OutdatedDatabase",
     "People",
+    "StoredAdvice",
     "casus_reference",
 ]

@@ -6,6 +6,7 @@ the bot. Answers and free text about a casus are removed by retention (storage.r
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any, TypeVar
@@ -149,6 +150,24 @@ class ReferenceCounter(SQLModel, table=True):
     last_number: int = Field(default=0)
 
 
+@dataclass(frozen=True, slots=True)
+class StoredAdvice:
+    """The advice a casus was registered with, typed.
+
+    Anonymised advice (storage.retention) has lost its next step, outcome label and reasons: the
+    next step then comes from the casus's own column, a missing name or label is its code, and
+    the reasons are empty.
+    """
+
+    partij: str
+    partij_name: str
+    rule: str
+    outcome: str
+    outcome_label: str
+    next_step: str
+    reasons: tuple[str, ...]
+
+
 class Casus(SQLModel, table=True):
     __tablename__ = "casussen"
 
@@ -180,6 +199,21 @@ class Casus(SQLModel, table=True):
         one_of("status", CasusStatus),
         one_of("screening_outcome", ScreeningOutcome),
     )
+
+    @property
+    def stored_advice(self) -> StoredAdvice:
+        advice = self.advice
+        partij = advice.get("partij") or self.partij
+        outcome = advice.get("outcome") or self.outcome
+        return StoredAdvice(
+            partij=partij,
+            partij_name=advice.get("partij_name") or partij,
+            rule=advice.get("rule") or self.rule,
+            outcome=outcome,
+            outcome_label=advice.get("outcome_label") or outcome,
+            next_step=advice.get("next_step") or self.next_step,
+            reasons=tuple(reason["text"] for reason in advice.get("reasons", ())),
+        )
 
 
 class Assignment(SQLModel, table=True):

@@ -17,6 +17,7 @@ from storage import (
     Invitations,
     Outbox,
     People,
+    StoredAdvice,
 )
 from storage.models import Casus, Person
 from storage.retention import anonymise_closed
@@ -26,8 +27,12 @@ ADVICE = {
     "partij_name": "William Schrikker Groep",
     "rule": "gi-lvb",
     "outcome": "reguliere_regie",
+    "outcome_label": "Reguliere regie",
     "next_step": "De WSG voert de casusregie al.",
-    "reasons": [{"aspect": "leeftijd", "text": "Leeftijd: 15 jaar. Speelt geen rol."}],
+    "reasons": [
+        {"aspect": "regime", "text": "Regime: gedwongen kader (OTS)."},
+        {"aspect": "leeftijd", "text": "Leeftijd: 15 jaar. Speelt geen rol."},
+    ],
 }
 ANSWERS = {
     "criteria": "ja",
@@ -273,5 +278,44 @@ async def test_retention_anonymises_only_casussen_closed_long_enough(database: D
         "gesloten",
     )
     assert anonymised.anonymised_at == now
+    assert anonymised.stored_advice == StoredAdvice(
+        partij="gi-wsg",
+        partij_name="William Schrikker Groep",
+        rule="gi-lvb",
+        outcome="reguliere_regie",
+        outcome_label="reguliere_regie",
+        next_step="De WSG voert de casusregie al.",
+        reasons=(),
+    )
     assert stored[recent.reference].answers == ANSWERS
     assert stored[still_open.reference].answers == ANSWERS
+
+
+async def test_stored_advice_is_typed(database: Database) -> None:
+    async with database.transaction() as session:
+        created = await Casussen(session).create(answers=ANSWERS, advice=ADVICE)
+    async with database.transaction() as session:
+        casus = await Casussen(session).by_reference(created.reference)
+    assert casus is not None
+    assert casus.stored_advice == StoredAdvice(
+        partij="gi-wsg",
+        partij_name="William Schrikker Groep",
+        rule="gi-lvb",
+        outcome="reguliere_regie",
+        outcome_label="Reguliere regie",
+        next_step="De WSG voert de casusregie al.",
+        reasons=("Regime: gedwongen kader (OTS).", "Leeftijd: 15 jaar. Speelt geen rol."),
+    )
+
+
+def test_stored_advice_without_its_record_falls_back_to_the_casus_columns() -> None:
+    casus = Casus(partij="mee", rule="vrijwillig-lvb", outcome="screening", next_step="Screening.")
+    assert casus.stored_advice == StoredAdvice(
+        partij="mee",
+        partij_name="mee",
+        rule="vrijwillig-lvb",
+        outcome="screening",
+        outcome_label="screening",
+        next_step="Screening.",
+        reasons=(),
+    )
