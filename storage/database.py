@@ -1,8 +1,11 @@
 """Engines, sessions and migrations for SQLite (the embedded default) and PostgreSQL.
 
-SQLite: WAL, foreign keys on, and every transaction begins IMMEDIATE, so a writer takes the lock
-up front instead of failing halfway with "database is locked". Within one process all work shares
-one connection: coroutines queue for it rather than for the file lock, and the connection is reused.
+SQLite: SQLAlchemy's aiosqlite dialect, whose statements run in aiosqlite's thread, so a writer
+in another process holding the lock makes one unit of work wait (up to the busy timeout) while
+the event loop serves everything else. WAL, foreign keys on, and every transaction begins
+IMMEDIATE (SQLAlchemy's documented recipe: the driver leaves BEGIN to the "begin" event), so a
+writer takes the lock up front instead of failing halfway with "database is locked". Within one
+process all work shares one connection: coroutines queue for it rather than for the file lock.
 
 PostgreSQL: a pool of asyncpg connections; intake rows are locked with SELECT ... FOR UPDATE, so
 several bot processes can share the database.
@@ -25,7 +28,6 @@ from sqlalchemy.pool import StaticPool
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 import storage.models  # noqa: F401  (registers the tables on SQLModel.metadata)
-from storage import sqlite_driver
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///regiebot.db"
 MIGRATIONS = "storage:migrations"
@@ -121,8 +123,6 @@ def _sqlite_pragma(connection: Connection, pragma: str) -> None:
 def _create_engine(url: URL, *, echo: bool) -> AsyncEngine:
     if url.get_backend_name() != "sqlite":
         return create_async_engine(url, echo=echo, pool_pre_ping=True)
-    if url.drivername == "sqlite+aiosqlite":
-        url = url.set(drivername=f"sqlite+{sqlite_driver.DRIVER}")
     in_memory = url.database in (None, "", ":memory:")
     options: dict[str, Any] = (
         {"poolclass": StaticPool}

@@ -86,16 +86,16 @@ _SAVE_INTAKE = (
 
 
 class IntakeStates:
-    """Where each chat is in its dialogue: the hot path of every update, so plain Core statements
-    and no ORM objects. Loading locks the row until the unit of work ends."""
+    """Where each chat is in its dialogue: the hot path of every update, so Core statements on
+    the unit of work's connection and no ORM objects. Loading locks the row until the unit of
+    work ends."""
 
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
     async def lock(self, chat_id: int) -> Intake | None:
-        row = (
-            await self.session.exec(_LOCK_INTAKE, params={"chat": chat_id})  # type: ignore[call-overload]
-        ).one_or_none()
+        connection = await self.session.connection()
+        row = (await connection.execute(_LOCK_INTAKE, {"chat": chat_id})).one_or_none()
         if row is None:
             return None
         state, answers, draft, awaiting, handled_updates = row
@@ -118,9 +118,10 @@ class IntakeStates:
         return intake
 
     async def save(self, intake: Intake) -> None:
-        await self.session.exec(
+        connection = await self.session.connection()
+        await connection.execute(
             _SAVE_INTAKE,
-            params={
+            {
                 "chat": intake.chat_id,
                 "state": intake.state,
                 "answers": intake.answers,
