@@ -1,6 +1,6 @@
 """Storage: SQLModel tables, async sessions on SQLite or PostgreSQL, repositories, migrations."""
 
-from storage.database import DEFAULT_DATABASE_URL, Database, OutdatedDatabase
+from storage.database import DEFAULT_DATABASE_URL, Database, OutdatedDatabase, open_database
 from storage.models import StoredAdvice
 from storage.repositories import (
     Assignments,
@@ -28,4 +28,5 @@ __all__ = [
     "People",
     "StoredAdvice",
     "casus_reference",
+    "open_database",
 ]

@@ -85,6 +85,21 @@ class Database:
         await self.engine.dispose()
 
 
+@asynccontextmanager
+async def open_database(
+    url: str | URL = DEFAULT_DATABASE_URL, *, prepare: bool = True, echo: bool = False
+) -> AsyncIterator[Database]:
+    """A database for the length of the block: made ready for the bot first (Database.prepare),
+    unless `prepare` is False, and disposed of at the end, also when the block raises."""
+    database = Database(url, echo=echo)
+    try:
+        if prepare:
+            await database.prepare()
+        yield database
+    finally:
+        await database.dispose()
+
+
 def alembic_config(connection: Connection | None = None) -> Config:
     config = Config()
     config.set_main_option("script_location", MIGRATIONS)

@@ -24,6 +24,7 @@ from storage import (
     IntakeStates,
     OutdatedDatabase,
     People,
+    open_database,
 )
 from storage.database import alembic_config
 
@@ -146,3 +147,18 @@ async def test_upgrade_keeps_the_data_of_a_0001_database(database_url: URL) -> N
                     await session.exec(text(refused))  # type: ignore[call-overload]
     finally:
         await database.dispose()
+
+
+async def test_open_database_prepares_and_disposes(database_url: URL) -> None:
+    if database_url.get_backend_name() == "sqlite":
+        async with open_database(database_url) as database:
+            assert await database.is_current()  # a newcomer's file, migrated on opening
+    else:
+        with pytest.raises(OutdatedDatabase):
+            async with open_database(database_url) as database:
+                pass
+        async with open_database(database_url, prepare=False) as database:
+            await database.upgrade()
+        async with open_database(database_url) as database:
+            assert await database.is_current()
+    assert database.engine.pool.checkedin() == 0  # disposed: no connection left open
