@@ -68,7 +68,7 @@ class EnumValue(TypeDecorator[Names]):
         return None if value is None else self.names(value)
 
 
-def one_of(column: str, names: type[StrEnum]) -> sa.CheckConstraint:
+def _one_of(column: str, names: type[StrEnum]) -> sa.CheckConstraint:
     """The database's own guard that `column` holds a value of `names` (or NULL)."""
     allowed = ", ".join(f"'{name.value}'" for name in names)
     return sa.CheckConstraint(f"{column} IN ({allowed})", name=column)
@@ -99,7 +99,7 @@ class Person(SQLModel, table=True):
     created_at: datetime = _utc(default_factory=utcnow)
     last_assigned_at: datetime | None = _utc(default=None)
 
-    __table_args__ = (one_of("role", Role),)
+    __table_args__ = (_one_of("role", Role),)
 
 
 class Invitation(SQLModel, table=True):
@@ -118,7 +118,7 @@ class Invitation(SQLModel, table=True):
     used_by: int | None = Field(default=None, foreign_key="people.id")
     used_at: datetime | None = _utc(default=None)
 
-    __table_args__ = (one_of("role", Role),)
+    __table_args__ = (_one_of("role", Role),)
 
 
 class IntakeState(SQLModel, table=True):
@@ -196,8 +196,8 @@ class Casus(SQLModel, table=True):
 
     __table_args__ = (
         sa.UniqueConstraint("year", "number", name="uq_casussen_year_number"),
-        one_of("status", CasusStatus),
-        one_of("screening_outcome", ScreeningOutcome),
+        _one_of("status", CasusStatus),
+        _one_of("screening_outcome", ScreeningOutcome),
     )
 
     @property
@@ -231,7 +231,7 @@ class Assignment(SQLModel, table=True):
     offered_at: datetime = _utc(default_factory=utcnow)
     answered_at: datetime | None = _utc(default=None)
 
-    __table_args__ = (one_of("status", AssignmentStatus),)
+    __table_args__ = (_one_of("status", AssignmentStatus),)
 
 
 class OutboxMessage(SQLModel, table=True):
