@@ -1,6 +1,7 @@
 """Benchmark: one intake-state round trip (lock the chat's row, change state and answers, commit)
 on SQLite and, when REGIEBOT_TEST_DATABASE_URL (or --postgres URL) is given, on PostgreSQL.
-Target on SQLite: under 1 ms median.
+It is the storage share of one intake step, which as a whole stays under 2 ms median on SQLite
+(bench.intake).
 
     python -m bench.storage [--postgres postgresql+asyncpg://postgres@127.0.0.1:5432/test]
 """

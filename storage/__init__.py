@@ -1,6 +1,7 @@
 """Storage: SQLModel tables, async sessions on SQLite or PostgreSQL, repositories, migrations."""
 
-from storage.database import DEFAULT_DATABASE_URL, Database, OutdatedDatabase
+from storage.database import DEFAULT_DATABASE_URL, Database, OutdatedDatabase, open_database
+from storage.models import StoredAdvice
 from storage.repositories import (
     Assignments,
     AuditLog,
@@ -25,5 +26,7 @@ __all__ = [
     "Outbox",
     "OutdatedDatabase",
     "People",
+    "StoredAdvice",
     "casus_reference",
+    "open_database",
 ]

@@ -1,8 +1,11 @@
 """Engines, sessions and migrations for SQLite (the embedded default) and PostgreSQL.
 
-SQLite: WAL, foreign keys on, and every transaction begins IMMEDIATE, so a writer takes the lock
-up front instead of failing halfway with "database is locked". Within one process all work shares
-one connection: coroutines queue for it rather than for the file lock, and the connection is reused.
+SQLite: SQLAlchemy's aiosqlite dialect, whose statements run in aiosqlite's thread, so a writer
+in another process holding the lock makes one unit of work wait (up to the busy timeout) while
+the event loop serves everything else. WAL, foreign keys on, and every transaction begins
+IMMEDIATE (SQLAlchemy's documented recipe: the driver leaves BEGIN to the "begin" event), so a
+writer takes the lock up front instead of failing halfway with "database is locked". Within one
+process all work shares one connection: coroutines queue for it rather than for the file lock.
 
 PostgreSQL: a pool of asyncpg connections; intake rows are locked with SELECT ... FOR UPDATE, so
 several bot processes can share the database.
@@ -25,7 +28,6 @@ from sqlalchemy.pool import StaticPool
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 import storage.models  # noqa: F401  (registers the tables on SQLModel.metadata)
-from storage import sqlite_driver
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///regiebot.db"
 MIGRATIONS = "storage:migrations"
@@ -76,11 +78,26 @@ class Database:
 
     async def upgrade(self, revision: str = "head") -> None:
         """Apply the Alembic migrations (creates the whole schema on an empty database)."""
-        async with self.engine.begin() as connection:
+        async with self.engine.connect() as connection:
             await connection.run_sync(_upgrade, revision)
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+
+
+@asynccontextmanager
+async def open_database(
+    url: str | URL = DEFAULT_DATABASE_URL, *, prepare: bool = True, echo: bool = False
+) -> AsyncIterator[Database]:
+    """A database for the length of the block: made ready for the bot first (Database.prepare),
+    unless `prepare` is False, and disposed of at the end, also when the block raises."""
+    database = Database(url, echo=echo)
+    try:
+        if prepare:
+            await database.prepare()
+        yield database
+    finally:
+        await database.dispose()
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
@@ -91,14 +108,36 @@ def alembic_config(connection: Connection | None = None) -> Config:
 
 
 def _upgrade(connection: Connection, revision: str) -> None:
-    command.upgrade(alembic_config(connection), revision)
+    if connection.dialect.name != "sqlite":
+        with connection.begin():
+            command.upgrade(alembic_config(connection), revision)
+        return
+    # SQLite alters a table by rebuilding it, and dropping the old copy of a table that others
+    # refer to fails while foreign keys are enforced. SQLite's own procedure: switch them off
+    # outside the transaction, check every reference before committing, switch them back on.
+    _sqlite_pragma(connection, "foreign_keys=OFF")
+    try:
+        with connection.begin():
+            command.upgrade(alembic_config(connection), revision)
+            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+            if broken:
+                raise RuntimeError(f"the migration broke foreign keys: {broken}")
+    finally:
+        _sqlite_pragma(connection, "foreign_keys=ON")
+
+
+def _sqlite_pragma(connection: Connection, pragma: str) -> None:
+    """Run a PRAGMA outside any transaction (inside one, foreign_keys is ignored)."""
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute(f"PRAGMA {pragma}")
+    finally:
+        cursor.close()
 
 
 def _create_engine(url: URL, *, echo: bool) -> AsyncEngine:
     if url.get_backend_name() != "sqlite":
         return create_async_engine(url, echo=echo, pool_pre_ping=True)
-    if url.drivername == "sqlite+aiosqlite":
-        url = url.set(drivername=f"sqlite+{sqlite_driver.DRIVER}")
     in_memory = url.database in (None, "", ":memory:")
     options: dict[str, Any] = (
         {"poolclass": StaticPool}

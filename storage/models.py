@@ -6,12 +6,16 @@ the bot. Answers and free text about a casus are removed by retention (storage.r
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from enum import StrEnum
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
+
+from rules.vocabulary import AssignmentStatus, CasusStatus, Role, ScreeningOutcome
 
 # Stable constraint names, so migrations can refer to them on both databases.
 SQLModel.metadata.naming_convention = {
@@ -19,6 +23,7 @@ SQLModel.metadata.naming_convention = {
     "uq": "uq_%(table_name)s_%(column_0_name)s",
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
 }
 
 
@@ -43,6 +48,32 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value
 
 
+Names = TypeVar("Names", bound=StrEnum)
+
+
+class EnumValue(TypeDecorator[Names]):
+    """A member of a StrEnum, stored as its value and read back as the member."""
+
+    impl = sa.String
+    cache_ok = True
+
+    def __init__(self, names: type[Names], length: int) -> None:
+        super().__init__(length=length)
+        self.names = names
+
+    def process_bind_param(self, value: Names | str | None, dialect: sa.Dialect) -> str | None:
+        return None if value is None else self.names(value).value
+
+    def process_result_value(self, value: str | None, dialect: sa.Dialect) -> Names | None:
+        return None if value is None else self.names(value)
+
+
+def _one_of(column: str, names: type[StrEnum]) -> sa.CheckConstraint:
+    """The database's own guard that `column` holds a value of `names` (or NULL)."""
+    allowed = ", ".join(f"'{name.value}'" for name in names)
+    return sa.CheckConstraint(f"{column} IN ({allowed})", name=column)
+
+
 def _utc(**options: Any) -> Any:
     """A UTCDateTime column; `options` as for sqlmodel.Field."""
     return Field(sa_type=UTCDateTime, **options)
@@ -60,13 +91,15 @@ class Person(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     telegram_id: int | None = Field(default=None, sa_type=sa.BigInteger, unique=True)
     display_name: str = Field(default="", max_length=120)
-    role: str = Field(max_length=16, index=True)
+    role: Role = Field(sa_type=EnumValue(Role, 16), index=True)
     partij: str | None = Field(default=None, max_length=24, index=True)
     expertise: list[str] = _json(list)
     capacity: int = Field(default=10, ge=0)
     active: bool = Field(default=True)
     created_at: datetime = _utc(default_factory=utcnow)
     last_assigned_at: datetime | None = _utc(default=None)
+
+    __table_args__ = (_one_of("role", Role),)
 
 
 class Invitation(SQLModel, table=True):
@@ -76,7 +109,7 @@ class Invitation(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     code: str = Field(max_length=64, unique=True)
-    role: str = Field(max_length=16)
+    role: Role = Field(sa_type=EnumValue(Role, 16))
     partij: str | None = Field(default=None, max_length=24)
     expertise: list[str] = _json(list)
     created_by: int | None = Field(default=None, foreign_key="people.id")
@@ -85,9 +118,12 @@ class Invitation(SQLModel, table=True):
     used_by: int | None = Field(default=None, foreign_key="people.id")
     used_at: datetime | None = _utc(default=None)
 
+    __table_args__ = (_one_of("role", Role),)
+
 
 class IntakeState(SQLModel, table=True):
-    """Where one chat is in its dialogue, with every answer given so far."""
+    """One chat's state row: where it is in its intake, every answer given so far, which dialogue
+    waits for its free text, and the updates already applied to it."""
 
     __tablename__ = "intake_states"
 
@@ -97,7 +133,11 @@ class IntakeState(SQLModel, table=True):
     state: str = Field(max_length=64)
     answers: dict[str, Any] = _json(dict)
     draft: list[str] | None = Field(default=None, sa_column=sa.Column(sa.JSON, nullable=True))
-    message_id: int | None = Field(default=None, sa_type=sa.BigInteger)
+    awaiting: str | None = Field(default=None, max_length=32)
+    handled_updates: list[int] = Field(
+        default_factory=list,
+        sa_column=sa.Column(sa.JSON, nullable=False, server_default=sa.text("'[]'")),
+    )
     updated_at: datetime = _utc(default_factory=utcnow)
 
 
@@ -108,6 +148,24 @@ class ReferenceCounter(SQLModel, table=True):
 
     year: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
     last_number: int = Field(default=0)
+
+
+@dataclass(frozen=True, slots=True)
+class StoredAdvice:
+    """The advice a casus was registered with, typed.
+
+    Anonymised advice (storage.retention) has lost its next step, outcome label and reasons: the
+    next step then comes from the casus's own column, a missing name or label is its code, and
+    the reasons are empty.
+    """
+
+    partij: str
+    partij_name: str
+    rule: str
+    outcome: str
+    outcome_label: str
+    next_step: str
+    reasons: tuple[str, ...]
 
 
 class Casus(SQLModel, table=True):
@@ -125,14 +183,37 @@ class Casus(SQLModel, table=True):
     outcome: str = Field(max_length=24)
     next_step: str = Field(sa_type=sa.Text)
     advice: dict[str, Any] = _json(dict)
-    status: str = Field(default="aangemeld", max_length=24, index=True)
-    screening_outcome: str | None = Field(default=None, max_length=24)
+    status: CasusStatus = Field(
+        default=CasusStatus.AANGEMELD, sa_type=EnumValue(CasusStatus, 24), index=True
+    )
+    screening_outcome: ScreeningOutcome | None = Field(
+        default=None, sa_type=EnumValue(ScreeningOutcome, 24)
+    )
     created_at: datetime = _utc(default_factory=utcnow)
     updated_at: datetime = _utc(default_factory=utcnow)
     closed_at: datetime | None = _utc(default=None, index=True)
     anonymised_at: datetime | None = _utc(default=None)
 
-    __table_args__ = (sa.UniqueConstraint("year", "number", name="uq_casussen_year_number"),)
+    __table_args__ = (
+        sa.UniqueConstraint("year", "number", name="uq_casussen_year_number"),
+        _one_of("status", CasusStatus),
+        _one_of("screening_outcome", ScreeningOutcome),
+    )
+
+    @property
+    def stored_advice(self) -> StoredAdvice:
+        advice = self.advice
+        partij = advice.get("partij") or self.partij
+        outcome = advice.get("outcome") or self.outcome
+        return StoredAdvice(
+            partij=partij,
+            partij_name=advice.get("partij_name") or partij,
+            rule=advice.get("rule") or self.rule,
+            outcome=outcome,
+            outcome_label=advice.get("outcome_label") or outcome,
+            next_step=advice.get("next_step") or self.next_step,
+            reasons=tuple(reason["text"] for reason in advice.get("reasons", ())),
+        )
 
 
 class Assignment(SQLModel, table=True):
@@ -143,10 +224,14 @@ class Assignment(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     casus_id: int = Field(foreign_key="casussen.id", index=True)
     regisseur_id: int = Field(foreign_key="people.id", index=True)
-    status: str = Field(default="aangeboden", max_length=16)
+    status: AssignmentStatus = Field(
+        default=AssignmentStatus.AANGEBODEN, sa_type=EnumValue(AssignmentStatus, 16)
+    )
     reason: str | None = Field(default=None, max_length=500)
     offered_at: datetime = _utc(default_factory=utcnow)
     answered_at: datetime | None = _utc(default=None)
+
+    __table_args__ = (_one_of("status", AssignmentStatus),)
 
 
 class OutboxMessage(SQLModel, table=True):

@@ -9,11 +9,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy import bindparam, delete, func, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from rules.vocabulary import AssignmentStatus, CasusStatus, Role
 from storage.models import (
     Assignment,
     AuditEntry,
@@ -41,19 +43,31 @@ async def _insert_ignoring_conflict(session: AsyncSession, model: Any, **values:
 
 @dataclass(frozen=True, slots=True)
 class Intake:
-    """One chat's place in its dialogue, as loaded for one update."""
+    """One chat's state row, as loaded for one update.
+
+    `awaiting` names the dialogue that waits for the chat's free text (None: none does).
+    `handled_updates` are the ids of Telegram updates already applied to this chat, so that a
+    redelivered one changes nothing; the caller decides how many to keep.
+    """
 
     chat_id: int
     state: str
     answers: dict[str, Any]
     draft: list[str] | None = None
-    message_id: int | None = None
+    awaiting: str | None = None
+    handled_updates: tuple[int, ...] = ()
 
 
 _intake = IntakeState.__table__  # type: ignore[attr-defined]
 # Built once: the hot path then skips constructing and coercing a statement on every update.
 _LOCK_INTAKE = (
-    select(_intake.c.state, _intake.c.answers, _intake.c.draft, _intake.c.message_id)
+    sa.select(
+        _intake.c.state,
+        _intake.c.answers,
+        _intake.c.draft,
+        _intake.c.awaiting,
+        _intake.c.handled_updates,
+    )
     .where(_intake.c.chat_id == bindparam("chat"))
     .with_for_update()
 )
@@ -64,25 +78,28 @@ _SAVE_INTAKE = (
         state=bindparam("state"),
         answers=bindparam("answers", type_=_intake.c.answers.type),
         draft=bindparam("draft", type_=_intake.c.draft.type),
-        message_id=bindparam("message_id"),
+        awaiting=bindparam("awaiting"),
+        handled_updates=bindparam("handled_updates", type_=_intake.c.handled_updates.type),
         updated_at=bindparam("updated_at", type_=_intake.c.updated_at.type),
     )
 )
 
 
 class IntakeStates:
-    """Where each chat is in its dialogue: the hot path of every update, so plain Core statements
-    and no ORM objects. Loading locks the row until the unit of work ends."""
+    """Where each chat is in its dialogue: the hot path of every update, so Core statements on
+    the unit of work's connection and no ORM objects. Loading locks the row until the unit of
+    work ends."""
 
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
     async def lock(self, chat_id: int) -> Intake | None:
-        row = (await self.session.exec(_LOCK_INTAKE, params={"chat": chat_id})).one_or_none()
+        connection = await self.session.connection()
+        row = (await connection.execute(_LOCK_INTAKE, {"chat": chat_id})).one_or_none()
         if row is None:
             return None
-        state, answers, draft, message_id = row
-        return Intake(chat_id, state, answers, draft, message_id)
+        state, answers, draft, awaiting, handled_updates = row
+        return Intake(chat_id, state, answers, draft, awaiting, tuple(handled_updates))
 
     async def lock_or_create(self, chat_id: int, state: str) -> Intake:
         """The chat's row, locked; a new chat gets one in `state` (safe when two race for it)."""
@@ -101,14 +118,16 @@ class IntakeStates:
         return intake
 
     async def save(self, intake: Intake) -> None:
-        await self.session.exec(
+        connection = await self.session.connection()
+        await connection.execute(
             _SAVE_INTAKE,
-            params={
+            {
                 "chat": intake.chat_id,
                 "state": intake.state,
                 "answers": intake.answers,
                 "draft": intake.draft,
-                "message_id": intake.message_id,
+                "awaiting": intake.awaiting,
+                "handled_updates": list(intake.handled_updates),
                 "updated_at": utcnow(),
             },
         )
@@ -181,7 +200,7 @@ class Casussen:
         return (await self.session.exec(statement)).all()
 
     async def close(self, casus: Casus, now: datetime | None = None) -> None:
-        casus.status = "gesloten"
+        casus.status = CasusStatus.GESLOTEN
         casus.closed_at = casus.updated_at = now or utcnow()
         self.session.add(casus)
 
@@ -201,7 +220,7 @@ class People:
 
     async def active_regisseurs(self, partij: str) -> Sequence[Person]:
         statement = select(Person).where(
-            Person.role == "regisseur", Person.partij == partij, col(Person.active).is_(True)
+            Person.role == Role.REGISSEUR, Person.partij == partij, col(Person.active).is_(True)
         )
         return (await self.session.exec(statement)).all()
 
@@ -213,7 +232,7 @@ class Invitations:
     async def create(
         self,
         *,
-        role: str,
+        role: Role,
         partij: str | None = None,
         expertise: Sequence[str] = (),
         valid_for: timedelta = timedelta(days=7),
@@ -254,7 +273,9 @@ class Assignments:
     async def answer(
         self, assignment: Assignment, *, accepted: bool, reason: str | None = None
     ) -> None:
-        assignment.status = "geaccepteerd" if accepted else "afgewezen"
+        assignment.status = (
+            AssignmentStatus.GEACCEPTEERD if accepted else AssignmentStatus.AFGEWEZEN
+        )
         assignment.reason = reason
         assignment.answered_at = utcnow()
         self.session.add(assignment)

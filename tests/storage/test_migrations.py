@@ -2,16 +2,33 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, inspect, text
 from sqlalchemy.engine import URL
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import SQLModel
 
-from storage import AuditLog, Database, OutdatedDatabase
+from rules.vocabulary import AssignmentStatus, CasusStatus, Role
+from storage import (
+    Assignments,
+    AuditLog,
+    Casussen,
+    Database,
+    Intake,
+    IntakeStates,
+    OutdatedDatabase,
+    People,
+    open_database,
+)
+from storage.database import alembic_config
+
+HEAD = ScriptDirectory.from_config(alembic_config()).get_current_head()
 
 TABLES = {
     "people",
@@ -47,7 +64,7 @@ async def test_upgrade_twice_is_harmless(database: Database) -> None:
     await database.upgrade()
     async with database.transaction() as session:
         version = (await session.exec(text("SELECT version_num FROM alembic_version"))).one()  # type: ignore[call-overload]
-    assert version == ("0001",)
+    assert version == (HEAD,)
 
 
 @pytest.mark.parametrize("change", ["UPDATE audit_log SET action = 'x'", "DELETE FROM audit_log"])
@@ -78,3 +95,70 @@ async def test_prepare_migrates_sqlite_and_refuses_an_outdated_postgresql(
             await database.prepare()
     finally:
         await database.dispose()
+
+
+# Rows as a 0001 database held them, written in SQL because the models have moved on since.
+ROWS_OF_0001 = [
+    "INSERT INTO people (id, telegram_id, display_name, role, partij, expertise, capacity,"
+    " active, created_at) VALUES (1, 501, 'Regisseur', 'regisseur', 'mee', '[\"lvb\"]', 10,"
+    " TRUE, :now)",
+    "INSERT INTO invitations (code, role, expertise, created_by, created_at, expires_at)"
+    " VALUES ('code-1', 'melder', '[]', 1, :now, :now)",
+    "INSERT INTO casussen (id, reference, year, number, melder_id, answers, partij, rule,"
+    " outcome, next_step, advice, status, created_at, updated_at) VALUES (1, 'ZVH-2026-0001',"
+    " 2026, 1, 1, '{\"kader\": \"vrijwillig\"}', 'mee', 'vrijwillig-lvb', 'screening',"
+    " 'Screening.', '{\"partij\": \"mee\"}', 'aangeboden', :now, :now)",
+    "INSERT INTO assignments (casus_id, regisseur_id, status, offered_at)"
+    " VALUES (1, 1, 'aangeboden', :now)",
+    "INSERT INTO intake_states (chat_id, state, answers, draft, message_id, updated_at)"
+    " VALUES (77, 'leeftijd', '{\"kader\": \"vrijwillig\"}', NULL, 12, :now)",
+    "INSERT INTO audit_log (at, actor_id, action, casus_reference, details)"
+    " VALUES (:now, 1, 'casus_aangemeld', 'ZVH-2026-0001', '{}')",
+]
+
+
+async def test_upgrade_keeps_the_data_of_a_0001_database(database_url: URL) -> None:
+    database = Database(database_url)
+    try:
+        await database.upgrade("0001")
+        async with database.transaction() as session:
+            for row in ROWS_OF_0001:
+                await session.exec(text(row), params={"now": datetime.now(UTC)})  # type: ignore[call-overload]
+        await database.upgrade()
+        assert await database.is_current()
+        async with database.transaction() as session:
+            casus = await Casussen(session).by_reference("ZVH-2026-0001")
+            assert casus is not None and casus.id is not None
+            [offer] = await Assignments(session).of_casus(casus.id)
+            [regisseur] = await People(session).active_regisseurs("mee")
+            intake = await IntakeStates(session).lock(77)
+            [entry] = await AuditLog(session).of_casus("ZVH-2026-0001")
+        assert (casus.status, casus.answers) == (CasusStatus.AANGEBODEN, {"kader": "vrijwillig"})
+        assert (offer.status, offer.regisseur_id) == (AssignmentStatus.AANGEBODEN, regisseur.id)
+        assert (regisseur.role, regisseur.expertise) == (Role.REGISSEUR, ["lvb"])
+        assert intake == Intake(77, "leeftijd", {"kader": "vrijwillig"}, None, None, ())
+        assert entry.action == "casus_aangemeld"
+        for refused in (
+            "UPDATE casussen SET status = 'zoek'",
+            "UPDATE assignments SET casus_id = 999",  # foreign keys are enforced again
+        ):
+            with pytest.raises(IntegrityError):
+                async with database.transaction() as session:
+                    await session.exec(text(refused))  # type: ignore[call-overload]
+    finally:
+        await database.dispose()
+
+
+async def test_open_database_prepares_and_disposes(database_url: URL) -> None:
+    if database_url.get_backend_name() == "sqlite":
+        async with open_database(database_url) as database:
+            assert await database.is_current()  # a newcomer's file, migrated on opening
+    else:
+        with pytest.raises(OutdatedDatabase):
+            async with open_database(database_url) as database:
+                pass
+        async with open_database(database_url, prepare=False) as database:
+            await database.upgrade()
+        async with open_database(database_url) as database:
+            assert await database.is_current()
+    assert database.engine.pool.checkedin() == 0  # disposed: no connection left open

@@ -17,6 +17,7 @@ from storage import (
     Invitations,
     Outbox,
     People,
+    StoredAdvice,
 )
 from storage.models import Casus, Person
 from storage.retention import KeptAnswers, anonymise_closed
@@ -26,8 +27,12 @@ ADVICE = {
     "partij_name": "William Schrikker Groep",
     "rule": "gi-lvb",
     "outcome": "reguliere_regie",
+    "outcome_label": "Reguliere regie",
     "next_step": "De WSG voert de casusregie al.",
-    "reasons": [{"aspect": "leeftijd", "text": "Leeftijd: 15 jaar. Speelt geen rol."}],
+    "reasons": [
+        {"aspect": "regime", "text": "Regime: gedwongen kader (OTS)."},
+        {"aspect": "leeftijd", "text": "Leeftijd: 15 jaar. Speelt geen rol."},
+    ],
 }
 ANSWERS = {
     "criteria": "ja",
@@ -48,18 +53,44 @@ class Boom(Exception):
 async def test_intake_state_round_trip(database: Database) -> None:
     async with database.transaction() as session:
         intake = await IntakeStates(session).lock_or_create(42, "criteria")
-        assert intake == Intake(42, "criteria", {}, None, None)
+        assert intake == Intake(42, "criteria", {}, None, None, ())
         await IntakeStates(session).save(
-            Intake(42, "profiel", {"criteria": "ja", "kader": "vrijwillig"}, ["lvb"], message_id=5)
+            Intake(
+                42,
+                "profiel",
+                {"criteria": "ja", "kader": "vrijwillig"},
+                ["lvb"],
+                awaiting="intake",
+                handled_updates=(9001, 9002),
+            )
         )
     async with database.transaction() as session:
         intake = await IntakeStates(session).lock_or_create(42, "criteria")
         assert intake == Intake(
-            42, "profiel", {"criteria": "ja", "kader": "vrijwillig"}, ["lvb"], 5
+            42,
+            "profiel",
+            {"criteria": "ja", "kader": "vrijwillig"},
+            ["lvb"],
+            "intake",
+            (9001, 9002),
         )
         assert await IntakeStates(session).count() == 1
         await IntakeStates(session).delete(42)
         assert await IntakeStates(session).lock(42) is None
+
+
+async def test_saving_clears_what_the_chat_no_longer_waits_for(database: Database) -> None:
+    async with database.transaction() as session:
+        states = IntakeStates(session)
+        await states.lock_or_create(43, "criteria")
+        await states.save(Intake(43, "kader", {}, awaiting="intake", handled_updates=(1, 2, 3)))
+    async with database.transaction() as session:
+        states = IntakeStates(session)
+        saved = await states.lock_or_create(43, "criteria")
+        await states.save(Intake(43, saved.state, saved.answers, handled_updates=(3, 4)))
+    async with database.transaction() as session:
+        intake = await IntakeStates(session).lock(43)
+    assert intake == Intake(43, "kader", {}, None, None, (3, 4))
 
 
 async def test_crash_halfway_leaves_the_database_as_it_was(database: Database) -> None:
@@ -253,5 +284,44 @@ async def test_retention_anonymises_only_casussen_closed_long_enough(database: D
         "gesloten",
     )
     assert anonymised.anonymised_at == now
+    assert anonymised.stored_advice == StoredAdvice(
+        partij="gi-wsg",
+        partij_name="William Schrikker Groep",
+        rule="gi-lvb",
+        outcome="reguliere_regie",
+        outcome_label="reguliere_regie",
+        next_step="De WSG voert de casusregie al.",
+        reasons=(),
+    )
     assert stored[recent.reference].answers == ANSWERS
     assert stored[still_open.reference].answers == ANSWERS
+
+
+async def test_stored_advice_is_typed(database: Database) -> None:
+    async with database.transaction() as session:
+        created = await Casussen(session).create(answers=ANSWERS, advice=ADVICE)
+    async with database.transaction() as session:
+        casus = await Casussen(session).by_reference(created.reference)
+    assert casus is not None
+    assert casus.stored_advice == StoredAdvice(
+        partij="gi-wsg",
+        partij_name="William Schrikker Groep",
+        rule="gi-lvb",
+        outcome="reguliere_regie",
+        outcome_label="Reguliere regie",
+        next_step="De WSG voert de casusregie al.",
+        reasons=("Regime: gedwongen kader (OTS).", "Leeftijd: 15 jaar. Speelt geen rol."),
+    )
+
+
+def test_stored_advice_without_its_record_falls_back_to_the_casus_columns() -> None:
+    casus = Casus(partij="mee", rule="vrijwillig-lvb", outcome="screening", next_step="Screening.")
+    assert casus.stored_advice == StoredAdvice(
+        partij="mee",
+        partij_name="mee",
+        rule="vrijwillig-lvb",
+        outcome="screening",
+        outcome_label="screening",
+        next_step="Screening.",
+        reasons=(),
+    )
