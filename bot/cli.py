@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from rules import DEFAULT_SCHEMA_PATH, Schema, SchemaError, load_schema
 from rules.schema import Question
+from rules.vocabulary import Role
 
 if TYPE_CHECKING:
     from bot.settings import Settings
@@ -29,11 +30,9 @@ _GAPS_SHOWN = 20
 _SCHEMA_COMMANDS = ("lookup", "invite")
 
 
-def build_parser(
-    schema: Schema | None = None, roles: Sequence[str] = ()
-) -> argparse.ArgumentParser:
+def build_parser(schema: Schema | None = None) -> argparse.ArgumentParser:
     """The whole command line. `lookup` gets an option per question of `schema` it can answer and
-    `invite` the schema's expertise and the given roles; without them, those options are absent."""
+    `invite` the schema's expertise; without a schema, those options are absent."""
     parser = argparse.ArgumentParser(
         prog="regiebot", description="Casusregie assistant: who takes regie, and the intake."
     )
@@ -44,7 +43,7 @@ def build_parser(
     run_parser = commands.add_parser("run", help="the Telegram bot (REGIEBOT_TELEGRAM_TOKEN)")
     run_parser.set_defaults(handler=_run)
     invite_parser = commands.add_parser("invite", help="a one-time code that admits one person")
-    invite_parser.add_argument("--role", required=True, choices=roles or None)
+    invite_parser.add_argument("--role", required=True, type=Role, choices=list(Role))
     invite_parser.add_argument("--partij", help="the partij code (required for a regisseur)")
     invite_parser.add_argument(
         "--expertise",
@@ -120,7 +119,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     command = next((a for a in arguments if not a.startswith("-")), None)
     try:
         schema = _configured_schema() if command in _SCHEMA_COMMANDS else None
-        args = build_parser(schema, _roles() if command == "invite" else ()).parse_args(arguments)
+        args = build_parser(schema).parse_args(arguments)
         status: int = args.handler(args)
     except SchemaError as error:
         print(error, file=sys.stderr)
@@ -131,12 +130,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _configured_schema() -> Schema:
     # Settings.rules read without bot.settings, which imports storage (0.4 s) for lookup's sake.
     return load_schema(os.environ.get("REGIEBOT_RULES") or DEFAULT_SCHEMA_PATH)
-
-
-def _roles() -> Sequence[str]:
-    from bot.services.admission import ROLES
-
-    return ROLES
 
 
 def _schema(args: argparse.Namespace) -> Schema:
@@ -202,7 +195,7 @@ def _run(args: argparse.Namespace) -> int:
 def _invite(args: argparse.Namespace) -> int:
     import asyncio
 
-    from bot.maintenance import invite_someone
+    from bot.services.maintenance import invite_someone
     from bot.settings import Settings
 
     settings = Settings()
@@ -212,7 +205,7 @@ def _invite(args: argparse.Namespace) -> int:
     if args.partij is not None and args.partij not in partijen:
         print(f"Unknown partij '{args.partij}'; known: {', '.join(partijen)}", file=sys.stderr)
         return EXIT_USAGE
-    if args.role == "regisseur" and args.partij is None:
+    if args.role is Role.REGISSEUR and args.partij is None:
         print(f"A regisseur needs --partij, one of: {', '.join(partijen)}", file=sys.stderr)
         return EXIT_USAGE
     unknown = [e for e in args.expertise if e not in expertise]
@@ -340,7 +333,7 @@ def _rules_graph(args: argparse.Namespace) -> int:
 def _db_upgrade(args: argparse.Namespace) -> int:
     import asyncio
 
-    from bot.maintenance import upgrade_database
+    from bot.services.maintenance import upgrade_database
     from bot.settings import Settings
 
     settings = Settings()
@@ -352,7 +345,7 @@ def _db_upgrade(args: argparse.Namespace) -> int:
 def _db_retention(args: argparse.Namespace) -> int:
     import asyncio
 
-    from bot.maintenance import apply_retention
+    from bot.services.maintenance import apply_retention
     from bot.settings import Settings
 
     settings = Settings()

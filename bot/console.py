@@ -13,7 +13,7 @@ from typing import TextIO
 from bot.services.intake import IntakeService
 from bot.settings import Settings
 from conversation.messages import BACK, CANCEL, SKIP, Command, Input, Reply, Typed
-from storage import Database
+from storage import open_database
 
 CONSOLE_CHAT_ID = 0  # never a Telegram chat id
 INTRO = (
@@ -59,9 +59,7 @@ def to_input(line: str) -> Input | None:
 
 
 async def chat(settings: Settings, stdin: TextIO, stdout: TextIO) -> int:
-    database = Database(settings.database_url)
-    try:
-        await database.prepare()
+    async with open_database(settings.database_url) as database:
         service = IntakeService(database, settings.load_schema())
 
         running = False
@@ -84,5 +82,3 @@ async def chat(settings: Settings, stdin: TextIO, stdout: TextIO) -> int:
             event = to_input(line)
             if event is not None:
                 show((await service.handle(CONSOLE_CHAT_ID, event)).replies)
-    finally:
-        await database.dispose()

@@ -1,11 +1,11 @@
 """Engines, sessions and migrations for SQLite (the embedded default) and PostgreSQL.
 
-SQLite: SQLAlchemy's aiosqlite dialect, whose statements run in aiosqlite's thread, so a writer
-in another process holding the lock makes one unit of work wait (up to the busy timeout) while
-the event loop serves everything else. WAL, foreign keys on, and every transaction begins
-IMMEDIATE (SQLAlchemy's documented recipe: the driver leaves BEGIN to the "begin" event), so a
-writer takes the lock up front instead of failing halfway with "database is locked". Within one
-process all work shares one connection: coroutines queue for it rather than for the file lock.
+SQLite: SQLAlchemy's aiosqlite dialect with statements run inline (storage/sqlite_driver.py says
+why, and why a writer in another process still makes only one unit of work wait, not the event
+loop). WAL, foreign keys on, and every transaction begins IMMEDIATE (SQLAlchemy's documented
+recipe: the driver leaves BEGIN to the "begin" event), so a writer takes the lock up front
+instead of failing halfway with "database is locked". Within one process all work shares one
+connection: coroutines queue for it rather than for the file lock.
 
 PostgreSQL: a pool of asyncpg connections; intake rows are locked with SELECT ... FOR UPDATE, so
 several bot processes can share the database.
@@ -28,10 +28,10 @@ from sqlalchemy.pool import StaticPool
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 import storage.models  # noqa: F401  (registers the tables on SQLModel.metadata)
+from storage import sqlite_driver
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///regiebot.db"
 MIGRATIONS = "storage:migrations"
-_SQLITE_BUSY_TIMEOUT_MS = 10_000
 
 
 class OutdatedDatabase(RuntimeError):
@@ -138,6 +138,8 @@ def _sqlite_pragma(connection: Connection, pragma: str) -> None:
 def _create_engine(url: URL, *, echo: bool) -> AsyncEngine:
     if url.get_backend_name() != "sqlite":
         return create_async_engine(url, echo=echo, pool_pre_ping=True)
+    if url.drivername == "sqlite+aiosqlite":
+        url = url.set(drivername=f"sqlite+{sqlite_driver.DRIVER}")
     in_memory = url.database in (None, "", ":memory:")
     options: dict[str, Any] = (
         {"poolclass": StaticPool}
@@ -158,7 +160,7 @@ def _configure_sqlite_connection(dbapi_connection: Any, _record: Any) -> None:
         "journal_mode=WAL",
         "synchronous=NORMAL",
         "foreign_keys=ON",
-        f"busy_timeout={_SQLITE_BUSY_TIMEOUT_MS}",
+        f"busy_timeout={sqlite_driver.BUSY_TIMEOUT_MS}",
     ):
         cursor.execute(f"PRAGMA {pragma}")
     cursor.close()

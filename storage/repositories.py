@@ -60,17 +60,7 @@ class Intake:
 
 _intake = IntakeState.__table__  # type: ignore[attr-defined]
 # Built once: the hot path then skips constructing and coercing a statement on every update.
-_LOCK_INTAKE = (
-    sa.select(
-        _intake.c.state,
-        _intake.c.answers,
-        _intake.c.draft,
-        _intake.c.awaiting,
-        _intake.c.handled_updates,
-    )
-    .where(_intake.c.chat_id == bindparam("chat"))
-    .with_for_update()
-)
+_LOCK_INTAKE = sa.select(_intake).where(_intake.c.chat_id == bindparam("chat")).with_for_update()
 _SAVE_INTAKE = (
     update(_intake)
     .where(_intake.c.chat_id == bindparam("chat"))
@@ -86,20 +76,24 @@ _SAVE_INTAKE = (
 
 
 class IntakeStates:
-    """Where each chat is in its dialogue: the hot path of every update, so Core statements on
-    the unit of work's connection and no ORM objects. Loading locks the row until the unit of
+    """Where each chat is in its dialogue: the hot path of every update, so Core statements built
+    once and no ORM objects. Loading locks the row until the unit of
     work ends."""
 
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
     async def lock(self, chat_id: int) -> Intake | None:
-        connection = await self.session.connection()
-        row = (await connection.execute(_LOCK_INTAKE, {"chat": chat_id})).one_or_none()
+        # A plain SQLAlchemy row (sqlmodel's exec types at most four columns): run_sync is the
+        # session's public way to a synchronous execute.
+        row = await self.session.run_sync(
+            lambda sync: sync.execute(_LOCK_INTAKE, {"chat": chat_id}).one_or_none()
+        )
         if row is None:
             return None
-        state, answers, draft, awaiting, handled_updates = row
-        return Intake(chat_id, state, answers, draft, awaiting, tuple(handled_updates))
+        return Intake(
+            chat_id, row.state, row.answers, row.draft, row.awaiting, tuple(row.handled_updates)
+        )
 
     async def lock_or_create(self, chat_id: int, state: str) -> Intake:
         """The chat's row, locked; a new chat gets one in `state` (safe when two race for it)."""
@@ -118,10 +112,9 @@ class IntakeStates:
         return intake
 
     async def save(self, intake: Intake) -> None:
-        connection = await self.session.connection()
-        await connection.execute(
+        await self.session.exec(
             _SAVE_INTAKE,
-            {
+            params={
                 "chat": intake.chat_id,
                 "state": intake.state,
                 "answers": intake.answers,

@@ -8,10 +8,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
+from rules.vocabulary import Role
 from storage import AuditLog, Database, Invitations, People
 from storage.models import Invitation, Person, utcnow
-
-ROLES = ("melder", "regisseur", "coordinator")
 
 
 class Admission(enum.Enum):
@@ -27,7 +26,7 @@ class Member:
     """An admitted, active person, as handlers need them."""
 
     person_id: int
-    role: str
+    role: Role
     partij: str | None
 
 
@@ -47,14 +46,12 @@ class AdmissionService:
     async def invite(
         self,
         *,
-        role: str,
+        role: Role,
         partij: str | None = None,
         expertise: Sequence[str] = (),
         valid_for: timedelta = timedelta(days=7),
         created_by: int | None = None,
     ) -> Invitation:
-        if role not in ROLES:
-            raise ValueError(f"unknown role {role!r}")
         async with self.database.transaction() as session:
             invitation = await Invitations(session).create(
                 role=role,

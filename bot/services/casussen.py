@@ -26,7 +26,7 @@ class CasusSummary:
             reference=casus.reference,
             created_at=casus.created_at,
             status=casus.status,
-            partij_name=str(casus.advice.get("partij_name", casus.partij)),
+            partij_name=casus.stored_advice.partij_name,
             next_step=casus.next_step,
         )
 

@@ -5,9 +5,11 @@ Every channel (console, Telegram) goes through here."""
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from conversation.intake import START, IntakeDialogue
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from conversation.intake import START, IntakeDialogue, Registration
 from conversation.messages import Input, Memory, Reply
 from rules import Schema, advice_record
 from storage import AuditLog, Casussen, Database, Intake, IntakeStates
@@ -24,44 +26,56 @@ class Turn:
 
 
 class IntakeService:
+    name = "intake"  # in a chat's state row, when the intake waits for its free text
+
     def __init__(self, database: Database, schema: Schema) -> None:
         self.database = database
         self.dialogue = IntakeDialogue(schema)  # one machine for every chat
 
     async def handle(self, chat_id: int, event: Input, *, melder_id: int | None = None) -> Turn:
         async with self.database.transaction() as session:
-            states = IntakeStates(session)
-            saved = await states.lock_or_create(chat_id, START)
-            memory = Memory(
-                saved.state, saved.answers, tuple(saved.draft) if saved.draft is not None else None
-            )
-            step = self.dialogue.step(memory, event)
-            replies, answered = step.replies, step.answered
-            if step.registration is not None:
-                registration = step.registration
-                casus = await Casussen(session).create(
-                    answers=registration.answers,
-                    advice=advice_record(registration.advice),
-                    melder_id=melder_id,
-                    chat_id=chat_id,
-                )
-                await AuditLog(session).record(
-                    "casus_aangemeld",
-                    actor_id=melder_id,
-                    casus_reference=casus.reference,
-                    details={"partij": casus.partij, "rule": casus.rule, "outcome": casus.outcome},
-                )
-                step = self.dialogue.registered(step.memory, casus.reference)
-                replies += step.replies
-                log.info("casus %s aangemeld (regel %s)", casus.reference, casus.rule)
-            new = step.memory
-            await states.save(
-                Intake(
-                    chat_id,
-                    new.state,
-                    new.answers,
-                    list(new.draft) if new.draft is not None else None,
-                    saved.message_id,
-                )
-            )
+            saved = await IntakeStates(session).lock_or_create(chat_id, START)
+            return await self.step(session, saved, event, melder_id)
+
+    async def step(
+        self, session: AsyncSession, saved: Intake, event: Input, melder_id: int | None
+    ) -> Turn:
+        """One step on a chat's locked state row, inside the caller's unit of work."""
+        memory = Memory(
+            saved.state, saved.answers, tuple(saved.draft) if saved.draft is not None else None
+        )
+        step = self.dialogue.step(memory, event)
+        replies, answered = step.replies, step.answered
+        if step.registration is not None:
+            reference = await self._register(session, step.registration, saved.chat_id, melder_id)
+            step = self.dialogue.registered(step.memory, reference)
+            replies += step.replies
+        new = step.memory
+        draft = list(new.draft) if new.draft is not None else None
+        await IntakeStates(session).save(
+            replace(saved, state=new.state, answers=new.answers, draft=draft)
+        )
         return Turn(replies, answered)
+
+    async def _register(
+        self,
+        session: AsyncSession,
+        registration: Registration,
+        chat_id: int,
+        melder_id: int | None,
+    ) -> str:
+        """Stores the confirmed aanmelding as a casus; returns its reference."""
+        casus = await Casussen(session).create(
+            answers=registration.answers,
+            advice=advice_record(registration.advice),
+            melder_id=melder_id,
+            chat_id=chat_id,
+        )
+        await AuditLog(session).record(
+            "casus_aangemeld",
+            actor_id=melder_id,
+            casus_reference=casus.reference,
+            details={"partij": casus.partij, "rule": casus.rule, "outcome": casus.outcome},
+        )
+        log.info("casus %s aangemeld (regel %s)", casus.reference, casus.rule)
+        return casus.reference

@@ -17,6 +17,7 @@ from telegram.ext import (
 
 from bot.services.admission import AdmissionService
 from bot.services.casussen import CasusService
+from bot.services.free_text import FreeTextService
 from bot.services.intake import IntakeService
 from bot.settings import Settings
 from bot.telegram import texts
@@ -27,6 +28,7 @@ from bot.telegram.handlers.intake import IntakeHandlers
 from bot.telegram.handlers.lookup import LookupHandlers
 from bot.telegram.handlers.stale import StaleButtons
 from bot.telegram.handlers.status import StatusHandlers
+from bot.telegram.handlers.text import TextHandlers
 from bot.telegram.ordering import PerChatOrder
 from bot.telegram.sender import Sender
 from bot.telegram.transport import AiohttpRequest, UpdatesRequest
@@ -46,9 +48,11 @@ class Channel:
         self.database = Database(settings.database_url)
         self.admission = AdmissionService(self.database)
         self.sender = Sender(application.bot, settings.telegram_max_rate)
+        intake = IntakeService(self.database, schema)
         self.families: tuple[Family, ...] = (
             AccessHandlers(self.admission, self.sender).family(),
-            IntakeHandlers(IntakeService(self.database, schema), self.sender).family(),
+            IntakeHandlers(intake, self.sender).family(),
+            TextHandlers(FreeTextService(self.database, intake), self.sender).family(),
             LookupHandlers(schema, self.sender).family(),
             StatusHandlers(CasusService(self.database), self.sender).family(),
             StaleButtons(self.sender).family(),  # last: every button nobody else routes

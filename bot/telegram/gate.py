@@ -16,6 +16,7 @@ from bot.telegram import texts
 from bot.telegram.callbacks import prefix_of
 from bot.telegram.handlers import Family
 from bot.telegram.sender import Sender
+from rules.vocabulary import Role
 
 ACCESS_PARAMETER = "toegang"  # /start from the inline button for strangers: how to get access
 
@@ -41,7 +42,7 @@ class Gate:
         self.sender = sender
         self.roles_of_command = {c: f.roles for f in families for c in f.commands}
         self.roles_of_prefix = {f.button_prefix: f.roles for f in families if f.button_prefix}
-        self.inline_roles = next((f.roles for f in families if f.inline), frozenset[str]())
+        self.inline_roles = next((f.roles for f in families if f.inline), frozenset[Role]())
         self.open_commands = frozenset(c for f in families for c in f.open_commands)
 
     def handler(self) -> TypeHandler[Update, RegieContext, None]:
@@ -63,7 +64,7 @@ class Gate:
             raise ApplicationHandlerStop
         context.member = member
 
-    def _roles_for(self, update: Update) -> frozenset[str] | None:
+    def _roles_for(self, update: Update) -> frozenset[Role] | None:
         """Who may use what this update asks for; None where any member may."""
         if update.callback_query is not None:
             return self.roles_of_prefix.get(prefix_of(update.callback_query.data))

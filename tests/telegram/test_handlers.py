@@ -60,7 +60,7 @@ async def test_error_tells_the_user_and_logs_without_their_text(
     async def broken(*args: Any, **kwargs: Any) -> None:
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(IntakeService, "handle", broken)
+    monkeypatch.setattr(IntakeService, "step", broken)
     with caplog.at_level(logging.ERROR):
         await app.process_update(message(2, "Jongere woont bij tante, groep 8", USER, bot=app.bot))
     assert request.texts(USER)[-1] == SOMETHING_WENT_WRONG

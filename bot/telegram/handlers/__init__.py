@@ -10,16 +10,16 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseHandler
 
-from bot.services.admission import ROLES
+from rules.vocabulary import Role
 
-EVERYONE = frozenset(ROLES)
+EVERYONE = frozenset(Role)
 
 
 @dataclass(frozen=True)
 class Family:
     name: str
     handlers: tuple[BaseHandler[Update, Any, Any], ...]
-    roles: frozenset[str] = EVERYONE
+    roles: frozenset[Role] = EVERYONE
     commands: frozenset[str] = frozenset()  # every command it answers
     button_prefix: str | None = None
     inline: bool = False  # answers inline queries

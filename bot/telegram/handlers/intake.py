@@ -1,9 +1,10 @@
-"""The aanmelding: commands, typed answers and the intake's buttons, in a private chat."""
+"""The aanmelding: its commands and buttons, in a private chat (typed answers come through
+handlers/text.py)."""
 
 from __future__ import annotations
 
 from telegram import Message, Update
-from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot.services.intake import IntakeService, Turn
 from bot.telegram import render, texts
@@ -11,7 +12,7 @@ from bot.telegram.callbacks import IntakeButton
 from bot.telegram.gate import RegieContext
 from bot.telegram.handlers import Family
 from bot.telegram.sender import Sender
-from conversation.messages import Command, Input, Pressed, Typed
+from conversation.messages import Command, Input, Pressed
 
 COMMANDS = ("aanmelden", "stoppen", "opnieuw", "vorige")
 PRIVATE = filters.ChatType.PRIVATE
@@ -29,7 +30,6 @@ class IntakeHandlers:
                 CommandHandler(COMMANDS, self.command, filters=PRIVATE),
                 CommandHandler(COMMANDS, self.private_only),
                 CallbackQueryHandler(self.pressed, pattern=IntakeButton.pattern()),
-                MessageHandler(PRIVATE & filters.TEXT & ~filters.COMMAND, self.typed),
             ),
             commands=frozenset(COMMANDS),
             button_prefix=IntakeButton.prefix,
@@ -43,13 +43,6 @@ class IntakeHandlers:
         await self._reply(
             message.chat_id, await self._step(message.chat_id, context, Command(name))
         )
-
-    async def typed(self, update: Update, context: RegieContext) -> None:
-        message = update.effective_message
-        if message is None or message.text is None:
-            return
-        turn = await self._step(message.chat_id, context, Typed(message.text))
-        await self._reply(message.chat_id, turn)
 
     async def private_only(self, update: Update, context: RegieContext) -> None:
         if update.effective_chat is not None:

@@ -1,52 +1,44 @@
-"""Operator tasks on the database: migrations, invitations and retention."""
+"""Operator tasks on the database (the command line's): migrations, invitations, retention."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
 
 from bot.services.admission import AdmissionService
 from bot.settings import Settings
 from rules import Schema
-from storage import Database
+from rules.vocabulary import Role
+from storage import open_database
 from storage.models import Invitation
 from storage.retention import KeptAnswers, anonymise_closed
 
 
 async def invite_someone(
-    settings: Settings, role: str, partij: str | None, expertise: list[str]
+    settings: Settings, role: Role, partij: str | None, expertise: Sequence[str]
 ) -> Invitation:
-    database = Database(settings.database_url)
-    try:
-        await database.prepare()
+    async with open_database(settings.database_url) as database:
         return await AdmissionService(database).invite(
             role=role,
             partij=partij,
             expertise=expertise,
             valid_for=timedelta(days=settings.invitation_days),
         )
-    finally:
-        await database.dispose()
 
 
 async def upgrade_database(settings: Settings) -> None:
-    database = Database(settings.database_url)
-    try:
+    async with open_database(settings.database_url, prepare=False) as database:
         await database.upgrade()
-    finally:
-        await database.dispose()
 
 
 async def apply_retention(settings: Settings) -> int:
     """Anonymise casussen closed longer than the retention period ago; return how many."""
     kept = kept_answers(settings.load_schema())
-    database = Database(settings.database_url)
-    try:
-        async with database.transaction() as session:
-            return await anonymise_closed(
-                session, retention_days=settings.retention_days, kept=kept
-            )
-    finally:
-        await database.dispose()
+    async with (
+        open_database(settings.database_url, prepare=False) as database,
+        database.transaction() as session,
+    ):
+        return await anonymise_closed(session, retention_days=settings.retention_days, kept=kept)
 
 
 def kept_answers(schema: Schema) -> KeptAnswers:

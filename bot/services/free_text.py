@@ -1,0 +1,38 @@
+"""Free text in a chat goes to the dialogue that waits for it, as the chat's state row names it
+(`awaiting`): an intake answer, and next a regisseur's decline reason or a coördinator's reason.
+Nothing named: the intake, which answers text outside an aanmelding politely."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.services.intake import IntakeService, Turn
+from conversation.intake import START
+from conversation.messages import Typed
+from storage import Database, Intake, IntakeStates
+
+
+class TextDialogue(Protocol):
+    name: str
+
+    async def step(
+        self, session: AsyncSession, saved: Intake, event: Typed, melder_id: int | None
+    ) -> Turn: ...
+
+
+class FreeTextService:
+    def __init__(
+        self, database: Database, intake: IntakeService, others: Sequence[TextDialogue] = ()
+    ) -> None:
+        self.database = database
+        self.intake = intake
+        self.dialogues: dict[str, TextDialogue] = {d.name: d for d in (intake, *others)}
+
+    async def typed(self, chat_id: int, text: str, *, person_id: int | None = None) -> Turn:
+        async with self.database.transaction() as session:
+            saved = await IntakeStates(session).lock_or_create(chat_id, START)
+            dialogue = self.dialogues.get(saved.awaiting or IntakeService.name, self.intake)
+            return await dialogue.step(session, saved, Typed(text), person_id)

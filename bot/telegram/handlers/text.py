@@ -1,0 +1,32 @@
+"""Free text in a private chat, for whichever dialogue of that chat waits for it."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import MessageHandler, filters
+
+from bot.services.free_text import FreeTextService
+from bot.telegram import render
+from bot.telegram.gate import RegieContext
+from bot.telegram.handlers import Family
+from bot.telegram.sender import Sender
+
+
+class TextHandlers:
+    def __init__(self, free_text: FreeTextService, sender: Sender) -> None:
+        self.free_text = free_text
+        self.sender = sender
+
+    def family(self) -> Family:
+        text = filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND
+        return Family(name="text", handlers=(MessageHandler(text, self.typed),))
+
+    async def typed(self, update: Update, context: RegieContext) -> None:
+        message = update.effective_message
+        if message is None or message.text is None:
+            return
+        turn = await self.free_text.typed(
+            message.chat_id, message.text, person_id=context.admitted.person_id
+        )
+        for text, markup in render.messages(turn.replies):
+            await self.sender.send(message.chat_id, text, markup)
