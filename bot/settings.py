@@ -10,7 +10,6 @@ from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from rules import DEFAULT_SCHEMA_PATH, Schema, load_schema
-from storage import DEFAULT_DATABASE_URL
 
 _TOKEN = re.compile(r"^\d{5,}:[A-Za-z0-9_-]{30,}$")
 
@@ -23,7 +22,7 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="REGIEBOT_", extra="ignore")
 
     rules: Path = DEFAULT_SCHEMA_PATH
-    database_url: str = DEFAULT_DATABASE_URL
+    database_url: str = "sqlite+aiosqlite:///regiebot.db"  # beside the working directory
     retention_days: int = Field(default=365, ge=1)
 
     telegram_token: SecretStr | None = None

@@ -1,6 +1,6 @@
 """Storage: SQLModel tables, async sessions on SQLite or PostgreSQL, repositories, migrations."""
 
-from storage.database import DEFAULT_DATABASE_URL, Database, OutdatedDatabase, open_database
+from storage.database import Database, OutdatedDatabase, open_database
 from storage.models import StoredAdvice
 from storage.repositories import (
     Assignments,
@@ -15,7 +15,6 @@ from storage.repositories import (
 )
 
 __all__ = [
-    "DEFAULT_DATABASE_URL",
     "Assignments",
     "AuditLog",
     "Casussen",

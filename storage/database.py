@@ -30,7 +30,6 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 import storage.models  # noqa: F401  (registers the tables on SQLModel.metadata)
 from storage import sqlite_driver
 
-DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///regiebot.db"
 MIGRATIONS = "storage:migrations"
 
 
@@ -41,7 +40,7 @@ class OutdatedDatabase(RuntimeError):
 class Database:
     """One database: its engine, a session per unit of work, and its migrations."""
 
-    def __init__(self, url: str | URL = DEFAULT_DATABASE_URL, *, echo: bool = False) -> None:
+    def __init__(self, url: str | URL, *, echo: bool = False) -> None:
         self.url = make_url(url)
         self.engine = _create_engine(self.url, echo=echo)
         self._sessions = async_sessionmaker(
@@ -87,7 +86,7 @@ class Database:
 
 @asynccontextmanager
 async def open_database(
-    url: str | URL = DEFAULT_DATABASE_URL, *, prepare: bool = True, echo: bool = False
+    url: str | URL, *, prepare: bool = True, echo: bool = False
 ) -> AsyncIterator[Database]:
     """A database for the length of the block: made ready for the bot first (Database.prepare),
     unless `prepare` is False, and disposed of at the end, also when the block raises."""

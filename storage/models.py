@@ -123,7 +123,8 @@ class Invitation(SQLModel, table=True):
 
 class IntakeState(SQLModel, table=True):
     """One chat's state row: where it is in its intake, every answer given so far, which dialogue
-    waits for its free text, and the updates already applied to it."""
+    waits for its free text, the updates already applied to it, the message that asks its current
+    question, and when its melder was warned that an untouched intake expires."""
 
     __tablename__ = "intake_states"
 
@@ -138,6 +139,8 @@ class IntakeState(SQLModel, table=True):
         default_factory=list,
         sa_column=sa.Column(sa.JSON, nullable=False, server_default=sa.text("'[]'")),
     )
+    question_message_id: int | None = Field(default=None, sa_type=sa.BigInteger)
+    expiry_warned_at: datetime | None = _utc(default=None)
     updated_at: datetime = _utc(default_factory=utcnow)
 
 

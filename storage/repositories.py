@@ -48,6 +48,7 @@ class Intake:
     `awaiting` names the dialogue that waits for the chat's free text (None: none does).
     `handled_updates` are the ids of Telegram updates already applied to this chat, so that a
     redelivered one changes nothing; the caller decides how many to keep.
+    `question_message_id` is the message that asks the current question, where a channel has one.
     """
 
     chat_id: int
@@ -56,6 +57,7 @@ class Intake:
     draft: list[str] | None = None
     awaiting: str | None = None
     handled_updates: tuple[int, ...] = ()
+    question_message_id: int | None = None
 
 
 _intake = IntakeState.__table__  # type: ignore[attr-defined]
@@ -70,6 +72,7 @@ _SAVE_INTAKE = (
         draft=bindparam("draft", type_=_intake.c.draft.type),
         awaiting=bindparam("awaiting"),
         handled_updates=bindparam("handled_updates", type_=_intake.c.handled_updates.type),
+        question_message_id=bindparam("question_message_id"),
         updated_at=bindparam("updated_at", type_=_intake.c.updated_at.type),
     )
 )
@@ -92,7 +95,13 @@ class IntakeStates:
         if row is None:
             return None
         return Intake(
-            chat_id, row.state, row.answers, row.draft, row.awaiting, tuple(row.handled_updates)
+            chat_id,
+            row.state,
+            row.answers,
+            row.draft,
+            row.awaiting,
+            tuple(row.handled_updates),
+            row.question_message_id,
         )
 
     async def lock_or_create(self, chat_id: int, state: str) -> Intake:
@@ -121,6 +130,7 @@ class IntakeStates:
                 "draft": intake.draft,
                 "awaiting": intake.awaiting,
                 "handled_updates": list(intake.handled_updates),
+                "question_message_id": intake.question_message_id,
                 "updated_at": utcnow(),
             },
         )
