@@ -38,10 +38,11 @@ class AdmissionService:
         """The active person behind a Telegram account, asked anew for every update: a
         deactivated person loses access at once, whichever process serves them."""
         async with self.database.transaction() as session:
-            person = await People(session).by_telegram_id(telegram_id)
-        if person is None or not person.active or person.id is None:
+            membership = await People(session).membership(telegram_id)
+        if membership is None:
             return None
-        return Member(person.id, person.role, person.partij)
+        person_id, role, partij, active = membership
+        return Member(person_id, role, partij) if active else None
 
     async def invite(
         self,
