@@ -168,3 +168,17 @@ async def test_keyboards_use_the_width_of_a_phone(fake: FakeBotAPI, running: Run
         "i|betrokken|gi-jbra",
         "i|betrokken|gi-wsg",
     ]
+
+
+async def test_a_press_on_an_earlier_copy_of_the_question_moves_the_question_there(
+    fake: FakeBotAPI, running: Running
+) -> None:
+    first = await started(fake, running, USER)
+    first = await pressed(fake, USER, first, "ja", "kader")
+    first = await pressed(fake, USER, first, "vrijwillig", "leeftijd")
+    again = await typed(fake, USER, "honderd", "leeftijd")  # not an age: asked again below
+    first = await pressed(fake, USER, first, "volwassen", "profiel")  # on the first copy
+    await typed(fake, USER, "geen", "interventie")
+    closed = fake.messages[(USER, first["message_id"])]
+    assert closed["text"].startswith("✓ Cliëntprofiel: ") and "reply_markup" not in closed
+    assert asking(fake.messages[(USER, again["message_id"])]) == "leeftijd", "stale from now on"
