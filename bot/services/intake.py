@@ -19,10 +19,12 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True, slots=True)
 class Turn:
-    """What one input produced: the replies, and the accepted answer (for the question message)."""
+    """What one input produced: the replies, the accepted answer (for the question message), and
+    the channel's message that asked the question this input met, where the channel has one."""
 
     replies: tuple[Reply, ...]
     answered: str | None = None
+    question_message_id: int | None = None
 
 
 class IntakeService:
@@ -55,7 +57,17 @@ class IntakeService:
         await IntakeStates(session).save(
             replace(saved, state=new.state, answers=new.answers, draft=draft)
         )
-        return Turn(replies, answered)
+        return Turn(replies, answered, saved.question_message_id)
+
+    async def remember_question(self, chat_id: int, message_id: int) -> None:
+        """The channel sent `message_id` to ask the chat's current question: a later answer closes
+        that message. Its own short unit of work, after the step's: the message id exists only
+        once the reply is sent, and the reply goes out only after the step is committed."""
+        async with self.database.transaction() as session:
+            states = IntakeStates(session)
+            saved = await states.lock(chat_id)
+            if saved is not None and saved.question_message_id != message_id:
+                await states.save(replace(saved, question_message_id=message_id))
 
     async def _register(
         self,

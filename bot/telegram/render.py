@@ -5,39 +5,65 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from functools import lru_cache
+from itertools import takewhile
 
 from telegram.constants import MessageLimit
 
 from bot.services.casussen import CasusSummary
 from bot.telegram import texts
 from bot.telegram.callbacks import IntakeButton
-from conversation.messages import Reply
+from conversation.messages import BACK, CANCEL, Button, Reply
+
+# Buttons side by side on a phone's width: (how many a row, the longest label that still fits).
+# Longer labels get a row of their own.
+SIDE_BY_SIDE = ((3, 14), (2, 22))
+NAVIGATION = frozenset({BACK, CANCEL})  # "Vorige" and "Stoppen": always the last row
 
 
 @lru_cache(maxsize=2048)  # the same questions come back all day; a keyboard depends on its reply
 def keyboard(reply: Reply) -> str | None:
-    """The reply's inline keyboard: one option a row, the controls together on the last row.
-    JSON, so it goes out as it is instead of through python-telegram-bot's objects."""
+    """The reply's inline keyboard: the options side by side as far as their labels fit a phone,
+    then the controls that answer ("Geen van deze", "Verder", "Overslaan"), then "Vorige" and
+    "Stoppen". JSON, so it goes out as it is instead of through python-telegram-bot's objects."""
     if reply.step is None or not reply.buttons:
         return None
-    step = reply.step
+    answering = [c for c in reply.controls if c.id not in NAVIGATION]
+    navigation = [c for c in reply.controls if c.id in NAVIGATION]
     rows = [
         [
             {
-                "text": (("✅ " if option.selected else "▫️ ") if reply.multi else "")
-                + option.label,
-                "callback_data": IntakeButton(step, option.id).pack(),
+                "text": label(button, reply.multi),
+                "callback_data": IntakeButton(reply.step, button.id).pack(),
             }
+            for button in row
         ]
-        for option in reply.options
+        for group in (reply.options, answering, navigation)
+        for row in laid_out(group)
     ]
-    rows.append(
-        [
-            {"text": control.label, "callback_data": IntakeButton(step, control.id).pack()}
-            for control in reply.controls
-        ]
-    )
     return json.dumps({"inline_keyboard": rows}, ensure_ascii=False)
+
+
+def label(button: Button, multi: bool) -> str:
+    """A multi-choice option shows whether it is ticked."""
+    return (("✅ " if button.selected else "▫️ ") if multi else "") + button.label
+
+
+def laid_out(buttons: Sequence[Button]) -> list[list[Button]]:
+    """Buttons in rows, in their order: each row holds as many as its longest label allows."""
+    rows: list[list[Button]] = []
+    for button in buttons:
+        row = rows[-1] if rows else []
+        longest = max(len(b.label) for b in (*row, button))
+        if row and len(row) < fitting(longest):
+            row.append(button)
+        else:
+            rows.append([button])
+    return rows
+
+
+def fitting(longest: int) -> int:
+    """How many buttons fit side by side when the longest label has `longest` characters."""
+    return next((count for count, width in SIDE_BY_SIDE if longest <= width), 1)
 
 
 def messages(replies: Sequence[Reply]) -> list[tuple[str, str | None]]:
@@ -52,9 +78,25 @@ def messages(replies: Sequence[Reply]) -> list[tuple[str, str | None]]:
     return out
 
 
-def with_answer(answered: str | None, text: str) -> str:
-    """A question's message once answered: the answer on top, then what follows."""
-    return f"{texts.ANSWERED.format(answer=answered)}\n\n{text}" if answered else text
+def answered_line(answered: str) -> str:
+    """What a question's message shows once answered, by a button or by typing."""
+    return texts.ANSWERED.format(answer=answered)
+
+
+def edited(shown: str | None, answered: str | None, replies: Sequence[Reply]) -> str:
+    """The text a pressed message turns into: the accepted answer on top, then what follows;
+    or, when nothing was answered (a toggle, a correction), the same question under the answers
+    the message already showed."""
+    text = "\n\n".join(reply.text for reply in replies)
+    above = [answered_line(answered)] if answered else answers_shown(shown)
+    return "\n\n".join((*above, text))
+
+
+def answers_shown(shown: str | None) -> list[str]:
+    """The "✓" lines on top of a message as Telegram showed it."""
+    return list(
+        takewhile(lambda part: part.startswith(texts.ANSWERED_MARK), (shown or "").split("\n\n"))
+    )
 
 
 def casus_line(casus: CasusSummary) -> str:

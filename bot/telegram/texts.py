@@ -47,7 +47,8 @@ SOMETHING_WENT_WRONG = (
 NO_CASUSSEN = "U heeft nog geen casussen aangemeld. Met /aanmelden meldt u er een aan."
 CASUS_NOT_FOUND = "Die casus vind ik niet bij uw aanmeldingen. /status toont ze allemaal."
 YOUR_CASUSSEN = "Uw aanmeldingen:"
-ANSWERED = "✓ {answer}"
+ANSWERED_MARK = "✓ "  # the first line of a question's message once answered
+ANSWERED = ANSWERED_MARK + "{answer}"
 MENU = (  # Telegram's command menu, in this order
     ("aanmelden", "Een casus aanmelden"),
     ("wie", "Wie neemt de casusregie? Bijvoorbeeld /wie ots 15 lvb"),

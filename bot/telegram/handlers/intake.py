@@ -68,13 +68,37 @@ class IntakeHandlers:
             return
         # The pressed message becomes what follows: the choice on top, then the next question
         # (or the same question with a toggle or a correction). One edit instead of edit + send.
-        text = render.with_answer(turn.answered, "\n\n".join(r.text for r in turn.replies))
+        text = render.edited(shown.text, turn.answered, turn.replies)
         markup = render.keyboard(last) if last is not None else None
         await self.sender.edit(chat_id, shown.message_id, text, markup)
+        if last is not None and last.step is not None:
+            await remember_question(self.intake, chat_id, shown.message_id, turn)
 
     async def _step(self, chat_id: int, context: RegieContext, event: Input) -> Turn:
         return await self.intake.handle(chat_id, event, melder_id=context.admitted.person_id)
 
     async def _reply(self, chat_id: int, turn: Turn) -> None:
-        for text, markup in render.messages(turn.replies):
-            await self.sender.send(chat_id, text, markup)
+        await reply(self.sender, self.intake, chat_id, turn)
+
+
+async def reply(sender: Sender, intake: IntakeService, chat_id: int, turn: Turn) -> None:
+    """Sends a turn's replies as new messages. A typed answer first closes its question's message
+    as a press does: the same "✓" line, the buttons gone, so none of them acts on it later."""
+    if turn.answered is not None and turn.question_message_id is not None:
+        await sender.edit(chat_id, turn.question_message_id, render.answered_line(turn.answered))
+    message_id = None
+    for text, markup in render.messages(turn.replies):
+        message_id = await sender.send(chat_id, text, markup)
+    if turn.replies and turn.replies[-1].step is not None and message_id is not None:
+        await remember_question(intake, chat_id, message_id, turn)
+
+
+async def remember_question(
+    intake: IntakeService, chat_id: int, message_id: int, turn: Turn
+) -> None:
+    """The message that asks the chat's question now, for the answer that will close it. The step
+    was committed before its reply went out; this is a second short unit of work, and only when
+    the question moved to another message (per-chat ordering keeps the chat's next update out
+    until it is done)."""
+    if message_id != turn.question_message_id:
+        await intake.remember_question(chat_id, message_id)

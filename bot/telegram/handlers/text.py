@@ -6,9 +6,9 @@ from telegram import Update
 from telegram.ext import MessageHandler, filters
 
 from bot.services.free_text import FreeTextService
-from bot.telegram import render
 from bot.telegram.gate import RegieContext
 from bot.telegram.handlers import Family
+from bot.telegram.handlers.intake import reply
 from bot.telegram.sender import Sender
 
 
@@ -28,5 +28,4 @@ class TextHandlers:
         turn = await self.free_text.typed(
             message.chat_id, message.text, person_id=context.admitted.person_id
         )
-        for text, markup in render.messages(turn.replies):
-            await self.sender.send(message.chat_id, text, markup)
+        await reply(self.sender, self.free_text.intake, message.chat_id, turn)
