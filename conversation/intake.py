@@ -403,7 +403,9 @@ class IntakeDialogue:
         if question.kind == "text" and question.optional and word == SKIP:
             self._answer(chat, question, "")
             return
-        value = read_answer(question, text)
+        others = {q: a for q, a in chat.answers.items() if q != question.id}
+        bands = self._allowed_bands(question, others) if question.kind == "age" else None
+        value = read_answer(question, text, bands)
         if isinstance(value, Invalid):
             if chat.state in self.name_checks:  # the new text is refused: ask for it again
                 chat.back()

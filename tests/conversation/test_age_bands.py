@@ -77,3 +77,11 @@ def test_changing_the_regime_rechecks_a_band(dialogue: IntakeDialogue) -> None:
     script.press("wijzig-maatregel").type("jeugdreclassering")
     assert script.texts[0] == "Jeugdreclassering geldt van 12 tot 23 jaar. Klopt de leeftijd?"
     assert script.memory.answers["maatregel"] == "ots"
+
+
+def test_an_unknown_age_suggests_only_the_allowed_bands(dialogue: IntakeDialogue) -> None:
+    script = at_leeftijd(dialogue, "maatregel", "jeugdreclassering").type("tiener")
+    assert script.texts[0] == (
+        "Dat is geen leeftijd die ik herken. Typ de leeftijd in jaren (bijvoorbeeld 15), "
+        "of kies een leeftijdsgroep: jongvolwassen (18-22 jaar)."
+    )
