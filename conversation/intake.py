@@ -1,14 +1,17 @@
 """The intake dialogue: a `transitions` state machine generated from the schema's questions.
 
-States are the questions in schema order, wrapped by start, summary, advice, done and cancelled.
-Moves are declared as data (see `_transitions`): "advance" goes to the first question that is asked
-and not yet answered, so going back or changing an answer re-asks only what depends on it.
+States are the questions in schema order, wrapped by start, summary, advice, done and cancelled;
+after each free-text question a state in which a text that seems to hold a name waits for the
+user's word. Moves are declared as data (see `_transitions`): "advance" goes to the first question
+that is asked and not yet answered, so going back or changing an answer re-asks only what depends
+on it.
 The machine is built once; each step attaches one chat's memory, triggers, and detaches it.
 Pure: memory and input in, memory and replies out.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -24,7 +27,9 @@ from conversation.messages import (
     CONFIRM,
     DONE,
     EDIT,
+    NO_NAME,
     NONE,
+    REVISE,
     SKIP,
     Button,
     Command,
@@ -34,11 +39,12 @@ from conversation.messages import (
     Reply,
     Typed,
 )
+from conversation.privacy import COMMON_ORGANISATIONS, possible_names
 from conversation.typed import Invalid, Value, read_answer
-from rules import Advice, Schema, advise, facts_from_answers, violations
-from rules.engine import Answer, is_asked
-from rules.facts import Facts
-from rules.schema import Question
+from rules import Advice, Schema, Violation, advise, facts_from_answers, violations
+from rules.engine import Answer, Answers, age_violations, allowed_ages, is_asked, known_from_answer
+from rules.facts import AgeRange, AgeSpan, Facts
+from rules.schema import Band, Question
 from rules.words import normalize
 
 START = "start"
@@ -68,6 +74,11 @@ FINISHED_HINT = "Typ /aanmelden om een nieuwe casus aan te melden."
 SUMMARY_UNKNOWN = (
     "Dat herken ik niet. Tik op Bevestigen als alles klopt, of op Wijzig bij wat u wilt "
     "aanpassen. U kunt ook 'bevestig' of 'wijzig leeftijd' typen."
+)
+NAME_CHECK_SUFFIX = "-naam"  # after a free-text question's id: the state that checks its text
+NAME_DOUBT = (
+    "Uw tekst lijkt een naam te bevatten ({names}). Namen horen hier niet. "
+    "Pas de tekst aan, of bevestig dat er geen naam in staat."
 )
 CONFIRM_WORDS = frozenset({"bevestig", "bevestigen", "ja", "klopt", "akkoord", "ok", "oke"})
 BACK_WORDS = frozenset({"vorige", "terug"})
@@ -99,6 +110,7 @@ class _Chat:
     advance: Callable[[], bool]
     back: Callable[[], bool]
     confirm: Callable[[], bool]
+    doubt: Callable[[], bool]
     registered: Callable[[], bool]
     cancel: Callable[[], bool]
     restart: Callable[[], bool]
@@ -126,7 +138,22 @@ class IntakeDialogue:
         self.schema = schema
         self.questions = schema.questions
         self.question_ids = [q.id for q in self.questions]
-        self.states = [START, *self.question_ids, SUMMARY, ADVICE, FINISHED, CANCELLED]
+        # A free-text question's name check, by state.
+        self.name_checks = {q.id + NAME_CHECK_SUFFIX: q for q in self.questions if q.kind == "text"}
+        asking = [
+            state
+            for q in self.questions
+            for state in (q.id, *([q.id + NAME_CHECK_SUFFIX] if q.kind == "text" else []))
+        ]
+        self.states = [START, *asking, SUMMARY, ADVICE, FINISHED, CANCELLED]
+        self.running = frozenset([*asking, SUMMARY])
+        # Questions whose answer decides whether a later question is asked, in schema order.
+        self.conditioning = tuple(
+            q
+            for q in self.questions
+            if any(c.question == q.id for later in self.questions for c in later.asked_when)
+        )
+        self.known_names = _known_names(schema)
         self.machine = Machine(model=None, **self._definition())
 
     # --- the machine as data ---------------------------------------------------------------
@@ -142,17 +169,23 @@ class IntakeDialogue:
 
     def _transitions(self) -> list[dict[str, Any]]:
         ids = self.question_ids
+        checks = list(self.name_checks)
         moves: list[dict[str, Any]] = []
         for question in self.questions:
             moves.append(
                 {
                     "trigger": "advance",
-                    "source": [START, *ids],
+                    "source": [START, *ids, *checks],
                     "dest": question.id,
                     "conditions": [self._guard(self._is_pending, question)],
                 }
             )
-        moves.append({"trigger": "advance", "source": [START, *ids], "dest": SUMMARY})
+        moves.append({"trigger": "advance", "source": [START, *ids, *checks], "dest": SUMMARY})
+        for check, question in self.name_checks.items():
+            moves += [
+                {"trigger": "doubt", "source": [question.id, check], "dest": check},
+                {"trigger": "back", "source": check, "dest": question.id},
+            ]
         for index, source in enumerate([*ids, SUMMARY]):
             for question in reversed(self.questions[:index]):
                 moves.append(
@@ -175,7 +208,7 @@ class IntakeDialogue:
         moves += [
             {"trigger": "confirm", "source": SUMMARY, "dest": ADVICE},
             {"trigger": "registered", "source": ADVICE, "dest": FINISHED},
-            {"trigger": "cancel", "source": [*ids, SUMMARY], "dest": CANCELLED},
+            {"trigger": "cancel", "source": [*ids, *checks, SUMMARY], "dest": CANCELLED},
             {"trigger": "restart", "source": "*", "dest": START},
         ]
         return moves
@@ -202,7 +235,7 @@ class IntakeDialogue:
         graph.add_model(model)
         return str(model.get_graph().source)
 
-    def _facts(self, answers: dict[str, Answer]) -> Facts:
+    def _facts(self, answers: Answers) -> Facts:
         return facts_from_answers(self.schema, answers)
 
     def _asked(self, answers: dict[str, Answer]) -> frozenset[str]:
@@ -217,6 +250,46 @@ class IntakeDialogue:
 
     def _is_pending(self, question: Question, chat: _Chat) -> bool:
         return question.id not in chat.answers and self._is_asked(question, chat)
+
+    def _longest_path(self, answers: Answers) -> tuple[Question, ...]:
+        """The most questions any answers still open can lead to: the answers given are kept, and
+        each open answer that decides whether a later question is asked is tried in turn."""
+        facts = self._facts(answers)
+        deciding = next(
+            (
+                q
+                for q in self.conditioning
+                if q.id not in answers and is_asked(q, facts) is not False
+            ),
+            None,
+        )
+        if deciding is None:
+            return tuple(q for q in self.questions if is_asked(q, facts) is not False)
+        paths = (
+            self._longest_path({**answers, deciding.id: answer})
+            for answer in self._deciding_answers(deciding)
+        )
+        return max(paths, key=len)
+
+    def _deciding_answers(self, question: Question) -> tuple[Answer, ...]:
+        """Answers to `question` between them giving every asked_when condition on it each truth
+        it can take. A multi-choice condition holds when any of its options is chosen, so choosing
+        all of them asks the most."""
+        if question.kind == "choice":
+            return tuple(o.code for o in question.options)
+        if question.kind == "multi":
+            return ([o.code for o in question.options],)
+        if question.kind == "age":
+            bounds = {
+                bound
+                for later in self.questions
+                for c in later.asked_when
+                if isinstance(c, AgeRange) and c.question == question.id
+                for bound in (c.at_least, c.below)
+                if bound is not None and question.minimum < bound <= question.maximum
+            }
+            return tuple(sorted({question.minimum, *bounds}))
+        return ("",)
 
     # --- one step --------------------------------------------------------------------------
 
@@ -259,6 +332,9 @@ class IntakeDialogue:
             return None
         if chat.state == SUMMARY:
             return self._at_summary(chat, event)
+        if chat.state in self.name_checks:
+            self._at_name_check(chat, self.name_checks[chat.state], event)
+            return None
         question = self.schema.question_by_id[chat.state]
         if isinstance(event, Pressed):
             self._pressed(chat, question, event.button)
@@ -267,7 +343,7 @@ class IntakeDialogue:
         return None
 
     def _command(self, chat: _Chat, name: str) -> None:
-        running = chat.state in (*self.question_ids, SUMMARY)
+        running = chat.state in self.running
         if name == "aanmelden" and running:
             chat.say(RESUMED)
             self._ask(chat)
@@ -327,12 +403,52 @@ class IntakeDialogue:
         if question.kind == "text" and question.optional and word == SKIP:
             self._answer(chat, question, "")
             return
-        value = read_answer(question, text)
+        others = {q: a for q, a in chat.answers.items() if q != question.id}
+        bands = self._allowed_bands(question, others) if question.kind == "age" else None
+        value = read_answer(question, text, bands)
         if isinstance(value, Invalid):
+            if chat.state in self.name_checks:  # the new text is refused: ask for it again
+                chat.back()
+                chat.draft = None
             chat.say(value.message)
+            self._ask(chat)
+        elif isinstance(value, str) and question.kind == "text" and self._names(value):
+            chat.draft = [value]
+            chat.doubt()
             self._ask(chat)
         else:
             self._answer(chat, question, value)
+
+    def _at_name_check(self, chat: _Chat, question: Question, event: Typed | Pressed) -> None:
+        """The free text seems to hold a name: keep it if the user says it holds none, ask for it
+        again if they want to change it, and check whatever they type instead."""
+        if isinstance(event, Typed):
+            button = self._button_of(self._name_check(chat), event.text)
+            if button is None:
+                self._typed(chat, question, event.text)
+                return
+        else:
+            button = event.button
+        if button == NO_NAME and chat.draft:
+            self._answer(chat, question, chat.draft[0])
+        elif button in (REVISE, BACK):
+            self._back(chat)
+        elif button == CANCEL:
+            self._command(chat, "stoppen")
+        else:
+            chat.say(STALE_BUTTON)
+            self._ask(chat)
+
+    @staticmethod
+    def _button_of(reply: Reply, text: str) -> str | None:
+        """The button a typed number or label names, as the console shows them."""
+        word = normalize(text)
+        if word.isdigit() and 1 <= int(word) <= len(reply.options):
+            return reply.options[int(word) - 1].id
+        return next((b.id for b in reply.buttons if normalize(b.label) == word), None)
+
+    def _names(self, text: str) -> tuple[str, ...]:
+        return possible_names(text, self.known_names)
 
     def _at_summary(self, chat: _Chat, event: Typed | Pressed) -> Registration | None:
         button = (
@@ -378,14 +494,31 @@ class IntakeDialogue:
 
     def _answer(self, chat: _Chat, question: Question, value: Value) -> None:
         candidate = self._pruned({**chat.answers, question.id: value})
-        broken = violations(self.schema, self._facts(candidate))
+        broken = self._broken(candidate)
         if broken:
-            chat.say(broken[0].message)
+            message = broken[0].message
+            if question.kind == "age" and isinstance(value, str):
+                message = (
+                    f"De leeftijdsgroep {question.label_of(value)} past niet helemaal bij uw "
+                    f"antwoorden. {message} Typ de leeftijd in jaren."
+                )
+            chat.say(message)
             self._ask(chat)
             return
         chat.answers, chat.draft = candidate, None
         chat.answered = f"{question.short}: {self.answer_text(question, value)}"
         self._advance(chat)
+
+    def _broken(self, answers: Answers) -> tuple[Violation, ...]:
+        """Constraints the answers break; an age band breaks one if any age in it would."""
+        broken = violations(self.schema, self._facts(answers))
+        for question in self.questions:
+            band = answers.get(question.id)
+            if not broken and question.kind == "age" and isinstance(band, str):
+                span = known_from_answer(question, band)
+                assert isinstance(span, AgeSpan)
+                broken = age_violations(self.schema, answers, question, span)
+        return broken
 
     def _advance(self, chat: _Chat) -> None:
         chat.advance()
@@ -402,6 +535,8 @@ class IntakeDialogue:
         if question is not None and question.kind == "multi":
             current = chat.answers.get(question.id)
             chat.draft = list(current) if isinstance(current, list) else []
+        elif question is not None:
+            chat.draft = None
         self._ask(chat)
 
     def _pruned(self, answers: dict[str, Answer]) -> dict[str, Answer]:
@@ -421,6 +556,9 @@ class IntakeDialogue:
         if chat.state == SUMMARY:
             chat.replies.append(self._summary(chat))
             return
+        if chat.state in self.name_checks:
+            chat.replies.append(self._name_check(chat))
+            return
         question = self.schema.question_by_id.get(chat.state)
         if question is None:
             chat.say(FINISHED_HINT if chat.state == FINISHED else NOTHING_RUNNING)
@@ -428,9 +566,9 @@ class IntakeDialogue:
         chat.replies.append(self._question(chat, question))
 
     def _question(self, chat: _Chat, question: Question) -> Reply:
-        asked = [q for q in self.questions if self._is_asked(q, chat)]
-        number = asked.index(question) + 1 if question in asked else 1
-        text = f"Vraag {number} van {len(asked)}\n{question.text}"
+        path = self._longest_path(chat.answers)
+        number = path.index(question) + 1 if question in path else 1
+        text = f"Vraag {number} van {len(path)}\n{question.text}"
         if question.id in chat.answers and question.kind != "multi":
             text += (
                 f"\n(Uw huidige antwoord: {self.answer_text(question, chat.answers[question.id])}.)"
@@ -444,7 +582,9 @@ class IntakeDialogue:
                 Button(DONE, "Verder"),
             ]
         elif question.kind == "age":
-            options = tuple(Button(b.code, b.label) for b in question.bands)
+            others = {q: a for q, a in chat.answers.items() if q != question.id}
+            options = tuple(Button(b.code, b.label) for b in self._allowed_bands(question, others))
+            text += self._allowed_ages_hint(question, others)
         else:
             options = tuple(Button(o.code, o.label) for o in question.options)
             if question.kind == "text" and question.optional:
@@ -453,6 +593,35 @@ class IntakeDialogue:
             controls.append(Button(BACK, "Vorige"))
         controls.append(Button(CANCEL, "Stoppen"))
         return Reply(text, question.id, options, tuple(controls), question.kind == "multi")
+
+    def _allowed_bands(self, question: Question, others: Answers) -> tuple[Band, ...]:
+        """The bands every age of which the other answers allow."""
+        return tuple(
+            b
+            for b in question.bands
+            if not age_violations(
+                self.schema,
+                others,
+                question,
+                AgeSpan(b.at_least, min(b.below - 1, question.maximum)),
+            )
+        )
+
+    def _allowed_ages_hint(self, question: Question, others: Answers) -> str:
+        allowed = allowed_ages(self.schema, others, question)
+        if allowed == (AgeSpan(question.minimum, question.maximum),) or not allowed:
+            return ""
+        spans = " of ".join(_span_text(question, span) for span in allowed)
+        return f"\nBij uw antwoorden past een leeftijd van {spans}."
+
+    def _name_check(self, chat: _Chat) -> Reply:
+        names = self._names(chat.draft[0]) if chat.draft else ()
+        return Reply(
+            NAME_DOUBT.format(names=", ".join(names)),
+            chat.state,
+            (Button(REVISE, "Tekst aanpassen"), Button(NO_NAME, "Er staat geen naam in")),
+            (Button(CANCEL, "Stoppen"),),
+        )
 
     def _summary(self, chat: _Chat) -> Reply:
         lines = ["Controleer uw aanmelding:"]
@@ -476,3 +645,25 @@ class IntakeDialogue:
             text = str(answer)
             return "(overgeslagen)" if not text else text if len(text) <= 80 else text[:77] + "..."
         return question.label_of(str(answer))
+
+
+def _span_text(question: Question, span: AgeSpan) -> str:
+    if span.highest >= question.maximum:
+        return f"{span.lowest} jaar of ouder"
+    if span.lowest <= question.minimum:
+        return f"jonger dan {span.highest + 1} jaar"
+    return f"{span.lowest} tot en met {span.highest} jaar"
+
+
+def _known_names(schema: Schema) -> tuple[str, ...]:
+    """Capitalised words that name no person: the partijen as the schema names them (also each
+    part of a name like "Wijkteam / Samen DOEN" or "Leerplicht (gemeente)"), the labels of the
+    options, and common organisations and places."""
+    names = [*COMMON_ORGANISATIONS]
+    for partij in schema.partijen:
+        names += [partij.code, partij.name, *partij.synonyms]
+        names += [part.strip() for part in re.split(r"[()/,]", partij.name)]
+    for question in schema.questions:
+        for option in (*question.options, *question.bands):
+            names += [option.label, *option.synonyms]
+    return tuple(dict.fromkeys(n for n in names if n))

@@ -14,6 +14,8 @@ NONE = "geen"
 SKIP = "overslaan"
 CONFIRM = "bevestig"
 EDIT = "wijzig-"  # followed by the question id
+REVISE = "aanpassen"  # retype a free text that seems to hold a name
+NO_NAME = "geen-naam"  # the free text holds no name after all
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,4 +72,6 @@ class Memory:
 
     state: str
     answers: dict[str, Answer] = field(default_factory=dict)
-    draft: tuple[str, ...] | None = None  # toggled options of the multi-choice question asked now
+    # The toggled options of the multi-choice question asked now; while a free text that seems
+    # to hold a name waits for the user's word, that text.
+    draft: tuple[str, ...] | None = None

@@ -1,14 +1,58 @@
-"""Free text must not identify a person: refuse a BSN, an e-mail address, a phone number or a
-postcode. Names cannot be recognised reliably; the question asks to leave them out."""
+"""Free text must not identify a person: refuse a BSN, an e-mail address, a phone number, a
+postcode or a street with a house number. Names cannot be recognised reliably, so words that look
+like one (capitalised inside a sentence, and not a known organisation) are shown to the user, who
+decides."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _PHONE = re.compile(r"(?<!\d)(?:\+31|0031|0)[\s-]?(?:\d[\s-]?){8}\d(?!\d)")
 _POSTCODE = re.compile(r"\b[1-9]\d{3}\s?(?!SA|SD|SS)[A-Z]{2}\b")
 _NINE_DIGITS = re.compile(r"(?<![\d.])(\d[\s.]?(?:\d[\s.]?){7}\d)(?![\d])")
+# A street name and a house number: "Zwanenburgstraat 12", "Dorpsweg 3a". Suffixes that end
+# ordinary words too ("onderweg 2 dagen", "kerkhof") count only in a capitalised name.
+_STREET_SUFFIXES = (
+    "straat|laan|plein|gracht|kade|dijk|singel|steeg|dreef|plantsoen|burgwal|boulevard"
+)
+_STREET = re.compile(
+    rf"\b(?:[A-Z][\w'-]*(?:{_STREET_SUFFIXES}|weg|hof|pad|park|markt|wal|erf|dam|baan|veld|haven)"
+    rf"|(?i:[^\W\d_][\w'-]*(?:{_STREET_SUFFIXES})))\s+\d{{1,4}}(?!\d)"
+)
+_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+_OPENING = " \t\"'([‘“«*•–—-"
+_INITIAL = re.compile(r"(?:^|\W)[A-Z]\.$")
+
+# Capitalised words that name no person and that a schema's partijen do not list: places and
+# organisations a ZVH professional names often, and the laws they work under.
+COMMON_ORGANISATIONS = (
+    "Amsterdam",
+    "Rotterdam",
+    "Den Haag",
+    "Utrecht",
+    "Nederland",
+    "Zorg- en Veiligheidshuis",
+    "ZVH",
+    "Jeugdzorg",
+    "Bureau Jeugdzorg",
+    "Centrum voor Jeugd en Gezin",
+    "Halt",
+    "UWV",
+    "Sociale Dienst",
+    "Humanitas",
+    "Kinderbescherming",
+    "Justitie",
+    "Openbaar Ministerie",
+    "Wmo",
+    "Wlz",
+    "Jeugdwet",
+    "Participatiewet",
+    "Wvggz",
+    "Wzd",
+    "Nederlandse",
+)
 
 
 def passes_elfproef(digits: str) -> bool:
@@ -31,4 +75,31 @@ def identifying_detail(text: str) -> str | None:
         return "een telefoonnummer"
     if _POSTCODE.search(text):
         return "een postcode"
+    if _STREET.search(text):
+        return "een adres"
     return None
+
+
+def possible_names(text: str, known: Iterable[str]) -> tuple[str, ...]:
+    """Capitalised words in `text` that do not start a sentence and are not part of a `known`
+    name (an organisation, a place), in order: what may be a person's name."""
+    phrases = sorted({k for k in known if k.strip()}, key=len, reverse=True)
+    if phrases:
+        pattern = "|".join(re.escape(p) for p in phrases)
+        text = re.sub(
+            rf"(?<!\w)(?:{pattern})(?!\w)",
+            lambda m: "x" * len(m.group()),
+            text,
+            flags=re.IGNORECASE,
+        )
+    found: dict[str, None] = {}
+    for match in _WORD.finditer(text):
+        word = match.group()
+        if word[0].isupper() and not word.isupper() and not _starts_sentence(text, match.start()):
+            found[word] = None
+    return tuple(found)
+
+
+def _starts_sentence(text: str, position: int) -> bool:
+    before = text[:position].rstrip(_OPENING)
+    return not before or (before[-1] in ".!?\n" and not _INITIAL.search(before))

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from conversation.privacy import identifying_detail
-from rules.schema import Question
+from rules.schema import Band, Question
 from rules.words import normalize, read_age
 
 _SEPARATORS = re.compile(r"\s*(?:[,;/+&]|\ben\b)\s*")
@@ -21,13 +21,16 @@ class Invalid:
 Value = str | int | list[str]
 
 
-def read_answer(question: Question, text: str) -> Value | Invalid:
+def read_answer(
+    question: Question, text: str, bands: tuple[Band, ...] | None = None
+) -> Value | Invalid:
+    """`bands`: the age bands to suggest when an age is not understood (default: all)."""
     if question.kind == "choice":
         return _choice(question, text)
     if question.kind == "multi":
         return _multi(question, text)
     if question.kind == "age":
-        return _age(question, text)
+        return _age(question, text, question.bands if bands is None else bands)
     return _free_text(question, text)
 
 
@@ -77,7 +80,7 @@ def _multi(question: Question, text: str) -> list[str] | Invalid:
     return sorted(chosen, key=order.index)
 
 
-def _age(question: Question, text: str) -> int | str | Invalid:
+def _age(question: Question, text: str, bands: tuple[Band, ...]) -> int | str | Invalid:
     age = read_age(text)
     if age is not None:
         if question.minimum <= age <= question.maximum:
@@ -89,11 +92,11 @@ def _age(question: Question, text: str) -> int | str | Invalid:
     band = question.words.get(normalize(text))
     if band is not None:
         return band
-    bands = ", ".join(b.label.lower() for b in question.bands)
-    return Invalid(
-        "Dat is geen leeftijd die ik herken. Typ de leeftijd in jaren (bijvoorbeeld 15), "
-        f"of kies een leeftijdsgroep: {bands}."
-    )
+    hint = "Dat is geen leeftijd die ik herken. Typ de leeftijd in jaren (bijvoorbeeld 15)"
+    if not bands:
+        return Invalid(hint + ".")
+    labels = ", ".join(b.label.lower() for b in bands)
+    return Invalid(f"{hint}, of kies een leeftijdsgroep: {labels}.")
 
 
 def _free_text(question: Question, text: str) -> str | Invalid:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from rules.facts import (
+    AgeRange,
     AgeSpan,
     Choices,
     Facts,
@@ -129,6 +130,45 @@ def violations(schema: Schema, facts: Facts) -> tuple[Violation, ...]:
         for c in schema.constraints
         if all_of(c.when, facts) is True and all_of(c.require, facts) is False
     )
+
+
+def age_violations(
+    schema: Schema, answers: Answers, question: Question, span: AgeSpan
+) -> tuple[Violation, ...]:
+    """Constraints that some age in `span` would break, given the other answers. An age band is
+    allowed only if every age in it is: the advice must not assume an age the regime excludes."""
+    found: dict[Violation, None] = {}
+    for age in _age_steps(schema, question, span):
+        facts = facts_from_answers(schema, {**answers, question.id: age})
+        found.update(dict.fromkeys(violations(schema, facts)))
+    return tuple(found)
+
+
+def allowed_ages(schema: Schema, answers: Answers, question: Question) -> tuple[AgeSpan, ...]:
+    """The stretches of ages the age question may still take, given the other answers."""
+    whole = AgeSpan(question.minimum, question.maximum)
+    steps = _age_steps(schema, question, whole)
+    allowed: list[AgeSpan] = []
+    for start, end in zip(steps, [*(s - 1 for s in steps[1:]), whole.highest], strict=True):
+        if age_violations(schema, answers, question, AgeSpan(start, start)):
+            continue
+        if allowed and allowed[-1].highest == start - 1:
+            allowed[-1] = AgeSpan(allowed[-1].lowest, end)
+        else:
+            allowed.append(AgeSpan(start, end))
+    return tuple(allowed)
+
+
+def _age_steps(schema: Schema, question: Question, span: AgeSpan) -> list[int]:
+    """One age per stretch of `span` in which no condition on the question changes its truth."""
+    bounds = {
+        bound
+        for condition in schema.deciding_conditions
+        if isinstance(condition, AgeRange) and condition.question == question.id
+        for bound in (condition.at_least, condition.below)
+        if bound is not None and span.lowest < bound <= span.highest
+    }
+    return sorted({span.lowest, *bounds})
 
 
 # --- advice --------------------------------------------------------------------------------------

@@ -12,10 +12,17 @@ from pathlib import Path
 import pytest
 
 TIMEOUT = 30
+PROJECT = Path(__file__).resolve().parents[2]
 
 
 def _environment(tmp_path: Path) -> dict[str, str]:
-    return {**os.environ, "REGIEBOT_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'chat.db'}"}
+    # The code of this checkout, whichever one the environment has installed.
+    path = os.pathsep.join(filter(None, (str(PROJECT), os.environ.get("PYTHONPATH"))))
+    return {
+        **os.environ,
+        "PYTHONPATH": path,
+        "REGIEBOT_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'chat.db'}",
+    }
 
 
 async def _start(tmp_path: Path) -> asyncio.subprocess.Process:
@@ -68,10 +75,10 @@ async def _read_until(stream: asyncio.StreamReader, marker: str) -> str:
 async def test_sigkill_between_answers_resumes_at_the_right_question(tmp_path: Path) -> None:
     process = await _start(tmp_path)
     assert process.stdin is not None and process.stdout is not None
-    await _read_until(process.stdout, "Vraag 1 van 9")
+    await _read_until(process.stdout, "Vraag 1 van 8")
     for answer, next_question in (
-        ("ja", "Vraag 2 van 9"),
-        ("maatregel", "Vraag 3 van 8"),
+        ("ja", "Vraag 2 van 8"),
+        ("maatregel", "Vraag 3 van 8"),  # the total stays: one of maatregel, instantie
         ("ots", "Vraag 4 van 8"),
     ):
         process.stdin.write(f"{answer}\n".encode())
@@ -84,3 +91,32 @@ async def test_sigkill_between_answers_resumes_at_the_right_question(tmp_path: P
     assert "U was nog bezig met een aanmelding; we gaan verder waar u was." in out
     assert "Vraag 4 van 8\nHoe oud is de persoon?" in out
     assert "Vraag 5 van 8\nSpeelt er (ook) een van deze kenmerken?" in out
+
+
+async def test_the_age_question_offers_what_the_regime_allows(tmp_path: Path) -> None:
+    out = await _run(tmp_path, "ja\nmaatregel\njeugdreclassering\nminderjarig\n10\n")
+    age_question = (
+        "Vraag 4 van 8\nHoe oud is de persoon? Typ de leeftijd in jaren, of kies een "
+        "leeftijdsgroep.\nBij uw antwoorden past een leeftijd van 12 tot en met 22 jaar.\n"
+        "  1. Jongvolwassen (18-22 jaar)\n"
+    )
+    assert age_question in out
+    assert "Minderjarig (0-17 jaar)\n" not in out
+    assert "De leeftijdsgroep Minderjarig (0-17 jaar) past niet helemaal" in out
+    assert "Jeugdreclassering geldt van 12 tot 23 jaar. Klopt de leeftijd?" in out
+
+
+async def test_a_name_in_the_description_is_asked_about(tmp_path: Path) -> None:
+    answers = "ja\nvrijwillig\n30\ngeen\nzorg\ngeen\n"
+    out = await _run(tmp_path, answers + "Pietje Puk woont aan de Zwanenburgstraat\n")
+    assert (
+        "Uw tekst lijkt een naam te bevatten (Puk, Zwanenburgstraat). Namen horen hier niet. "
+        "Pas de tekst aan, of bevestig dat er geen naam in staat.\n"
+        "  1. Tekst aanpassen\n"
+        "  2. Er staat geen naam in\n"
+    ) in out
+    out = await _run(tmp_path, "Woont aan de Zwanenburgstraat 12\nDe jongen verzuimt\n")
+    assert "Uw tekst lijkt een adres te bevatten." in out
+    assert (
+        "Controleer uw aanmelding:" in out and "Zwanenburgstraat" not in out.split("Controleer")[-1]
+    )

@@ -33,9 +33,9 @@ async def test_aanmelding_by_buttons(fake: FakeBotAPI, running: Running) -> None
     await admitted(fake, running.app, USER)
     await fake.send_text(USER, "/aanmelden")
     question = await wait_until_asking(fake, USER, "criteria")
-    assert question["text"].startswith(intake.WELCOME + "\n\nVraag 1 van 9\n")
+    assert question["text"].startswith(intake.WELCOME + "\n\nVraag 1 van 8\n")
     for button, next_step, shown in (
-        ("ja", "kader", "✓ Criteria complexe casus: Ja\n\nVraag 2 van 9"),
+        ("ja", "kader", "✓ Criteria complexe casus: Ja\n\nVraag 2 van 8"),
         ("maatregel", "maatregel", "✓ Kader: Justitiële maatregel opgelegd\n\nVraag 3 van 8"),
         (
             "ots",
@@ -119,7 +119,7 @@ async def test_stale_button(fake: FakeBotAPI, running: Running) -> None:
     last = fake.last(USER)["message_id"]
     await fake.press(USER, first["message_id"], data_of(first, "nee"))
     stale = await wait_for_text(fake, USER, intake.STALE_BUTTON, after=last)
-    assert stale["text"].startswith(intake.STALE_BUTTON + "\n\nVraag 2 van 9")
+    assert stale["text"].startswith(intake.STALE_BUTTON + "\n\nVraag 2 van 8")
     assert asking(stale) == "kader"
     assert fake.count("answerCallbackQuery") == 1
 

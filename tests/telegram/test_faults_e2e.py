@@ -63,7 +63,7 @@ async def test_a_message_that_cannot_be_edited_is_sent_anew(
     fake.faults.append(Fault("editMessageText", "400", 1))
     await fake.press(USER, question["message_id"], data_of(question, "ja"))
     following = await wait_until_asking(fake, USER, "kader", after=question["message_id"])
-    assert following["text"].startswith("✓ Criteria complexe casus: Ja\n\nVraag 2 van 9")
+    assert following["text"].startswith("✓ Criteria complexe casus: Ja\n\nVraag 2 van 8")
 
 
 async def test_a_failing_command_menu_is_not_fatal(fake: FakeBotAPI, running: Running) -> None:
