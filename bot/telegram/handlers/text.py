@@ -26,7 +26,10 @@ class TextHandlers:
         if message is None or message.text is None:
             return
         turn = await self.free_text.typed(
-            message.chat_id, message.text, person_id=context.admitted.person_id
+            message.chat_id,
+            message.text,
+            person_id=context.admitted.person_id,
+            update_id=update.update_id,
         )
         for text, markup in render.messages(turn.replies):
             await self.sender.send(message.chat_id, text, markup)
