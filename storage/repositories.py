@@ -221,6 +221,16 @@ class People:
         statement = select(Person).where(Person.telegram_id == telegram_id)
         return (await self.session.exec(statement)).one_or_none()
 
+    async def reactivate(self, person: Person, invitation: Invitation) -> Person:
+        """A deactivated person back in, as their new invitation says."""
+        person.active = True
+        person.role = invitation.role
+        person.partij = invitation.partij
+        person.expertise = list(invitation.expertise)
+        self.session.add(person)
+        await self.session.flush()
+        return person
+
     async def active_regisseurs(self, partij: str) -> Sequence[Person]:
         statement = select(Person).where(
             Person.role == Role.REGISSEUR, Person.partij == partij, col(Person.active).is_(True)
