@@ -272,6 +272,12 @@ class People:
         statement = select(Person).where(Person.telegram_id == telegram_id)
         return (await self.session.exec(statement)).one_or_none()
 
+    async def active_regisseurs(self, partij: str) -> Sequence[Person]:
+        statement = select(Person).where(
+            Person.role == Role.REGISSEUR, Person.partij == partij, col(Person.active).is_(True)
+        )
+        return (await self.session.exec(statement)).all()
+
     async def reactivate(self, person: Person, invitation: Invitation) -> Person:
         """A deactivated person back in, as their new invitation says."""
         person.active = True
@@ -281,12 +287,6 @@ class People:
         self.session.add(person)
         await self.session.flush()
         return person
-
-    async def active_regisseurs(self, partij: str) -> Sequence[Person]:
-        statement = select(Person).where(
-            Person.role == Role.REGISSEUR, Person.partij == partij, col(Person.active).is_(True)
-        )
-        return (await self.session.exec(statement)).all()
 
 
 class Invitations:
