@@ -156,11 +156,11 @@ def _chat(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    import logging
     from urllib.parse import urlparse
 
     from telegram import Update
 
+    from bot.logs import configure_logging
     from bot.settings import Settings, SettingsError
     from bot.telegram import build_application
     from storage import OutdatedDatabase
@@ -168,13 +168,10 @@ def _run(args: argparse.Namespace) -> int:
     settings = Settings()
     try:
         application = build_application(settings)
+        configure_logging()
     except SettingsError as error:
         print(error, file=sys.stderr)
         return EXIT_PROBLEM
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    logging.getLogger("httpx").setLevel(logging.WARNING)  # its request lines contain the token
     try:
         if settings.webhook_url:
             application.run_webhook(

@@ -24,6 +24,8 @@ class Settings(BaseSettings):
     rules: Path = DEFAULT_SCHEMA_PATH
     database_url: str = "sqlite+aiosqlite:///regiebot.db"  # beside the working directory
     retention_days: int = Field(default=365, ge=1)
+    # An unfinished intake untouched this long is wiped; its melder is warned a day before.
+    intake_expiry_days: int = Field(default=30, ge=2)
 
     telegram_token: SecretStr | None = None
     telegram_base_url: str | None = None  # another Bot API server, e.g. http://127.0.0.1:8081/bot

@@ -60,6 +60,18 @@ class Intake:
     question_message_id: int | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class IdleIntake:
+    """A chat's state row untouched for a while, as the expiry of intakes reads it."""
+
+    chat_id: int
+    state: str
+    answered: bool
+    awaiting: str | None
+    updated_at: datetime
+    expiry_warned_at: datetime | None
+
+
 _intake = IntakeState.__table__  # type: ignore[attr-defined]
 # Built once: the hot path then skips constructing and coercing a statement on every update.
 _LOCK_INTAKE = sa.select(_intake).where(_intake.c.chat_id == bindparam("chat")).with_for_update()
@@ -140,6 +152,45 @@ class IntakeStates:
 
     async def count(self) -> int:
         return (await self.session.exec(select(func.count()).select_from(_intake))).one()
+
+    async def untouched_since(self, cutoff: datetime) -> list[IdleIntake]:
+        """Every row last saved at or before `cutoff`."""
+        statement = sa.select(
+            _intake.c.chat_id,
+            _intake.c.state,
+            _intake.c.answers,
+            _intake.c.awaiting,
+            _intake.c.updated_at,
+            _intake.c.expiry_warned_at,
+        ).where(_intake.c.updated_at <= cutoff)
+        rows = await self.session.run_sync(lambda sync: sync.execute(statement).all())
+        return [
+            IdleIntake(
+                row.chat_id,
+                row.state,
+                bool(row.answers),
+                row.awaiting,
+                row.updated_at,
+                row.expiry_warned_at,
+            )
+            for row in rows
+        ]
+
+    async def mark_warned(self, idle: IdleIntake, now: datetime) -> bool:
+        """Notes that the melder was warned; False if the chat moved on since it was read."""
+        statement = (
+            update(_intake)
+            .where(_intake.c.chat_id == idle.chat_id, _intake.c.updated_at <= idle.updated_at)
+            .values(expiry_warned_at=now)
+        )
+        return bool((await self.session.exec(statement)).rowcount)
+
+    async def delete_untouched(self, idle: IdleIntake) -> bool:
+        """Deletes the row unless the chat moved on since it was read; True if it went."""
+        statement = delete(_intake).where(
+            _intake.c.chat_id == idle.chat_id, _intake.c.updated_at <= idle.updated_at
+        )
+        return bool((await self.session.exec(statement)).rowcount)
 
 
 class Casussen:
@@ -240,6 +291,16 @@ class People:
             Person.role == Role.REGISSEUR, Person.partij == partij, col(Person.active).is_(True)
         )
         return (await self.session.exec(statement)).all()
+
+    async def reactivate(self, person: Person, invitation: Invitation) -> Person:
+        """A deactivated person back in, as their new invitation says."""
+        person.active = True
+        person.role = invitation.role
+        person.partij = invitation.partij
+        person.expertise = list(invitation.expertise)
+        self.session.add(person)
+        await self.session.flush()
+        return person
 
 
 class Invitations:

@@ -69,9 +69,12 @@ class AdmissionService:
         return invitation
 
     async def admit(self, code: str, telegram_id: int, display_name: str) -> Admission:
+        """Admits the holder of an invitation code; someone deactivated before comes back in
+        with the invitation's role, partij and expertise."""
         async with self.database.transaction() as session:
             people = People(session)
-            if await people.by_telegram_id(telegram_id) is not None:
+            known = await people.by_telegram_id(telegram_id)
+            if known is not None and known.active:
                 return Admission.ALREADY_ADMITTED
             invitation = await Invitations(session).lock(code)
             if invitation is None:
@@ -80,19 +83,22 @@ class AdmissionService:
                 return Admission.USED_CODE
             if invitation.expires_at <= utcnow():
                 return Admission.EXPIRED_CODE
-            person = await people.add(
-                Person(
-                    telegram_id=telegram_id,
-                    display_name=display_name[:120],
-                    role=invitation.role,
-                    partij=invitation.partij,
-                    expertise=list(invitation.expertise),
+            if known is None:
+                person = await people.add(
+                    Person(
+                        telegram_id=telegram_id,
+                        display_name=display_name[:120],
+                        role=invitation.role,
+                        partij=invitation.partij,
+                        expertise=list(invitation.expertise),
+                    )
                 )
-            )
+            else:
+                person = await people.reactivate(known, invitation)
             assert person.id is not None
             await Invitations(session).mark_used(invitation, person.id)
             await AuditLog(session).record(
-                "toegelaten",
+                "toegelaten" if known is None else "heractiveerd",
                 actor_id=person.id,
                 details={"role": person.role, "partij": person.partij},
             )

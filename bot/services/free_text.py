@@ -9,7 +9,7 @@ from typing import Protocol
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.services.intake import IntakeService, Turn
+from bot.services.intake import IntakeService, Turn, handling
 from conversation.intake import START
 from conversation.messages import Typed
 from storage import Database, Intake, IntakeStates
@@ -31,8 +31,20 @@ class FreeTextService:
         self.intake = intake
         self.dialogues: dict[str, TextDialogue] = {d.name: d for d in (intake, *others)}
 
-    async def typed(self, chat_id: int, text: str, *, person_id: int | None = None) -> Turn:
+    async def typed(
+        self,
+        chat_id: int,
+        text: str,
+        *,
+        person_id: int | None = None,
+        update_id: int | None = None,
+    ) -> Turn:
+        """`text` for the dialogue that waits for it. A redelivered update (`update_id` seen
+        before) is not applied again: the text answered the question of its first delivery.
+        Each dialogue saves the row it is given, and with it the update's id, in one commit."""
         async with self.database.transaction() as session:
             saved = await IntakeStates(session).lock_or_create(chat_id, START)
+            if update_id is not None and update_id in saved.handled_updates:
+                return self.intake.again(saved)
             dialogue = self.dialogues.get(saved.awaiting or IntakeService.name, self.intake)
-            return await dialogue.step(session, saved, Typed(text), person_id)
+            return await dialogue.step(session, handling(saved, update_id), Typed(text), person_id)

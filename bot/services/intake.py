@@ -9,12 +9,16 @@ from dataclasses import dataclass, replace
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from conversation.intake import START, IntakeDialogue, Registration
-from conversation.messages import Input, Memory, Reply
+from conversation.intake import START, SUMMARY, IntakeDialogue, Registration
+from conversation.messages import Command, Input, Memory, Reply
 from rules import Schema, advice_record
 from storage import AuditLog, Casussen, Database, Intake, IntakeStates
 
 log = logging.getLogger(__name__)
+
+# Telegram redelivers an update within a day at most, one chat's updates in order: the last few
+# ids of a chat are enough to recognise one that was applied already.
+REMEMBERED_UPDATES = 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,10 +38,30 @@ class IntakeService:
         self.database = database
         self.dialogue = IntakeDialogue(schema)  # one machine for every chat
 
-    async def handle(self, chat_id: int, event: Input, *, melder_id: int | None = None) -> Turn:
+    async def handle(
+        self,
+        chat_id: int,
+        event: Input,
+        *,
+        melder_id: int | None = None,
+        update_id: int | None = None,
+    ) -> Turn:
+        """One input; `update_id` (Telegram's) makes a redelivered update change nothing."""
         async with self.database.transaction() as session:
             saved = await IntakeStates(session).lock_or_create(chat_id, START)
-            return await self.step(session, saved, event, melder_id)
+            if update_id is not None and update_id in saved.handled_updates:
+                return self.again(saved)
+            return await self.step(session, handling(saved, update_id), event, melder_id)
+
+    def again(self, saved: Intake) -> Turn:
+        """What a redelivered update gets: nothing is applied; a running intake shows its current
+        question again, as the first answer to the update may never have reached the user."""
+        if saved.state not in (*self.dialogue.question_ids, SUMMARY):
+            return Turn(())
+        memory = Memory(
+            saved.state, saved.answers, tuple(saved.draft) if saved.draft is not None else None
+        )
+        return Turn(self.dialogue.step(memory, Command("aanmelden")).replies)
 
     async def step(
         self, session: AsyncSession, saved: Intake, event: Input, melder_id: int | None
@@ -91,3 +115,10 @@ class IntakeService:
         )
         log.info("casus %s aangemeld (regel %s)", casus.reference, casus.rule)
         return casus.reference
+
+
+def handling(saved: Intake, update_id: int | None) -> Intake:
+    """The state row that remembers `update_id` as applied, saved with the step it comes with."""
+    if update_id is None:
+        return saved
+    return replace(saved, handled_updates=(*saved.handled_updates, update_id)[-REMEMBERED_UPDATES:])

@@ -4,6 +4,7 @@ one python-telegram-bot Application."""
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from typing import Any
 
 from telegram import BotCommand, Update
@@ -32,12 +33,14 @@ from bot.telegram.handlers.text import TextHandlers
 from bot.telegram.ordering import PerChatOrder
 from bot.telegram.sender import Sender
 from bot.telegram.transport import AiohttpRequest, UpdatesRequest
+from bot.workers.intake_expiry import IntakeExpiry
 from storage import Database
 
 log = logging.getLogger(__name__)
 
 App = Application[Any, RegieContext, Any, Any, Any, Any]
 GATE_GROUP = -1  # before every handler family (group 0)
+EXPIRY_INTERVAL = timedelta(hours=1)
 
 
 class Channel:
@@ -58,12 +61,20 @@ class Channel:
             StaleButtons(self.sender).family(),  # last: every button nobody else routes
         )
         self.gate = Gate(self.admission, self.sender, self.families)
+        self.intake_expiry = IntakeExpiry(self.database, self.sender, settings.intake_expiry_days)
 
     def register(self, application: App) -> None:
         application.add_handler(self.gate.handler(), group=GATE_GROUP)
         for family in self.families:
             application.add_handlers(family.handlers)
         application.add_error_handler(self.error)
+        if application.job_queue is not None:
+            application.job_queue.run_repeating(
+                self.expire_intakes, interval=EXPIRY_INTERVAL, first=60, name="intake-expiry"
+            )
+
+    async def expire_intakes(self, context: RegieContext) -> None:
+        await self.intake_expiry.run()
 
     async def post_init(self, application: App) -> None:
         await self.database.prepare()

@@ -1,7 +1,7 @@
 """A small Bot API server on 127.0.0.1 that the test suite owns: it answers python-telegram-bot
 like Telegram does (form-encoded requests, JSON in some fields, 400 with ok=false for anything it
 does not know), records every call, plays users (messages, button presses, inline queries), and
-can fail on purpose (429, 500, dropped connections)."""
+can fail on purpose (400, 429, 500, dropped connections) and deliver an update a second time."""
 
 from __future__ import annotations
 
@@ -36,6 +36,7 @@ class Fault:
     kind: str  # "400", "429", "500" or "drop"
     times: int
     chat: int | None = None  # only calls about this chat; None: any
+    description: str = "Bad Request: message can't be edited"  # of a 400
 
 
 @dataclass
@@ -53,6 +54,8 @@ class FakeBotAPI:
     faults: list[Fault] = field(default_factory=list)
     messages: dict[tuple[int, int], dict[str, Any]] = field(default_factory=dict)
     _updates: list[dict[str, Any]] = field(default_factory=list)
+    _again: list[dict[str, Any]] = field(default_factory=list)  # redelivered, whatever the offset
+    _pushed: dict[int, dict[str, Any]] = field(default_factory=dict)
     _next_update: int = 1
     _next_message: int = 1
     _changed: asyncio.Condition = field(default_factory=asyncio.Condition)
@@ -110,7 +113,7 @@ class FakeBotAPI:
                     {
                         "ok": False,
                         "error_code": 400,
-                        "description": "Bad Request: message can't be edited",
+                        "description": fault.description,
                     },
                     status=400,
                 )
@@ -158,12 +161,14 @@ class FakeBotAPI:
         timeout = float(params.get("timeout", 0) or 0)
         async with self._changed:
             self._updates = [u for u in self._updates if u["update_id"] >= offset]
-            if not self._updates and timeout > 0:
+            if not self._updates and not self._again and timeout > 0:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(
-                        self._changed.wait_for(lambda: bool(self._updates)), timeout
+                        self._changed.wait_for(lambda: bool(self._updates or self._again)),
+                        timeout,
                     )
-            return list(self._updates)
+            again, self._again = self._again, []
+            return again + list(self._updates)
 
     def _api_getMe(self, params: dict[str, Any]) -> dict[str, Any]:
         return BOT
@@ -209,18 +214,28 @@ class FakeBotAPI:
 
     # --- playing users ---------------------------------------------------------------------------
 
-    async def _push(self, update: dict[str, Any]) -> None:
+    async def _push(self, update: dict[str, Any]) -> int:
         async with self._changed:
             update["update_id"] = self._next_update
             self._next_update += 1
             self._updates.append(update)
+            self._pushed[update["update_id"]] = update
+            self._changed.notify_all()
+            return int(update["update_id"])
+
+    async def redeliver(self, update_id: int) -> None:
+        """Serves an update once more with its own update_id, as Telegram does when the bot
+        crashed before confirming it (its next getUpdates offset) or a webhook call failed."""
+        async with self._changed:
+            self._again.append(self._pushed[update_id])
             self._changed.notify_all()
 
     @staticmethod
     def user(user_id: int) -> dict[str, Any]:
         return {"id": user_id, "is_bot": False, "first_name": f"Professional {user_id}"}
 
-    async def send_text(self, user_id: int, text: str) -> None:
+    async def send_text(self, user_id: int, text: str) -> int:
+        """Plays a user typing `text`; returns the update's id."""
         message: dict[str, Any] = {
             "message_id": 100_000 + self._next_update,
             "date": int(time.time()),
@@ -232,11 +247,15 @@ class FakeBotAPI:
             message["entities"] = [
                 {"type": "bot_command", "offset": 0, "length": len(text.split()[0])}
             ]
-        await self._push({"message": message})
+        return await self._push({"message": message})
 
-    async def press(self, user_id: int, message_id: int, data: str) -> None:
-        message = self.messages[(user_id, message_id)]
-        await self._push(
+    async def press(
+        self, user_id: int, message_id: int, data: str, *, chat_id: int | None = None
+    ) -> int:
+        """Plays a user pressing a button of a message in `chat_id` (their own chat unless
+        forged); returns the update's id."""
+        message = self.messages[(user_id if chat_id is None else chat_id, message_id)]
+        return await self._push(
             {
                 "callback_query": {
                     "id": f"cb{self._next_update}",

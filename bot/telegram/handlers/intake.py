@@ -41,7 +41,7 @@ class IntakeHandlers:
             return
         name = message.text.split()[0].lstrip("/").split("@")[0].lower()
         await self._reply(
-            message.chat_id, await self._step(message.chat_id, context, Command(name))
+            message.chat_id, await self._step(update, message.chat_id, context, Command(name))
         )
 
     async def private_only(self, update: Update, context: RegieContext) -> None:
@@ -60,7 +60,7 @@ class IntakeHandlers:
         await self.sender.acknowledge(query.id)
         button = IntakeButton.unpack(query.data)
         pressed = Pressed(button.step, button.button) if button else Pressed("", "")
-        turn = await self._step(chat_id, context, pressed)
+        turn = await self._step(update, chat_id, context, pressed)
         last = turn.replies[-1] if turn.replies else None
         in_place = turn.answered is not None or (last is not None and last.step == pressed.step)
         if shown is None or not in_place:  # a stale button: the current question comes anew
@@ -74,8 +74,13 @@ class IntakeHandlers:
         if last is not None and last.step is not None:
             await remember_question(self.intake, chat_id, shown.message_id, turn)
 
-    async def _step(self, chat_id: int, context: RegieContext, event: Input) -> Turn:
-        return await self.intake.handle(chat_id, event, melder_id=context.admitted.person_id)
+    async def _step(
+        self, update: Update, chat_id: int, context: RegieContext, event: Input
+    ) -> Turn:
+        member = context.admitted.person_id
+        return await self.intake.handle(
+            chat_id, event, melder_id=member, update_id=update.update_id
+        )
 
     async def _reply(self, chat_id: int, turn: Turn) -> None:
         await reply(self.sender, self.intake, chat_id, turn)

@@ -26,6 +26,9 @@ class TextHandlers:
         if message is None or message.text is None:
             return
         turn = await self.free_text.typed(
-            message.chat_id, message.text, person_id=context.admitted.person_id
+            message.chat_id,
+            message.text,
+            person_id=context.admitted.person_id,
+            update_id=update.update_id,
         )
         await reply(self.sender, self.free_text.intake, message.chat_id, turn)

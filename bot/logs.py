@@ -1,0 +1,54 @@
+"""Logging for `regiebot run`. regiebot's own loggers log at REGIEBOT_LOG_LEVEL (they never log
+what a user typed); other libraries stay at INFO whatever that level is, because at DEBUG
+python-telegram-bot logs every request with its parameters, the text of every message included.
+An operator who needs one of them at DEBUG names it (REGIEBOT_DEBUG_LOGGERS=telegram.ext) and
+knows that it then logs what it logs, updates with their text included."""
+
+from __future__ import annotations
+
+import logging
+
+from pydantic import Field, ValidationError
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from bot.settings import SettingsError
+
+OWN = ("bot", "conversation", "rules", "storage")
+THIRD_PARTY = ("telegram", "httpx", "aiohttp", "apscheduler", "sqlalchemy")
+# httpx logs every request's URL, which holds the bot token; SQLAlchemy at INFO logs every
+# statement with its parameters, the answers included.
+QUIETER = {"httpx": logging.WARNING, "sqlalchemy": logging.WARNING}
+FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+class LogSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="REGIEBOT_", extra="ignore")
+
+    log_level: str = Field(default="INFO", pattern=r"(?i)^(DEBUG|INFO|WARNING|ERROR|CRITICAL)$")
+    debug_loggers: str = ""  # comma-separated logger names, e.g. "telegram.ext,apscheduler"
+
+    def level(self) -> int:
+        return logging.getLevelNamesMapping()[self.log_level.upper()]
+
+    def debugged(self) -> tuple[str, ...]:
+        return tuple(name.strip() for name in self.debug_loggers.split(",") if name.strip())
+
+
+def configure_logging(settings: LogSettings | None = None) -> None:
+    """Sets the levels as the settings say, with one handler on stderr."""
+    if settings is None:
+        try:
+            settings = LogSettings()
+        except ValidationError:
+            raise SettingsError(
+                "REGIEBOT_LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR or CRITICAL."
+            ) from None
+    logging.basicConfig(level=logging.INFO, format=FORMAT)
+    logging.getLogger().setLevel(logging.INFO)
+    own = settings.level()
+    for name in OWN:
+        logging.getLogger(name).setLevel(own)
+    for name in THIRD_PARTY:  # never below INFO, nor below regiebot's own level
+        logging.getLogger(name).setLevel(max(QUIETER.get(name, logging.INFO), own))
+    for name in settings.debugged():
+        logging.getLogger(name).setLevel(logging.DEBUG)
