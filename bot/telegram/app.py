@@ -20,6 +20,7 @@ from bot.services.admission import AdmissionService
 from bot.services.casussen import CasusService
 from bot.services.free_text import FreeTextService
 from bot.services.intake import IntakeService
+from bot.services.intake_expiry import IntakeExpiryService
 from bot.settings import Settings
 from bot.telegram import texts
 from bot.telegram.gate import Gate, RegieContext
@@ -61,7 +62,9 @@ class Channel:
             StaleButtons(self.sender).family(),  # last: every button nobody else routes
         )
         self.gate = Gate(self.admission, self.sender, self.families)
-        self.intake_expiry = IntakeExpiry(self.database, self.sender, settings.intake_expiry_days)
+        self.intake_expiry = IntakeExpiry(
+            IntakeExpiryService(self.database, settings.intake_expiry_days), self.sender
+        )
 
     def register(self, application: App) -> None:
         application.add_handler(self.gate.handler(), group=GATE_GROUP)

@@ -10,8 +10,8 @@ import pytest
 from pydantic import ValidationError
 from sqlmodel import update
 
+from bot.services.intake_expiry import Expired, shown_date
 from bot.settings import Settings
-from bot.workers.intake_expiry import Expired, shown_date
 from storage import IntakeStates
 from storage.models import IntakeState, utcnow
 from tests.telegram.conftest import App, Running
