@@ -359,6 +359,7 @@ def advice_record(result: Advice | OpenAdvice) -> dict[str, object]:
                     "partij_name": c.partij.name,
                     "rule": c.rule_id,
                     "outcome": c.outcome.code,
+                    "requires": [_requirement_record(r) for r in c.requires],
                 }
                 for c in result.candidates
             ],
@@ -385,3 +386,15 @@ def advice_record(result: Advice | OpenAdvice) -> dict[str, object]:
         ],
         "notes": list(result.notes),
     }
+
+
+def _requirement_record(requirement: Requirement) -> dict[str, object]:
+    record: dict[str, object] = {"question": requirement.question.id}
+    if requirement.ages is not None:
+        record["at_least"] = requirement.ages.at_least
+        record["below"] = requirement.ages.below
+    else:
+        record["one_of"] = list(requirement.codes)
+    if requirement.named:
+        record["besides"] = list(requirement.named)
+    return record

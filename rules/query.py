@@ -42,6 +42,7 @@ class Query:
     answers: dict[str, str | int] = field(default_factory=dict)
     selections: dict[str, frozenset[str]] = field(default_factory=dict)
     complete_selections: set[str] = field(default_factory=set)
+    said_none: dict[str, str] = field(default_factory=dict)  # question id: the word for "none"
 
     def give(self, question: Question, value: str | int, word: str, *, only: bool = False) -> None:
         if question.kind == "multi":
@@ -50,6 +51,9 @@ class Query:
             if value == "":  # "geen": nothing (else) than what was named
                 self.selections.setdefault(question.id, frozenset())
                 self.complete_selections.add(question.id)
+                self.said_none.setdefault(question.id, word)
+            elif question.id in self.said_none:  # "geen dakloos" is not "dakloos, verder geen"
+                raise _contradiction(question, self.said_none[question.id], word)
             else:
                 self.selections[question.id] = self.selections.get(question.id, frozenset()) | {
                     str(value)
@@ -130,11 +134,15 @@ def _without_none(question: Question, values: Sequence[str]) -> list[str]:
     nones = [v for v in values if normalize(v) in question.none_words]
     named = [v for v in values if normalize(v) not in question.none_words]
     if nones and named:
-        raise QueryError(
-            f"'{nones[0]}' en '{named[0]}' spreken elkaar tegen bij {question.id}: "
-            f"noem '{nones[0]}' alleen als er niets van speelt."
-        )
+        raise _contradiction(question, nones[0], named[0])
     return named
+
+
+def _contradiction(question: Question, none: str, named: str) -> QueryError:
+    return QueryError(
+        f"'{none}' en '{named}' spreken elkaar tegen bij {question.id}: "
+        f"noem '{none}' alleen als er niets van speelt."
+    )
 
 
 def facts_from_query(schema: Schema, query: Query) -> Facts:

@@ -5,7 +5,16 @@ from __future__ import annotations
 import pytest
 
 from conversation.advice_text import lookup_text
-from rules import Advice, OpenAdvice, QueryError, Schema, lookup, parse_text, query_from_options
+from rules import (
+    Advice,
+    OpenAdvice,
+    QueryError,
+    Schema,
+    advice_record,
+    lookup,
+    parse_text,
+    query_from_options,
+)
 
 
 @pytest.mark.parametrize(
@@ -240,3 +249,38 @@ def test_none_beside_a_value_is_a_contradiction(schema: Schema) -> None:
     assert str(raised.value) == (
         "'geen' en 'lvb' spreken elkaar tegen bij profiel: noem 'geen' alleen als er niets van speelt."
     )
+
+
+def test_none_before_a_value_in_free_text_is_a_contradiction(schema: Schema) -> None:
+    with pytest.raises(QueryError) as raised:
+        parse_text(schema, "reclassering 30 geen dakloos")
+    assert str(raised.value) == (
+        "'geen' en 'dakloos' spreken elkaar tegen bij profiel: "
+        "noem 'geen' alleen als er niets van speelt."
+    )
+
+
+def test_the_json_record_names_what_each_candidate_requires(schema: Schema) -> None:
+    record = advice_record(lookup(schema, parse_text(schema, "reclassering 40 dakloos")))
+    assert record["candidates"] == [
+        {
+            "partij": "svg",
+            "partij_name": "Stichting Verslavingsreclassering GGZ",
+            "rule": "reclassering-verslaving",
+            "outcome": "reguliere_regie",
+            "requires": [
+                {
+                    "question": "profiel",
+                    "one_of": ["psychisch", "verslaving"],
+                    "besides": ["dakloos"],
+                }
+            ],
+        },
+        {
+            "partij": "ldh",
+            "partij_name": "Leger des Heils Jeugdbescherming & Reclassering",
+            "rule": "reclassering-dakloos",
+            "outcome": "reguliere_regie",
+            "requires": [],
+        },
+    ]
