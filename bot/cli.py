@@ -1,7 +1,10 @@
 """The `regiebot` command line (for operators; English, while answers to users stay Dutch).
 
-Exit status: 0 done, 1 the work found a problem (an incomplete schema, a missing tool),
-2 the command was given bad input.
+Exit status: 0 done, 1 the work found a problem (an incomplete schema, a missing tool, an
+outdated database, a database or Telegram that does not answer), 2 the command was given bad
+input (an argument, a setting, a file). Each problem is one line on stderr, never a traceback.
+A reader that stops early (`regiebot rules graph | head`) ends the command quietly, with
+status 1 as the Python documentation's recipe has it: not all of the output was delivered.
 
 Each command imports what it needs inside its handler: importing python-telegram-bot, SQLAlchemy
 and Alembic takes half a second, and `regiebot lookup` should answer in a quarter of one.
@@ -10,13 +13,14 @@ and Alembic takes half a second, and `regiebot lookup` should answer in a quarte
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rules import DEFAULT_SCHEMA_PATH, Schema, SchemaError, load_schema
+from rules import DEFAULT_SCHEMA_PATH, Schema, SchemaError, parse_schema
 from rules.schema import Question
 from rules.vocabulary import Role
 
@@ -114,8 +118,24 @@ def _expertise(schema: Schema) -> list[str]:
     return [o.code for q in schema.expertise_questions for o in q.options]
 
 
+class BadInput(Exception):
+    """Input the command cannot use; the message is one line for the operator."""
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    arguments = list(sys.argv[1:] if argv is None else argv)
+    try:
+        status = _command(list(sys.argv[1:] if argv is None else argv))
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader went away. Point stdout at devnull so that flushing it again at exit
+        # does not raise once more.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_PROBLEM
+    return status
+
+
+def _command(arguments: list[str]) -> int:
     command = next((a for a in arguments if not a.startswith("-")), None)
     try:
         schema = _configured_schema() if command in _SCHEMA_COMMANDS else None
@@ -124,54 +144,110 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SchemaError as error:
         print(error, file=sys.stderr)
         return EXIT_PROBLEM
+    except BadInput as error:
+        print(error, file=sys.stderr)
+        return EXIT_USAGE
     return status
 
 
 def _configured_schema() -> Schema:
     # REGIEBOT_RULES read as Settings would, without importing pydantic-settings: that alone is
     # 50 ms of the 0.25 s a lookup may take (bench/lookup.py).
-    return load_schema(os.environ.get("REGIEBOT_RULES") or DEFAULT_SCHEMA_PATH)
+    return _read_schema(Path(os.environ.get("REGIEBOT_RULES") or DEFAULT_SCHEMA_PATH))
 
 
 def _schema(args: argparse.Namespace) -> Schema:
     file = getattr(args, "file", None)
-    return load_schema(file) if file is not None else _configured_schema()
+    return _read_schema(file) if file is not None else _configured_schema()
 
 
+def _read_schema(path: Path) -> Schema:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise BadInput(f"{path}: cannot read the schema: {error.strerror}.") from None
+    except UnicodeDecodeError:
+        raise BadInput(f"{path}: not a text file (a schema is UTF-8 YAML).") from None
+    return parse_schema(text, source=str(path))
+
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def _operator_errors(handler: Handler) -> Handler:
+    """For commands that read the settings and use the database or Telegram: a bad setting or
+    file is bad input (2), a service that does not answer or an outdated database a problem (1),
+    each told in one line."""
+
+    @functools.wraps(handler)
+    def reporting(args: argparse.Namespace) -> int:
+        from bot.settings import SettingsError
+        from storage.database import (
+            BadDatabaseURL,
+            DatabaseUnreachable,
+            DatabaseUnusable,
+            OutdatedDatabase,
+        )
+
+        try:
+            return handler(args)
+        except BadDatabaseURL as error:
+            print(f"REGIEBOT_DATABASE_URL: {error}", file=sys.stderr)
+            return EXIT_USAGE
+        except (SettingsError, DatabaseUnusable) as error:
+            print(error, file=sys.stderr)
+            return EXIT_USAGE
+        except (DatabaseUnreachable, OutdatedDatabase) as error:
+            print(error, file=sys.stderr)
+            return EXIT_PROBLEM
+
+    return reporting
+
+
+@_operator_errors
 def _chat(args: argparse.Namespace) -> int:
     import asyncio
 
     from bot.console import GOODBYE_RUNNING, chat
-    from bot.settings import Settings
-    from storage import OutdatedDatabase
+    from bot.settings import load_settings
 
     try:
-        return asyncio.run(chat(Settings(), sys.stdin, sys.stdout))
+        return asyncio.run(chat(load_settings(), sys.stdin, sys.stdout))
     except KeyboardInterrupt:
         print("\n" + GOODBYE_RUNNING)
         return 0
-    except OutdatedDatabase as error:
-        print(error, file=sys.stderr)
-        return EXIT_PROBLEM
 
 
+@_operator_errors
 def _run(args: argparse.Namespace) -> int:
+    import asyncio
     from urllib.parse import urlparse
 
     from telegram import Update
+    from telegram.error import InvalidToken, NetworkError
 
     from bot.logs import configure_logging
-    from bot.settings import Settings, SettingsError
+    from bot.settings import load_settings
     from bot.telegram import build_application
-    from storage import OutdatedDatabase
 
-    settings = Settings()
+    settings = load_settings()
+    application = build_application(settings)
+    # Asked once before the application starts: when the Bot API does not answer, that is one
+    # line here instead of python-telegram-bot's logged traceback.
+    probe = asyncio.new_event_loop()  # not the current loop: run_polling makes that one
     try:
-        application = build_application(settings)
-        configure_logging()
-    except SettingsError as error:
-        print(error, file=sys.stderr)
+        probe.run_until_complete(_bot_api_answers(settings))
+    except InvalidToken:
+        print("REGIEBOT_TELEGRAM_TOKEN was refused by the Bot API.", file=sys.stderr)
+        return EXIT_USAGE
+    except NetworkError as error:
+        print(
+            f"Cannot reach the Telegram Bot API at {_bot_api(settings)}: {error}", file=sys.stderr
+        )
         return EXIT_PROBLEM
+    finally:
+        probe.close()
+    configure_logging()
     try:
         if settings.webhook_url:
             application.run_webhook(
@@ -184,19 +260,33 @@ def _run(args: argparse.Namespace) -> int:
             )
         else:
             application.run_polling(allowed_updates=Update.ALL_TYPES)
-    except OutdatedDatabase as error:
-        print(error, file=sys.stderr)
+    except NetworkError as error:
+        print(
+            f"Cannot reach the Telegram Bot API at {_bot_api(settings)}: {error}", file=sys.stderr
+        )
         return EXIT_PROBLEM
     return 0
 
 
+async def _bot_api_answers(settings: Settings) -> None:
+    from telegram import Bot
+
+    async with Bot(settings.token(), base_url=_bot_api(settings)):
+        pass
+
+
+def _bot_api(settings: Settings) -> str:
+    return settings.telegram_base_url or "https://api.telegram.org/bot"
+
+
+@_operator_errors
 def _invite(args: argparse.Namespace) -> int:
     import asyncio
 
     from bot.services.maintenance import invite_someone
-    from bot.settings import Settings
+    from bot.settings import load_settings
 
-    settings = Settings()
+    settings = load_settings()
     schema: Schema = args.schema
     partijen = [p.code for p in schema.partijen]
     expertise = _expertise(schema)
@@ -236,9 +326,8 @@ async def _bot_username(settings: Settings) -> str | None:
         token = settings.token()
     except SettingsError:
         return None
-    base_url = settings.telegram_base_url or "https://api.telegram.org/bot"
     try:
-        async with Bot(token, base_url=base_url) as bot:
+        async with Bot(token, base_url=_bot_api(settings)) as bot:
             return bot.username
     except TelegramError:
         return None
@@ -328,25 +417,27 @@ def _rules_graph(args: argparse.Namespace) -> int:
     return 0
 
 
+@_operator_errors
 def _db_upgrade(args: argparse.Namespace) -> int:
     import asyncio
 
     from bot.services.maintenance import upgrade_database
-    from bot.settings import Settings
+    from bot.settings import load_settings
 
-    settings = Settings()
+    settings = load_settings()
     asyncio.run(upgrade_database(settings))
     print(f"Database {_shown_url(settings.database_url)} is up to date.")
     return 0
 
 
+@_operator_errors
 def _db_retention(args: argparse.Namespace) -> int:
     import asyncio
 
     from bot.services.maintenance import apply_retention
-    from bot.settings import Settings
+    from bot.settings import load_settings
 
-    settings = Settings()
+    settings = load_settings()
     count = asyncio.run(apply_retention(settings))
     print(f"Anonymised {count} casussen closed more than {settings.retention_days} days ago.")
     return 0

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from rules import DEFAULT_SCHEMA_PATH, Schema, load_schema
 
 _TOKEN = re.compile(r"^\d{5,}:[A-Za-z0-9_-]{30,}$")
+_PREFIX = "REGIEBOT_"
 
 
 class SettingsError(ValueError):
@@ -19,7 +22,7 @@ class SettingsError(ValueError):
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="REGIEBOT_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix=_PREFIX, extra="ignore")
 
     rules: Path = DEFAULT_SCHEMA_PATH
     database_url: str = "sqlite+aiosqlite:///regiebot.db"  # beside the working directory
@@ -41,7 +44,12 @@ class Settings(BaseSettings):
     telegram_concurrency: int = Field(default=32, ge=1, le=256)
 
     def load_schema(self) -> Schema:
-        return load_schema(self.rules)
+        try:
+            return load_schema(self.rules)
+        except UnicodeDecodeError:
+            raise SettingsError(
+                f"{_PREFIX}RULES: {self.rules} is not a text file (a schema is UTF-8 YAML)."
+            ) from None
 
     def token(self) -> str:
         """The bot token, checked; SettingsError says what is wrong without showing it."""
@@ -62,3 +70,18 @@ class Settings(BaseSettings):
         """The secret Telegram sends with every webhook call; derived from the token, so every
         process behind one load balancer agrees on it without another setting."""
         return hashlib.sha256(b"regiebot-webhook:" + self.token().encode()).hexdigest()[:48]
+
+
+def load_settings() -> Settings:
+    """The settings from the environment; SettingsError names each bad setting on one line."""
+    try:
+        return Settings()
+    except ValidationError as error:
+        raise SettingsError("; ".join(_problem(e) for e in error.errors())) from None
+
+
+def _problem(error: Mapping[str, Any]) -> str:
+    name = _PREFIX + "_".join(str(part) for part in error["loc"]).upper()
+    value = error.get("input")
+    shown = "" if "TOKEN" in name or not isinstance(value, str) else f"={value!r}"
+    return f"{name}{shown} is not valid: {error['msg']}."

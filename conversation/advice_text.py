@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from rules import Advice, OpenAdvice
+from rules.engine import Candidate, Requirement
+from rules.schema import Question
 
 
 def advice_text(advice: Advice, reference: str | None = None) -> str:
@@ -18,21 +20,77 @@ def advice_text(advice: Advice, reference: str | None = None) -> str:
 
 
 def open_advice_text(result: OpenAdvice) -> str:
-    """What can still be said when the question leaves answers open."""
-    names = list(dict.fromkeys(c.partij.name for c in result.candidates))
-    lines = ["Dat hangt nog af van meer gegevens. Mogelijke partijen:"]
-    lines += [f"• {name}" for name in names]
-    if result.open_questions:
-        hints = []
-        for question in result.open_questions:
-            codes = [o.code for o in question.options] or [b.code for b in question.bands]
-            if question.kind == "age":
-                codes = ["een leeftijd in jaren"]
-            elif question.kind == "multi":
-                codes.append("geen")
-            hints.append(f"{question.id} ({', '.join(codes)})")
-        lines += ["", "Noem ook: " + "; ".join(hints) + "."]
+    """What can still be said when the question leaves answers open: per partij still possible,
+    in the order the rules try them, the answer that leads to it; then how to close the rest."""
+    lines = ["Dat hangt nog af van meer gegevens."]
+    for position, candidate in enumerate(result.candidates):
+        lines.append("• " + _route(candidate, first=position == 0))
+    partly_named = {
+        r.question.id: r for c in result.candidates for r in c.requires if r.named
+    }.values()
+    for requirement in partly_named:
+        named = " en ".join(requirement.named)
+        lines += [
+            "",
+            f"Speelt er naast {named} verder niets? "
+            f'Zeg dan "alleen {named}" of "{named}, verder geen".',
+        ]
+    unnamed = [
+        q for q in result.open_questions if q.id not in {r.question.id for r in partly_named}
+    ]
+    if unnamed:
+        lines += ["", "Noem ook: " + "; ".join(_hint(q) for q in unnamed) + "."]
     return "\n".join(lines)
+
+
+def _route(candidate: Candidate, *, first: bool) -> str:
+    """E.g. "Speelt er verslaving? Dan SVG." or "Zo niet: met instantie om: OM"."""
+    name = candidate.partij.name
+    requires = candidate.requires
+    if not requires:
+        return f"{name}." if first else f"Zo niet: {name}."
+    if len(requires) == 1 and requires[0].question.kind == "multi":
+        sentence = f"{_plays(requires[0])}? Dan {name}."
+    else:
+        sentence = f"met {' en '.join(_phrase(r) for r in requires)}: {name}."
+    return _capitalised(sentence) if first else f"Zo niet: {sentence}"
+
+
+def _plays(requirement: Requirement) -> str:
+    besides = f"naast {' en '.join(requirement.named)} ook " if requirement.named else ""
+    return f"speelt er {besides}{_labels(requirement)}"
+
+
+def _phrase(requirement: Requirement) -> str:
+    question = requirement.question
+    if requirement.ages is not None:
+        return f"{question.short.lower()} {requirement.ages.describe()}"
+    if question.kind == "multi":
+        besides = f"naast {' en '.join(requirement.named)} ook " if requirement.named else ""
+        return f"{question.short.lower()} {besides}{_labels(requirement)}"
+    return f"{question.short.lower()} {_either(list(requirement.codes))}"
+
+
+def _labels(requirement: Requirement) -> str:
+    labels = [requirement.question.label_of(code) for code in requirement.codes]
+    return _either([label[:1].lower() + label[1:] for label in labels])
+
+
+def _either(words: list[str]) -> str:
+    return ", ".join(words[:-1]) + f" of {words[-1]}" if len(words) > 1 else "".join(words)
+
+
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _hint(question: Question) -> str:
+    if question.kind == "age":
+        return f"{question.id} (een leeftijd in jaren)"
+    codes = [o.code for o in question.options] or [b.code for b in question.bands]
+    if question.kind == "multi":
+        codes.append("geen")
+    return f"{question.id} ({', '.join(codes)})"
 
 
 def lookup_text(result: Advice | OpenAdvice) -> str:

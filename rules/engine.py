@@ -14,6 +14,7 @@ from rules.facts import (
     AgeRange,
     AgeSpan,
     Choices,
+    Condition,
     Facts,
     FreeText,
     Known,
@@ -56,12 +57,25 @@ class Advice:
 
 
 @dataclass(frozen=True, slots=True)
+class Requirement:
+    """What an open answer must be for a candidate: one of `codes` (for a multi choice: one of
+    them besides `named`, what was named already), or, for an age, within `ages`."""
+
+    question: Question
+    codes: tuple[str, ...] = ()
+    named: tuple[str, ...] = ()
+    ages: AgeRange | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Candidate:
-    """A partij that is still possible while some answers are open."""
+    """A partij that is still possible while some answers are open. Candidates come in the
+    order of the rules: the first whose `requires` all hold decides."""
 
     partij: Partij
     rule_id: str
     outcome: Outcome
+    requires: tuple[Requirement, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,14 +227,45 @@ def advise_facts(schema: Schema, facts: Facts) -> Advice | OpenAdvice:
 
 def _candidates(schema: Schema, rule: Rule, facts: Facts) -> list[Candidate]:
     outcome = schema.outcomes[rule.outcome]
+    requires = tuple(
+        _requirement(schema, condition, facts)
+        for condition in rule.when
+        if condition.test(facts) is None
+    )
     if rule.partij is not None:
-        codes: Sequence[str] = [rule.partij]
-    else:
-        known = facts.known.get(rule.partij_from or "")
-        question = schema.question_by_id[rule.partij_from or ""]
-        possible = known.codes if isinstance(known, Choices) else frozenset()
-        codes = [o.code for o in question.options if o.code in possible]
-    return [Candidate(schema.partij_by_code[code], rule.id, outcome) for code in codes]
+        return [Candidate(schema.partij_by_code[rule.partij], rule.id, outcome, requires)]
+    known = facts.known.get(rule.partij_from or "")
+    question = schema.question_by_id[rule.partij_from or ""]
+    possible = known.codes if isinstance(known, Choices) else frozenset()
+    codes = [o.code for o in question.options if o.code in possible]
+    return [
+        Candidate(
+            schema.partij_by_code[code],
+            rule.id,
+            outcome,
+            requires + ((Requirement(question, (code,)),) if len(codes) > 1 else ()),
+        )
+        for code in codes
+    ]
+
+
+def _requirement(schema: Schema, condition: Condition, facts: Facts) -> Requirement:
+    question = schema.question_by_id[condition.question]
+    if isinstance(condition, AgeRange):
+        return Requirement(question, ages=condition)
+    known = facts.known.get(condition.question)
+    if isinstance(known, Selection):
+        return Requirement(
+            question,
+            _in_order(question, condition.codes & known.possible),
+            _in_order(question, known.chosen),
+        )
+    possible = known.codes if isinstance(known, Choices) else condition.codes
+    return Requirement(question, _in_order(question, condition.codes & possible))
+
+
+def _in_order(question: Question, codes: frozenset[str]) -> tuple[str, ...]:
+    return tuple(o.code for o in question.options if o.code in codes)
 
 
 def _open(
@@ -353,6 +398,7 @@ def advice_record(result: Advice | OpenAdvice) -> dict[str, object]:
                     "partij_name": c.partij.name,
                     "rule": c.rule_id,
                     "outcome": c.outcome.code,
+                    "requires": [_requirement_record(r) for r in c.requires],
                 }
                 for c in result.candidates
             ],
@@ -379,3 +425,15 @@ def advice_record(result: Advice | OpenAdvice) -> dict[str, object]:
         ],
         "notes": list(result.notes),
     }
+
+
+def _requirement_record(requirement: Requirement) -> dict[str, object]:
+    record: dict[str, object] = {"question": requirement.question.id}
+    if requirement.ages is not None:
+        record["at_least"] = requirement.ages.at_least
+        record["below"] = requirement.ages.below
+    else:
+        record["one_of"] = list(requirement.codes)
+    if requirement.named:
+        record["besides"] = list(requirement.named)
+    return record

@@ -23,6 +23,11 @@ from rules.schema import Question, Schema
 from rules.words import normalize, read_age
 
 _LONGEST_PHRASE = 4
+# Free text that closes a multi-choice answer: "dakloos, verder geen" or "alleen dakloos".
+NOTHING_ELSE = frozenset(
+    {"verder geen", "verder niets", "verder niks", "niets anders", "niks anders", "anders niets"}
+)
+ONLY = "alleen"
 
 
 class QueryError(ValueError):
@@ -37,12 +42,18 @@ class Query:
     answers: dict[str, str | int] = field(default_factory=dict)
     selections: dict[str, frozenset[str]] = field(default_factory=dict)
     complete_selections: set[str] = field(default_factory=set)
+    said_none: dict[str, str] = field(default_factory=dict)  # question id: the word for "none"
 
-    def give(self, question: Question, value: str | int, word: str) -> None:
+    def give(self, question: Question, value: str | int, word: str, *, only: bool = False) -> None:
         if question.kind == "multi":
+            if only:
+                self.complete_selections.add(question.id)
             if value == "":  # "geen": nothing (else) than what was named
                 self.selections.setdefault(question.id, frozenset())
                 self.complete_selections.add(question.id)
+                self.said_none.setdefault(question.id, word)
+            elif question.id in self.said_none:  # "geen dakloos" is not "dakloos, verder geen"
+                raise _contradiction(question, self.said_none[question.id], word)
             else:
                 self.selections[question.id] = self.selections.get(question.id, frozenset()) | {
                     str(value)
@@ -66,6 +77,7 @@ def parse_text(schema: Schema, text: str, query: Query | None = None) -> Query:
     vocabulary = _vocabulary(schema)
     words = normalize(text.replace(",", " ").replace("?", " ")).split()
     query = query if query is not None else Query()
+    only = False  # "alleen" closes the multi-choice answer named next
     position = 0
     while position < len(words):
         for length in range(min(_LONGEST_PHRASE, len(words) - position), 0, -1):
@@ -73,7 +85,8 @@ def parse_text(schema: Schema, text: str, query: Query | None = None) -> Query:
             meaning = vocabulary.get(phrase)
             if meaning is not None:
                 question, value = meaning
-                query.give(question, value, phrase)
+                query.give(question, value, phrase, only=only)
+                only = only and question.kind != "multi"
                 position += length
                 break
             age = read_age(phrase) if length <= 2 else None
@@ -83,7 +96,9 @@ def parse_text(schema: Schema, text: str, query: Query | None = None) -> Query:
                 break
         else:
             word = words[position]
-            if word not in schema.lookup_ignore:
+            if word == ONLY:
+                only = True
+            elif word not in schema.lookup_ignore:
                 examples = ", ".join(_examples(schema))
                 raise QueryError(
                     f"Onbekend woord '{word}'. Gebruik codes zoals {examples}, of een leeftijd."
@@ -105,13 +120,29 @@ def query_from_options(schema: Schema, options: Mapping[str, str | Sequence[str]
         if question.kind == "multi":
             query.selections[question_id] = frozenset()
             query.complete_selections.add(question_id)
-            values = [v for v in values if normalize(v) not in question.none_words]
+            values = _without_none(question, values)
         for item in values:
             if question.kind == "age":
                 query.give(question, _parse_age(schema, question, item), item)
             else:
                 query.give(question, _checked_code(question, item), item)
     return query
+
+
+def _without_none(question: Question, values: Sequence[str]) -> list[str]:
+    """The values of a multi choice given as options; "geen" beside a value contradicts it."""
+    nones = [v for v in values if normalize(v) in question.none_words]
+    named = [v for v in values if normalize(v) not in question.none_words]
+    if nones and named:
+        raise _contradiction(question, nones[0], named[0])
+    return named
+
+
+def _contradiction(question: Question, none: str, named: str) -> QueryError:
+    return QueryError(
+        f"'{none}' en '{named}' spreken elkaar tegen bij {question.id}: "
+        f"noem '{none}' alleen als er niets van speelt."
+    )
 
 
 def facts_from_query(schema: Schema, query: Query) -> Facts:
@@ -191,7 +222,7 @@ def _vocabulary(schema: Schema) -> dict[str, tuple[Question, str | int]]:
         for word, code in question.words.items():
             vocabulary[word] = (question, code)
         if question.kind == "multi":
-            for word in question.none_words:
+            for word in question.none_words | NOTHING_ELSE:
                 vocabulary[word] = (question, "")
     return vocabulary
 

@@ -13,8 +13,10 @@ several bot processes can share the database.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+import sqlite3
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from pathlib import Path
 from typing import Any
 
 from alembic import command
@@ -23,6 +25,7 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, event
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, InvalidRequestError, NoSuchModuleError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.pool import StaticPool
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -34,15 +37,36 @@ MIGRATIONS = "storage:migrations"
 
 
 class OutdatedDatabase(RuntimeError):
-    pass
+    """The database lacks migrations (or every table); the message says what to run."""
+
+
+class DatabaseUnusable(RuntimeError):
+    """The database given cannot work as it is (a corrupt file, a missing directory); the
+    message is one line that names it and what is wrong."""
+
+
+class BadDatabaseURL(DatabaseUnusable):
+    """The database URL cannot be parsed, or names a database or driver we cannot use."""
+
+
+class DatabaseUnreachable(RuntimeError):
+    """The database server does not answer; the message is one line that names it."""
 
 
 class Database:
     """One database: its engine, a session per unit of work, and its migrations."""
 
     def __init__(self, url: str | URL, *, echo: bool = False) -> None:
-        self.url = make_url(url)
-        self.engine = _create_engine(self.url, echo=echo)
+        self.url = _parsed_url(url)
+        if self.is_sqlite:
+            _check_sqlite_file(self.url)
+        try:
+            self.engine = _create_engine(self.url, echo=echo)
+        except (NoSuchModuleError, InvalidRequestError, ImportError) as error:
+            raise BadDatabaseURL(
+                f"Database URL {_shown(self.url)} names a database or driver that cannot be "
+                f"used ({_first_line(error)}); {_URL_EXAMPLES}"
+            ) from None
         self._sessions = async_sessionmaker(
             self.engine, class_=AsyncSession, expire_on_commit=False
         )
@@ -68,17 +92,61 @@ class Database:
     async def prepare(self) -> None:
         """Ready for the bot: an embedded SQLite file migrates itself (a newcomer never runs a
         migration by hand); a shared PostgreSQL is migrated on deploy, by `regiebot db upgrade`."""
-        if self.is_sqlite:
-            await self.upgrade()
-        elif not await self.is_current():
-            raise OutdatedDatabase(
-                "The database schema is not up to date: run `regiebot db upgrade` first."
-            )
+        with self.typed_errors():
+            if self.is_sqlite:
+                await self.upgrade()
+            elif not await self.is_current():
+                raise OutdatedDatabase(
+                    "The database schema is not up to date: run `regiebot db upgrade` first."
+                )
 
     async def upgrade(self, revision: str = "head") -> None:
         """Apply the Alembic migrations (creates the whole schema on an empty database)."""
-        async with self.engine.connect() as connection:
-            await connection.run_sync(_upgrade, revision)
+        with self.typed_errors():
+            async with self.engine.connect() as connection:
+                await connection.run_sync(_upgrade, revision)
+
+    @contextmanager
+    def typed_errors(self) -> Iterator[None]:
+        """Driver errors that mean the database itself cannot work (a corrupt or missing file,
+        no tables, a server that does not answer) become one typed error with one line."""
+        try:
+            yield
+        except (DBAPIError, OSError, TimeoutError) as error:
+            typed = self._typed(error)
+            if typed is None:
+                raise
+            raise typed from None
+
+    def _typed(self, error: Exception) -> Exception | None:
+        driver_error = error.orig if isinstance(error, DBAPIError) else None
+        reason = _first_line(driver_error or error)
+        if self.is_sqlite and isinstance(driver_error, sqlite3.Error):
+            return self._sqlite_problem(reason)
+        state = str(getattr(driver_error, "pgcode", None) or getattr(driver_error, "sqlstate", ""))
+        if state.startswith(_REFUSED_LOGIN):
+            return DatabaseUnusable(
+                f"The database at {_shown(self.url)} refused the connection: {reason}."
+            )
+        lost = isinstance(error, DBAPIError) and error.connection_invalidated
+        if lost or isinstance(error, OSError | TimeoutError):
+            return DatabaseUnreachable(f"Cannot reach the database at {_shown(self.url)}: {reason}")
+        return None
+
+    def _sqlite_problem(self, reason: str) -> Exception | None:
+        file = Path(self.url.database or "")
+        if "unable to open database file" in reason:
+            return DatabaseUnusable(f"Cannot open the SQLite database {file}: {reason}.")
+        if "not a database" in reason or "malformed" in reason:
+            return DatabaseUnusable(
+                f"{file} is not a usable SQLite database ({reason}): restore it from a backup "
+                "or use another file."
+            )
+        if "no such table" in reason:
+            return OutdatedDatabase(
+                f"{file} has no regiebot tables yet ({reason}): run `regiebot db upgrade` first."
+            )
+        return None
 
     async def dispose(self) -> None:
         await self.engine.dispose()
@@ -92,11 +160,48 @@ async def open_database(
     unless `prepare` is False, and disposed of at the end, also when the block raises."""
     database = Database(url, echo=echo)
     try:
-        if prepare:
-            await database.prepare()
-        yield database
+        with database.typed_errors():
+            if prepare:
+                await database.prepare()
+            yield database
     finally:
         await database.dispose()
+
+
+# SQLSTATE classes of a login the server refuses: authorisation (28), no such database (3D).
+_REFUSED_LOGIN = ("28", "3D")
+_URL_EXAMPLES = (
+    "expected e.g. sqlite+aiosqlite:///regiebot.db or postgresql+asyncpg://user@host/database."
+)
+
+
+def _parsed_url(url: str | URL) -> URL:
+    try:
+        return make_url(url)
+    except ArgumentError:
+        raise BadDatabaseURL(f"Database URL '{url}' cannot be parsed; {_URL_EXAMPLES}") from None
+
+
+def _check_sqlite_file(url: URL) -> None:
+    """A path SQLite cannot open, told before a connection half opens on it."""
+    if url.database in (None, "", ":memory:") or url.database.startswith("file:"):
+        return
+    file = Path(url.database)
+    if file.is_dir():
+        raise DatabaseUnusable(f"Cannot open the SQLite database {file}: it is a directory.")
+    if not file.parent.is_dir():
+        raise DatabaseUnusable(
+            f"Cannot open the SQLite database {file}: its directory {file.parent} does not exist."
+        )
+
+
+def _shown(url: URL) -> str:
+    return url.render_as_string(hide_password=True)
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip() or type(error).__name__
+    return text.splitlines()[0]
 
 
 def alembic_config(connection: Connection | None = None) -> Config:

@@ -71,10 +71,12 @@ def test_open_lookup_lists_what_is_still_possible(capsys: pytest.CaptureFixture[
     status, out, _ = run(capsys, "lookup", "reclassering 30")
     assert status == 0
     assert out.splitlines()[:4] == [
-        "Dat hangt nog af van meer gegevens. Mogelijke partijen:",
-        "• Stichting Verslavingsreclassering GGZ",
-        "• Leger des Heils Jeugdbescherming & Reclassering",
-        "• Reclassering Nederland",
+        "Dat hangt nog af van meer gegevens.",
+        "• Speelt er psychische problematiek of verslaving? "
+        "Dan Stichting Verslavingsreclassering GGZ.",
+        "• Zo niet: speelt er dakloos of thuisloos? "
+        "Dan Leger des Heils Jeugdbescherming & Reclassering.",
+        "• Zo niet: Reclassering Nederland.",
     ]
     assert "Noem ook: profiel (lvb, psychisch, verslaving, dakloos, geen)." in out
     status, out, _ = run(capsys, "lookup", "--json", "reclassering 30")

@@ -40,7 +40,7 @@ def test_run_without_a_good_token_says_so_in_one_line(
     monkeypatch.delenv("REGIEBOT_TELEGRAM_TOKEN", raising=False)
     if token is not None:
         monkeypatch.setenv("REGIEBOT_TELEGRAM_TOKEN", token)
-    assert run(capsys, "run") == (1, "", line)
+    assert run(capsys, "run") == (2, "", line)  # a setting: bad input
 
 
 def test_invite_prints_code_and_deep_link(

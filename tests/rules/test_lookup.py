@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from rules import Advice, OpenAdvice, QueryError, Schema, lookup, parse_text, query_from_options
+from conversation.advice_text import lookup_text
+from rules import (
+    Advice,
+    OpenAdvice,
+    QueryError,
+    Schema,
+    advice_record,
+    lookup,
+    parse_text,
+    query_from_options,
+)
 
 
 @pytest.mark.parametrize(
@@ -121,3 +131,156 @@ def test_bad_options_say_what_is_allowed(
     with pytest.raises(QueryError) as raised:
         lookup(schema, query_from_options(schema, options))  # type: ignore[arg-type]
     assert str(raised.value) == message
+
+
+@pytest.mark.parametrize(
+    ("text", "lines"),
+    [
+        (
+            "reclassering 40 dakloos",
+            [
+                "Dat hangt nog af van meer gegevens.",
+                "• Speelt er naast dakloos ook psychische problematiek of verslaving? "
+                "Dan Stichting Verslavingsreclassering GGZ.",
+                "• Zo niet: Leger des Heils Jeugdbescherming & Reclassering.",
+                "",
+                'Speelt er naast dakloos verder niets? Zeg dan "alleen dakloos" of '
+                '"dakloos, verder geen".',
+            ],
+        ),
+        (
+            "reclassering 30",
+            [
+                "Dat hangt nog af van meer gegevens.",
+                "• Speelt er psychische problematiek of verslaving? "
+                "Dan Stichting Verslavingsreclassering GGZ.",
+                "• Zo niet: speelt er dakloos of thuisloos? "
+                "Dan Leger des Heils Jeugdbescherming & Reclassering.",
+                "• Zo niet: Reclassering Nederland.",
+                "",
+                "Noem ook: profiel (lvb, psychisch, verslaving, dakloos, geen).",
+            ],
+        ),
+        (
+            "voogdij 3",
+            [
+                "Dat hangt nog af van meer gegevens.",
+                "• Speelt er licht verstandelijke beperking (LVB)? "
+                "Dan William Schrikker Groep (gecertificeerde instelling, beperking/LVB).",
+                "• Zo niet: Jeugdbescherming Regio Amsterdam (gecertificeerde instelling).",
+                "",
+                "Noem ook: profiel (lvb, psychisch, verslaving, dakloos, geen).",
+            ],
+        ),
+        (
+            "maatregel 30 geen",
+            [
+                "Dat hangt nog af van meer gegevens.",
+                "• Met maatregel reclassering: Reclassering Nederland.",
+                "• Zo niet: met maatregel overig: Openbaar Ministerie.",
+                "",
+                "Noem ook: maatregel (ots, voogdij, jeugdreclassering, reclassering, overig).",
+            ],
+        ),
+        (
+            "onderzoek 30",
+            [
+                "Dat hangt nog af van meer gegevens.",
+                "• Met instantie politie: Politie.",
+                "• Zo niet: met instantie om: Openbaar Ministerie.",
+                "• Zo niet: met instantie dwi: Dienst Werk en Inkomen.",
+                "",
+                "Noem ook: instantie (politie, om, leerplicht, dwi, raad).",
+            ],
+        ),
+        (
+            "vrijwillig 30 lvb",
+            [
+                "Dat hangt nog af van meer gegevens.",
+                "• Met interventie huiselijk_geweld: Veilig Thuis.",
+                "• Zo niet: MEE (ondersteuning bij LVB).",
+                "",
+                "Noem ook: interventie (veiligheid, jeugdbescherming, onderwijs, werk_inkomen, "
+                "zorg, wonen, huiselijk_geweld).",
+            ],
+        ),
+        (
+            "15 lvb",
+            [
+                "Dat hangt nog af van meer gegevens.",
+                "• Met kader maatregel en maatregel ots, voogdij of jeugdreclassering: "
+                "William Schrikker Groep (gecertificeerde instelling, beperking/LVB).",
+            ],
+        ),
+    ],
+)
+def test_open_answers_say_which_answer_leads_to_which_partij(
+    schema: Schema, text: str, lines: list[str]
+) -> None:
+    written = lookup_text(lookup(schema, parse_text(schema, text))).splitlines()
+    assert written[: len(lines)] == lines
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "reclassering 40 alleen dakloos",
+        "reclassering 40 dakloos, verder geen",
+        "reclassering 40 dakloos niets anders",
+        "alleen dakloos, reclassering 40",
+    ],
+)
+def test_nothing_else_closes_a_named_profiel(schema: Schema, text: str) -> None:
+    result = lookup(schema, parse_text(schema, text))
+    assert isinstance(result, Advice), result
+    assert result.partij.code == "ldh"
+
+
+def test_only_closes_both_named_profielen(schema: Schema) -> None:
+    result = lookup(schema, parse_text(schema, "reclassering 40 alleen dakloos en verslaving"))
+    assert isinstance(result, Advice) and result.partij.code == "svg"
+    result = lookup(schema, parse_text(schema, "vrijwillig 30 alleen lvb en dakloos zorg"))
+    assert isinstance(result, Advice) and result.partij.code == "mee"
+
+
+def test_none_beside_a_value_is_a_contradiction(schema: Schema) -> None:
+    with pytest.raises(QueryError) as raised:
+        query_from_options(schema, {"profiel": ["geen", "lvb"]})
+    assert str(raised.value) == (
+        "'geen' en 'lvb' spreken elkaar tegen bij profiel: noem 'geen' alleen als er niets van speelt."
+    )
+
+
+def test_none_before_a_value_in_free_text_is_a_contradiction(schema: Schema) -> None:
+    with pytest.raises(QueryError) as raised:
+        parse_text(schema, "reclassering 30 geen dakloos")
+    assert str(raised.value) == (
+        "'geen' en 'dakloos' spreken elkaar tegen bij profiel: "
+        "noem 'geen' alleen als er niets van speelt."
+    )
+
+
+def test_the_json_record_names_what_each_candidate_requires(schema: Schema) -> None:
+    record = advice_record(lookup(schema, parse_text(schema, "reclassering 40 dakloos")))
+    assert record["candidates"] == [
+        {
+            "partij": "svg",
+            "partij_name": "Stichting Verslavingsreclassering GGZ",
+            "rule": "reclassering-verslaving",
+            "outcome": "reguliere_regie",
+            "requires": [
+                {
+                    "question": "profiel",
+                    "one_of": ["psychisch", "verslaving"],
+                    "besides": ["dakloos"],
+                }
+            ],
+        },
+        {
+            "partij": "ldh",
+            "partij_name": "Leger des Heils Jeugdbescherming & Reclassering",
+            "rule": "reclassering-dakloos",
+            "outcome": "reguliere_regie",
+            "requires": [],
+        },
+    ]

@@ -149,7 +149,7 @@ async def test_wie_status_and_inline(fake: FakeBotAPI, running: Running) -> None
     await wait_for_text(fake, USER, "Advies: casusregie bij William Schrikker Groep")
     await fake.send_text(USER, "/wie reclassering 30")
     answer = await wait_for_text(fake, USER, "Dat hangt nog af van meer gegevens.")
-    assert "• Reclassering Nederland" in answer["text"]
+    assert "• Zo niet: Reclassering Nederland." in answer["text"]
     await fake.send_text(USER, "/wie ots 25")
     await wait_for_text(fake, USER, "Een ondertoezichtstelling geldt alleen voor minderjarigen.")
     await fake.send_text(USER, "/status")
