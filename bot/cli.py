@@ -247,7 +247,7 @@ def _run(args: argparse.Namespace) -> int:
         return EXIT_PROBLEM
     finally:
         probe.close()
-    configure_logging()
+    configure_logging(settings)
     try:
         if settings.webhook_url:
             application.run_webhook(

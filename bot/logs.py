@@ -8,10 +8,7 @@ from __future__ import annotations
 
 import logging
 
-from pydantic import Field, ValidationError
-from pydantic_settings import BaseSettings, SettingsConfigDict
-
-from bot.settings import SettingsError
+from bot.settings import Settings
 
 OWN = ("bot", "conversation", "rules", "storage")
 THIRD_PARTY = ("telegram", "httpx", "aiohttp", "apscheduler", "sqlalchemy")
@@ -21,34 +18,15 @@ QUIETER = {"httpx": logging.WARNING, "sqlalchemy": logging.WARNING}
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
-class LogSettings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="REGIEBOT_", extra="ignore")
-
-    log_level: str = Field(default="INFO", pattern=r"(?i)^(DEBUG|INFO|WARNING|ERROR|CRITICAL)$")
-    debug_loggers: str = ""  # comma-separated logger names, e.g. "telegram.ext,apscheduler"
-
-    def level(self) -> int:
-        return logging.getLevelNamesMapping()[self.log_level.upper()]
-
-    def debugged(self) -> tuple[str, ...]:
-        return tuple(name.strip() for name in self.debug_loggers.split(",") if name.strip())
-
-
-def configure_logging(settings: LogSettings | None = None) -> None:
+def configure_logging(settings: Settings) -> None:
     """Sets the levels as the settings say, with one handler on stderr."""
-    if settings is None:
-        try:
-            settings = LogSettings()
-        except ValidationError:
-            raise SettingsError(
-                "REGIEBOT_LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR or CRITICAL."
-            ) from None
     logging.basicConfig(level=logging.INFO, format=FORMAT)
     logging.getLogger().setLevel(logging.INFO)
-    own = settings.level()
+    own = logging.getLevelNamesMapping()[settings.log_level.upper()]
     for name in OWN:
         logging.getLogger(name).setLevel(own)
     for name in THIRD_PARTY:  # never below INFO, nor below regiebot's own level
         logging.getLogger(name).setLevel(max(QUIETER.get(name, logging.INFO), own))
-    for name in settings.debugged():
-        logging.getLogger(name).setLevel(logging.DEBUG)
+    for name in settings.debug_loggers.split(","):
+        if name.strip():
+            logging.getLogger(name.strip()).setLevel(logging.DEBUG)

@@ -29,6 +29,9 @@ class Settings(BaseSettings):
     retention_days: int = Field(default=365, ge=1)
     # An unfinished intake untouched this long is wiped; its melder is warned a day before.
     intake_expiry_days: int = Field(default=30, ge=2)
+    # regiebot's own loggers; libraries stay at INFO or quieter unless named here (bot/logs.py)
+    log_level: str = Field(default="INFO", pattern=r"(?i)^(DEBUG|INFO|WARNING|ERROR|CRITICAL)$")
+    debug_loggers: str = ""  # comma-separated logger names, e.g. "telegram.ext,apscheduler"
 
     telegram_token: SecretStr | None = None
     telegram_base_url: str | None = None  # another Bot API server, e.g. http://127.0.0.1:8081/bot

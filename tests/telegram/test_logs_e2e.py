@@ -8,7 +8,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot.logs import OWN, THIRD_PARTY, LogSettings, configure_logging
+from bot.logs import OWN, THIRD_PARTY, configure_logging
+from bot.settings import Settings
 from tests.telegram.conftest import Running
 from tests.telegram.fake_bot_api import FakeBotAPI
 from tests.telegram.helpers import admitted, wait_for_text, wait_until_asking
@@ -42,7 +43,7 @@ def logged() -> Iterator[Kept]:
 async def test_a_typed_answer_is_never_logged(
     fake: FakeBotAPI, running: Running, logged: Kept, level: str
 ) -> None:
-    configure_logging(LogSettings(log_level=level))
+    configure_logging(Settings(log_level=level))
     assert running.app is not None
     await admitted(fake, running.app, USER)
     await fake.send_text(USER, "/aanmelden")
@@ -68,10 +69,10 @@ async def test_a_typed_answer_is_never_logged(
 
 
 def test_a_library_at_debug_only_when_named(logged: Kept) -> None:
-    configure_logging(LogSettings(log_level="DEBUG"))
+    configure_logging(Settings(log_level="DEBUG"))
     assert logging.getLogger("bot").getEffectiveLevel() == logging.DEBUG
     assert logging.getLogger("telegram.ext").getEffectiveLevel() == logging.INFO
     assert logging.getLogger("httpx").getEffectiveLevel() == logging.WARNING
-    configure_logging(LogSettings(log_level="INFO", debug_loggers="telegram.ext"))
+    configure_logging(Settings(log_level="INFO", debug_loggers="telegram.ext"))
     assert logging.getLogger("telegram.ext").getEffectiveLevel() == logging.DEBUG
     assert logging.getLogger("telegram").getEffectiveLevel() == logging.INFO
