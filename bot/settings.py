@@ -6,9 +6,9 @@ import hashlib
 import re
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import Field, SecretStr, ValidationError
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from rules import DEFAULT_SCHEMA_PATH, Schema, load_schema
@@ -30,7 +30,7 @@ class Settings(BaseSettings):
     # An unfinished intake untouched this long is wiped; its melder is warned a day before.
     intake_expiry_days: int = Field(default=30, ge=2)
     # regiebot's own loggers; libraries stay at INFO or quieter unless named here (bot/logs.py)
-    log_level: str = Field(default="INFO", pattern=r"(?i)^(DEBUG|INFO|WARNING|ERROR|CRITICAL)$")
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
     debug_loggers: str = ""  # comma-separated logger names, e.g. "telegram.ext,apscheduler"
 
     telegram_token: SecretStr | None = None
@@ -45,6 +45,11 @@ class Settings(BaseSettings):
     # Updates handled at once (different chats). More is not faster: past a few, the HTTP client
     # spends more CPU per request than the waits it overlaps (bench/telegram_load.py).
     telegram_concurrency: int = Field(default=32, ge=1, le=256)
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper_case(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
 
     def load_schema(self) -> Schema:
         try:

@@ -147,6 +147,14 @@ CASES = [
         id="webhook port zero",
     ),
     pytest.param(
+        {"REGIEBOT_LOG_LEVEL": "loud"},
+        ["run"],
+        2,
+        "REGIEBOT_LOG_LEVEL='LOUD' is not valid: Input should be 'DEBUG', 'INFO', 'WARNING', "
+        "'ERROR' or 'CRITICAL'.",
+        id="log level unknown",
+    ),
+    pytest.param(
         {"REGIEBOT_TELEGRAM_CONCURRENCY": "x", "REGIEBOT_RETENTION_DAYS": "-1"},
         ["db", "upgrade"],
         2,
