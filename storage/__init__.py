@@ -12,6 +12,7 @@ from storage.repositories import (
     Outbox,
     People,
     casus_reference,
+    membership,
 )
 
 __all__ = [
@@ -27,5 +28,6 @@ __all__ = [
     "People",
     "StoredAdvice",
     "casus_reference",
+    "membership",
     "open_database",
 ]

@@ -23,7 +23,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, event
+from sqlalchemy import Connection, Executable, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, InvalidRequestError, NoSuchModuleError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
@@ -80,6 +80,17 @@ class Database:
         """One unit of work: committed when the block ends, rolled back when it raises."""
         async with self._sessions() as session, session.begin():
             yield session
+
+    async def first(
+        self, statement: Executable, parameters: dict[str, Any]
+    ) -> tuple[Any, ...] | None:
+        """The first row of one read on its own connection, without a unit of work's session:
+        the gate asks one for every update, in about half the time a transaction takes."""
+        async with self.engine.connect() as connection:
+            row = await connection.run_sync(
+                lambda sync: sync.execute(statement, parameters).first()
+            )
+        return None if row is None else tuple(row)
 
     async def is_current(self) -> bool:
         """Whether the database has every migration applied."""
@@ -261,10 +272,11 @@ def _configure_sqlite_connection(dbapi_connection: Any, _record: Any) -> None:
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     for pragma in (
+        f"busy_timeout={sqlite_driver.BUSY_TIMEOUT_MS}",  # while setting up, the file may be busy
         "journal_mode=WAL",
         "synchronous=NORMAL",
         "foreign_keys=ON",
-        f"busy_timeout={sqlite_driver.BUSY_TIMEOUT_MS}",
+        "busy_timeout=0",  # from now on only BEGIN waits for a lock, off the loop (sqlite_driver)
     ):
         cursor.execute(f"PRAGMA {pragma}")
     cursor.close()

@@ -16,6 +16,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from rules.vocabulary import AssignmentStatus, CasusStatus, Role
+from storage.database import Database
 from storage.models import (
     Assignment,
     AuditEntry,
@@ -264,6 +265,19 @@ _MEMBERSHIP = select(
 ).where(col(Person.telegram_id) == bindparam("telegram_id"))
 
 
+async def membership(
+    database: Database, telegram_id: int
+) -> tuple[int, Role, str | None, bool] | None:
+    """Id, role, partij and whether active: what the gate asks for every update, as one prebuilt
+    four-column read outside any unit of work (about 0.1 ms of the 0.2 ms a transaction and a
+    loaded Person took; bench/telegram_load.py counts every one)."""
+    row = await database.first(_MEMBERSHIP, {"telegram_id": telegram_id})
+    if row is None:
+        return None
+    person_id, role, partij, active = row
+    return None if person_id is None else (person_id, Role(role), partij, active)
+
+
 class People:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -276,15 +290,6 @@ class People:
     async def by_telegram_id(self, telegram_id: int) -> Person | None:
         statement = select(Person).where(Person.telegram_id == telegram_id)
         return (await self.session.exec(statement)).one_or_none()
-
-    async def membership(self, telegram_id: int) -> tuple[int, Role, str | None, bool] | None:
-        """Id, role, partij and whether active: what the gate asks for every update, as one
-        prebuilt Core statement (about 0.1 ms less per update than loading the Person)."""
-        row = (await self.session.exec(_MEMBERSHIP, params={"telegram_id": telegram_id})).first()
-        if row is None:
-            return None
-        person_id, role, partij, active = row
-        return None if person_id is None else (person_id, role, partij, active)
 
     async def active_regisseurs(self, partij: str) -> Sequence[Person]:
         statement = select(Person).where(

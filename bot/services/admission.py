@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from rules.vocabulary import Role
-from storage import AuditLog, Database, Invitations, People
+from storage import AuditLog, Database, Invitations, People, membership
 from storage.models import Invitation, Person, utcnow
 
 
@@ -37,11 +37,10 @@ class AdmissionService:
     async def member(self, telegram_id: int) -> Member | None:
         """The active person behind a Telegram account, asked anew for every update: a
         deactivated person loses access at once, whichever process serves them."""
-        async with self.database.transaction() as session:
-            membership = await People(session).membership(telegram_id)
-        if membership is None:
+        found = await membership(self.database, telegram_id)
+        if found is None:
             return None
-        person_id, role, partij, active = membership
+        person_id, role, partij, active = found
         return Member(person_id, role, partij) if active else None
 
     async def invite(
