@@ -86,19 +86,21 @@ class InlineCursor(AsyncAdapt_aiosqlite_cursor):
             self._adapt_connection._handle_exception(error)
 
     def _begin(self, operation: str) -> None:
-        """BEGIN inline when the lock is free; otherwise wait for it off the event loop."""
+        """BEGIN inline when the lock is free (the connection's busy timeout is 0, so it never
+        waits on the loop); otherwise wait for the lock in aiosqlite's thread, up to
+        BUSY_TIMEOUT_MS, while the loop serves everything else."""
         try:
-            sqlite = _sqlite(self._adapt_connection)
-            sqlite.execute("PRAGMA busy_timeout=0")
             try:
-                sqlite.execute(operation)
+                _sqlite(self._adapt_connection).execute(operation)
                 return
             except sqlite3.OperationalError as busy:
                 if busy.sqlite_errorcode != sqlite3.SQLITE_BUSY:
                     raise
+            await_(self._connection.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}"))
+            try:
+                await_(self._connection.execute(operation))
             finally:
-                sqlite.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-            await_(self._connection.execute(operation))
+                await_(self._connection.execute("PRAGMA busy_timeout=0"))
         except Exception as error:
             self._adapt_connection._handle_exception(error)
         finally:
