@@ -82,6 +82,7 @@ NAME_DOUBT = (
 )
 CONFIRM_WORDS = frozenset({"bevestig", "bevestigen", "ja", "klopt", "akkoord", "ok", "oke"})
 BACK_WORDS = frozenset({"vorige", "terug"})
+REVISE_WORDS = frozenset({"nee", "aanpassen", "wijzig", "wijzigen"})
 DONE_WORDS = frozenset({"verder", "klaar", "door"})
 
 
@@ -439,6 +440,11 @@ class IntakeDialogue:
         again if they want to change it, and check whatever they type instead."""
         if isinstance(event, Typed):
             button = self._button_of(self._name_check(chat), event.text)
+            word = normalize(event.text)
+            if button is None and word in CONFIRM_WORDS:
+                button = NO_NAME  # "ja", "bevestig": the text holds no name
+            elif button is None and word in REVISE_WORDS:
+                button = REVISE
             if button is None:
                 self._typed(chat, question, event.text)
                 return

@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from conversation.intake import START, SUMMARY, IntakeDialogue, Registration
+from conversation.intake import START, IntakeDialogue, Registration
 from conversation.messages import Command, Input, Memory, Reply
 from rules import Schema, advice_record
 from storage import AuditLog, Casussen, Database, Intake, IntakeStates
@@ -56,7 +56,7 @@ class IntakeService:
     def again(self, saved: Intake) -> Turn:
         """What a redelivered update gets: nothing is applied; a running intake shows its current
         question again, as the first answer to the update may never have reached the user."""
-        if saved.state not in (*self.dialogue.question_ids, SUMMARY):
+        if saved.state not in self.dialogue.running:
             return Turn(())
         memory = Memory(
             saved.state, saved.answers, tuple(saved.draft) if saved.draft is not None else None

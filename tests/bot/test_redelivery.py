@@ -48,3 +48,17 @@ async def test_an_update_after_its_intake_ended_gets_no_answer(
     await intake.handle(CHAT, Command("aanmelden"), update_id=1)
     await intake.handle(CHAT, Command("stoppen"), update_id=2)
     assert (await intake.handle(CHAT, Command("stoppen"), update_id=2)).replies == ()
+
+
+async def test_a_redelivery_during_the_name_check_shows_it_again(
+    database: Database, schema: Schema
+) -> None:
+    intake = IntakeService(database, schema)
+    free_text = FreeTextService(database, intake)
+    await intake.handle(CHAT, Command("aanmelden"), update_id=1)
+    for update_id, text in enumerate(("ja", "vrijwillig", "30", "geen", "zorg", "geen"), 2):
+        await free_text.typed(CHAT, text, update_id=update_id)
+    asked = await free_text.typed(CHAT, "Woont bij Pietje Puk", update_id=8)
+    assert asked.replies[-1].step == "omschrijving-naam"
+    again = await free_text.typed(CHAT, "Woont bij Pietje Puk", update_id=8)
+    assert again.replies[-1].step == "omschrijving-naam", "the question again, not silence"

@@ -98,3 +98,21 @@ def test_the_name_check_numbers_work_as_typed_choices(dialogue: IntakeDialogue) 
 def test_the_name_check_is_in_the_diagram(dialogue: IntakeDialogue) -> None:
     diagram = dialogue.diagram()
     assert "omschrijving-naam" in diagram
+
+
+@pytest.mark.parametrize("word", ["ja", "bevestig", "klopt"])
+def test_a_typed_yes_confirms_the_text_and_does_not_replace_it(
+    dialogue: IntakeDialogue, word: str
+) -> None:
+    text = "Jongere woont sinds kort bij Pietje Puk in huis"
+    script = at_omschrijving(dialogue).type(text)
+    assert script.asking == "omschrijving-naam"
+    script.type(word)
+    assert script.asking == "summary"
+    assert script.memory.answers["omschrijving"] == text
+
+
+def test_a_typed_no_asks_for_the_text_again(dialogue: IntakeDialogue) -> None:
+    script = at_omschrijving(dialogue).type("Jongere woont sinds kort bij Pietje Puk in huis")
+    script.type("nee")
+    assert script.asking == "omschrijving" and "omschrijving" not in script.memory.answers
