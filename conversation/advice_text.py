@@ -68,7 +68,8 @@ def _phrase(requirement: Requirement) -> str:
     if question.kind == "multi":
         besides = f"naast {' en '.join(requirement.named)} ook " if requirement.named else ""
         return f"{question.short.lower()} {besides}{_labels(requirement)}"
-    return f"{question.short.lower()} {_either(list(requirement.codes))}"
+    codes = [code.replace("_", " ") for code in requirement.codes]  # as people type them
+    return f"{question.short.lower()} {_either(codes)}"
 
 
 def _labels(requirement: Requirement) -> str:

@@ -84,8 +84,9 @@ class Database:
     async def first(
         self, statement: Executable, parameters: dict[str, Any]
     ) -> tuple[Any, ...] | None:
-        """The first row of one read on its own connection, without a unit of work's session:
-        the gate asks one for every update, in about half the time a transaction takes."""
+        """The first row of one read on its own connection, without a unit of work's ORM session
+        (on SQLite it still begins IMMEDIATE, like every transaction here): the gate asks one for
+        every update, in about half the time a session's transaction takes."""
         async with self.engine.connect() as connection:
             row = await connection.run_sync(
                 lambda sync: sync.execute(statement, parameters).first()

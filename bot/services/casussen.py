@@ -4,19 +4,31 @@ renders these and never sees a table row."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 
+from bot.services.dates import shown_date
+from rules.vocabulary import CasusStatus
 from storage import Casussen, Database
 from storage.models import Casus
 
+STATUS_TEXT = {
+    CasusStatus.AANGEMELD: "aangemeld",
+    CasusStatus.AANGEBODEN: "aangeboden aan een regisseur",
+    CasusStatus.OPGEPAKT: "opgepakt door een regisseur",
+    CasusStatus.IN_SCREENING: "in screening",
+    CasusStatus.GEEN_INZET: "gescreend: reguliere hulpverlening neemt de regie",
+    CasusStatus.SIGNALEREND: "gescreend: signalerende functie",
+    CasusStatus.PROCESREGIE: "gescreend: procesregie gestart",
+    CasusStatus.BIJ_OOV: "bij de gemeente (afdeling OOV)",
+    CasusStatus.GESLOTEN: "gesloten",
+}
 LISTED = 20  # the newest casussen a list shows; one message stays readable on a phone
 
 
 @dataclass(frozen=True, slots=True)
 class CasusSummary:
     reference: str
-    created_at: datetime
-    status: str
+    reported_on: str  # the day of the aanmelding, as shown in the Netherlands
+    status: str  # in Dutch
     partij_name: str
     next_step: str
 
@@ -24,8 +36,8 @@ class CasusSummary:
     def of(cls, casus: Casus) -> CasusSummary:
         return cls(
             reference=casus.reference,
-            created_at=casus.created_at,
-            status=casus.status,
+            reported_on=shown_date(casus.created_at),
+            status=STATUS_TEXT[casus.status],
             partij_name=casus.stored_advice.partij_name,
             next_step=casus.next_step,
         )

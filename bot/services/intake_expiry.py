@@ -1,14 +1,14 @@
 """Unfinished intakes are personal data without a purpose once abandoned: an intake untouched
 for the expiry period is wiped. Its melder is warned a day before and told when it is wiped.
-Finished and cancelled intakes (and chats that never answered anything) go without a word."""
+Finished and cancelled intakes, and chats that never started one, go without a word."""
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
+from bot.services.dates import shown_date
 from conversation.intake import CANCELLED, FINISHED, START
 from storage import Database, IntakeStates
 from storage.repositories import IdleIntake
@@ -16,7 +16,6 @@ from storage.repositories import IdleIntake
 log = logging.getLogger(__name__)
 
 WARNED_AHEAD = timedelta(days=1)
-LOCAL_TIME = ZoneInfo("Europe/Amsterdam")
 OWN_DIALOGUE = (None, "intake")  # rows another dialogue waits on are that dialogue's business
 
 WARNING = (
@@ -57,10 +56,6 @@ def was_warned(idle: IdleIntake, by: datetime | None = None) -> bool:
     return (
         warned_at is not None and warned_at >= idle.updated_at and (by is None or warned_at <= by)
     )
-
-
-def shown_date(moment: datetime) -> str:
-    return moment.astimezone(LOCAL_TIME).strftime("%d-%m-%Y")
 
 
 class IntakeExpiryService:

@@ -99,6 +99,8 @@ class Channel:
             else None
         )
         log.error("handling an update for chat %s failed", chat, exc_info=context.error)
+        if isinstance(update, Update) and update.callback_query is not None:
+            await self.sender.acknowledge(update.callback_query.id)  # or the button keeps spinning
         if chat is not None:
             try:
                 await self.sender.send(chat, texts.SOMETHING_WENT_WRONG)

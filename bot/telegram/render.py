@@ -100,15 +100,12 @@ def answers_shown(shown: str | None) -> list[str]:
 
 
 def casus_line(casus: CasusSummary) -> str:
-    return (
-        f"• {casus.reference} ({casus.created_at:%d-%m-%Y}): {casus.status}; "
-        f"advies {casus.partij_name}"
-    )
+    return f"• {casus.reference} ({casus.reported_on}): {casus.status}; advies {casus.partij_name}"
 
 
 def casus_detail(casus: CasusSummary) -> str:
     return (
-        f"Casus {casus.reference}\nAangemeld: {casus.created_at:%d-%m-%Y}\n"
+        f"Casus {casus.reference}\nAangemeld: {casus.reported_on}\n"
         f"Status: {casus.status}\nAdvies: casusregie bij {casus.partij_name}\n"
         f"Volgende stap: {casus.next_step}"
     )

@@ -197,7 +197,7 @@ def test_bad_options_say_what_is_allowed(
             "vrijwillig 30 lvb",
             [
                 "Dat hangt nog af van meer gegevens.",
-                "• Met interventie huiselijk_geweld: Veilig Thuis.",
+                "• Met interventie huiselijk geweld: Veilig Thuis.",
                 "• Zo niet: MEE (ondersteuning bij LVB).",
                 "",
                 "Noem ook: interventie (veiligheid, jeugdbescherming, onderwijs, werk_inkomen, "

@@ -10,7 +10,8 @@ import pytest
 from pydantic import ValidationError
 from sqlmodel import update
 
-from bot.services.intake_expiry import Expired, shown_date
+from bot.services.dates import shown_date
+from bot.services.intake_expiry import Expired
 from bot.settings import Settings
 from storage import IntakeStates
 from storage.models import IntakeState, utcnow
