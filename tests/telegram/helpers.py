@@ -61,3 +61,12 @@ async def admitted(
     )
     await fake.send_text(user, f"/start {invitation.code}")
     await wait_for_text(fake, user, "Welkom bij regiebot!")
+
+
+async def at_first_question(
+    fake: FakeBotAPI, app: Application[Any, Any, Any, Any, Any, Any], user: int
+) -> dict[str, Any]:
+    """An admitted melder who has just started an aanmelding: the first question's message."""
+    await admitted(fake, app, user)
+    await fake.send_text(user, "/aanmelden")
+    return await wait_until_asking(fake, user, "criteria")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from tests.telegram.conftest import Running
 from tests.telegram.fake_bot_api import FakeBotAPI
-from tests.telegram.helpers import admitted, wait_for_text, wait_until_asking
+from tests.telegram.helpers import at_first_question, wait_for_text, wait_until_asking
 
 USER = 650
 
@@ -14,9 +14,7 @@ async def test_the_age_question_offers_and_accepts_what_the_regime_allows(
     fake: FakeBotAPI, running: Running
 ) -> None:
     assert running.app is not None
-    await admitted(fake, running.app, USER)
-    await fake.send_text(USER, "/aanmelden")
-    await wait_until_asking(fake, USER, "criteria")
+    await at_first_question(fake, running.app, USER)
     for answer in ("ja", "maatregel", "jeugdreclassering"):
         await fake.send_text(USER, answer)
     asked = await wait_until_asking(fake, USER, "leeftijd")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from tests.telegram.conftest import Running
 from tests.telegram.fake_bot_api import FakeBotAPI
-from tests.telegram.helpers import admitted, data_of, wait_for_text, wait_until_asking
+from tests.telegram.helpers import at_first_question, data_of, wait_for_text, wait_until_asking
 
 USER = 640
 TO_THE_DESCRIPTION = ("ja", "vrijwillig", "30", "geen", "zorg", "geen")
@@ -15,9 +15,7 @@ async def test_a_name_is_asked_about_and_an_address_refused(
     fake: FakeBotAPI, running: Running
 ) -> None:
     assert running.app is not None
-    await admitted(fake, running.app, USER)
-    await fake.send_text(USER, "/aanmelden")
-    await wait_until_asking(fake, USER, "criteria")
+    await at_first_question(fake, running.app, USER)
     for answer in TO_THE_DESCRIPTION:
         await fake.send_text(USER, answer)
     asked = await wait_until_asking(fake, USER, "omschrijving")
