@@ -56,9 +56,10 @@ class Sender:
 
     async def edit(
         self, chat_id: int, message_id: int, text: str, keyboard: str | None = None
-    ) -> None:
+    ) -> int | None:
         """Turns a message into `text` (without a keyboard unless one is given); if Telegram will
-        not edit it (too old, deleted), the same content comes as a new message instead."""
+        not edit it (too old, deleted), the same content comes as a new message instead. Returns
+        the id of the message that shows it now."""
         parameters: dict[str, Any] = {"chat_id": chat_id, "message_id": message_id, "text": text}
         if keyboard is not None:
             parameters["reply_markup"] = keyboard
@@ -66,9 +67,10 @@ class Sender:
             await self._call("editMessageText", parameters)
         except BadRequest as error:
             if "not modified" in str(error).lower():
-                return
+                return message_id
             log.info("editing a message failed (%s); sending it anew", error)
-            await self.send(chat_id, text, keyboard)
+            return await self.send(chat_id, text, keyboard)
+        return message_id
 
     async def acknowledge(self, query_id: str, text: str | None = None) -> None:
         """Answers a button press. A courtesy: when Telegram refuses it (a press older than about

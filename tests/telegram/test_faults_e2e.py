@@ -64,6 +64,11 @@ async def test_a_message_that_cannot_be_edited_is_sent_anew(
     await fake.press(USER, question["message_id"], data_of(question, "ja"))
     following = await wait_until_asking(fake, USER, "kader", after=question["message_id"])
     assert following["text"].startswith("✓ Criteria complexe casus: Ja\n\nVraag 2 van 8")
+    await fake.send_text(USER, "vrijwillig")  # a typed answer closes the message that asked
+    await wait_until_asking(fake, USER, "leeftijd", after=following["message_id"])
+    closed = fake.messages[(USER, following["message_id"])]
+    assert closed["text"].startswith("✓ Kader: Vrijwillig") and "reply_markup" not in closed
+    assert fake.messages[(USER, question["message_id"])]["reply_markup"], "the old one untouched"
 
 
 async def test_a_failing_command_menu_is_not_fatal(fake: FakeBotAPI, running: Running) -> None:

@@ -70,9 +70,9 @@ class IntakeHandlers:
         # (or the same question with a toggle or a correction). One edit instead of edit + send.
         text = render.edited(shown.text, turn.answered, turn.replies)
         markup = render.keyboard(last) if last is not None else None
-        await self.sender.edit(chat_id, shown.message_id, text, markup)
-        if last is not None and last.step is not None:
-            await remember_question(self.intake, chat_id, shown.message_id, turn)
+        showing = await self.sender.edit(chat_id, shown.message_id, text, markup)
+        if last is not None and last.step is not None and showing is not None:
+            await remember_question(self.intake, chat_id, showing, turn)
 
     async def _step(
         self, update: Update, chat_id: int, context: RegieContext, event: Input
