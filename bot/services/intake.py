@@ -58,19 +58,13 @@ class IntakeService:
         question again, as the first answer to the update may never have reached the user."""
         if saved.state not in self.dialogue.running:
             return Turn(())
-        memory = Memory(
-            saved.state, saved.answers, tuple(saved.draft) if saved.draft is not None else None
-        )
-        return Turn(self.dialogue.step(memory, Command("aanmelden")).replies)
+        return Turn(self.dialogue.step(_memory(saved), Command("aanmelden")).replies)
 
     async def step(
         self, session: AsyncSession, saved: Intake, event: Input, melder_id: int | None
     ) -> Turn:
         """One step on a chat's locked state row, inside the caller's unit of work."""
-        memory = Memory(
-            saved.state, saved.answers, tuple(saved.draft) if saved.draft is not None else None
-        )
-        step = self.dialogue.step(memory, event)
+        step = self.dialogue.step(_memory(saved), event)
         replies, answered = step.replies, step.answered
         if step.registration is not None:
             reference = await self._register(session, step.registration, saved.chat_id, melder_id)
@@ -122,3 +116,9 @@ def handling(saved: Intake, update_id: int | None) -> Intake:
     if update_id is None:
         return saved
     return replace(saved, handled_updates=(*saved.handled_updates, update_id)[-REMEMBERED_UPDATES:])
+
+
+def _memory(saved: Intake) -> Memory:
+    """What the dialogue remembers of a chat, from its state row."""
+    draft = tuple(saved.draft) if saved.draft is not None else None
+    return Memory(saved.state, saved.answers, draft)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.services.dates import shown_date
+from bot.services.intake import IntakeService
 from conversation.intake import CANCELLED, FINISHED, START
 from storage import Database, IntakeStates
 from storage.repositories import IdleIntake
@@ -16,7 +17,10 @@ from storage.repositories import IdleIntake
 log = logging.getLogger(__name__)
 
 WARNED_AHEAD = timedelta(days=1)
-OWN_DIALOGUE = (None, "intake")  # rows another dialogue waits on are that dialogue's business
+OWN_DIALOGUE = (
+    None,
+    IntakeService.name,
+)  # rows another dialogue waits on are that dialogue's business
 
 WARNING = (
     "Uw aanmelding van {date} is nog niet afgerond. Morgen worden de antwoorden gewist; "

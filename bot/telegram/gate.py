@@ -105,8 +105,11 @@ def _text(update: Update) -> str | None:
 
 
 def _command(update: Update) -> str | None:
-    """The command an update's message starts with, without the slash or @botname."""
-    text = _text(update)
+    return command_name(_text(update))
+
+
+def command_name(text: str | None) -> str | None:
+    """The command a message starts with, without the slash or @botname."""
     if not text or not text.startswith("/"):
         return None
     return text.split()[0][1:].split("@")[0].lower()

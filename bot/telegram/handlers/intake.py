@@ -9,7 +9,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 from bot.services.intake import IntakeService, Turn
 from bot.telegram import render, texts
 from bot.telegram.callbacks import IntakeButton
-from bot.telegram.gate import RegieContext
+from bot.telegram.gate import RegieContext, command_name
 from bot.telegram.handlers import Family
 from bot.telegram.sender import Sender
 from conversation.messages import Command, Input, Pressed
@@ -37,9 +37,9 @@ class IntakeHandlers:
 
     async def command(self, update: Update, context: RegieContext) -> None:
         message = update.effective_message
-        if message is None or message.text is None:
+        name = command_name(message.text) if message is not None else None
+        if message is None or name is None:
             return
-        name = message.text.split()[0].lstrip("/").split("@")[0].lower()
         await self._reply(
             message.chat_id, await self._step(update, message.chat_id, context, Command(name))
         )
