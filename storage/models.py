@@ -98,6 +98,8 @@ class Person(SQLModel, table=True):
     active: bool = Field(default=True)
     created_at: datetime = _utc(default_factory=utcnow)
     last_assigned_at: datetime | None = _utc(default=None)
+    absent_until: datetime | None = _utc(default=None)  # skipped by matching until then
+    blocked_at: datetime | None = _utc(default=None)  # Telegram said they blocked the bot
 
     __table_args__ = (_one_of("role", Role),)
 
@@ -135,6 +137,7 @@ class IntakeState(SQLModel, table=True):
     answers: dict[str, Any] = _json(dict)
     draft: list[str] | None = Field(default=None, sa_column=sa.Column(sa.JSON, nullable=True))
     awaiting: str | None = Field(default=None, max_length=32)
+    awaiting_about: str | None = Field(default=None, max_length=64)  # e.g. the offer declined
     handled_updates: list[int] = Field(
         default_factory=list,
         sa_column=sa.Column(sa.JSON, nullable=False, server_default=sa.text("'[]'")),
@@ -196,6 +199,17 @@ class Casus(SQLModel, table=True):
     updated_at: datetime = _utc(default_factory=utcnow)
     closed_at: datetime | None = _utc(default=None, index=True)
     anonymised_at: datetime | None = _utc(default=None)
+    holder_id: int | None = Field(default=None, foreign_key="people.id", index=True)
+    holder_since: datetime | None = _utc(default=None)
+    # Organisations the screening found involved, beside those the melder named (schema codes).
+    found_betrokken: list[str] = Field(
+        default_factory=list,
+        sa_column=sa.Column(sa.JSON, nullable=False, server_default=sa.text("'[]'")),
+    )
+    screening_note: str | None = Field(default=None, sa_type=sa.Text)  # free text: retention
+    close_reason: str | None = Field(default=None, sa_type=sa.Text)  # free text: retention
+    # When the OOV holder was told a regisseur is available again, so they are told once.
+    handover_noted_at: datetime | None = _utc(default=None)
 
     __table_args__ = (
         sa.UniqueConstraint("year", "number", name="uq_casussen_year_number"),
@@ -220,7 +234,8 @@ class Casus(SQLModel, table=True):
 
 
 class Assignment(SQLModel, table=True):
-    """A casus offered to one regisseur; a decline keeps its reason."""
+    """A casus offered to one regisseur; a decline keeps its reason. An open offer carries its
+    timers: a reminder at `remind_at`, and at `expires_at` it goes to the next candidate."""
 
     __tablename__ = "assignments"
 
@@ -230,15 +245,22 @@ class Assignment(SQLModel, table=True):
     status: AssignmentStatus = Field(
         default=AssignmentStatus.AANGEBODEN, sa_type=EnumValue(AssignmentStatus, 16)
     )
-    reason: str | None = Field(default=None, max_length=500)
+    reason: str | None = Field(default=None, max_length=500)  # typed free text: retention
+    reason_code: str | None = Field(default=None, max_length=24)
     offered_at: datetime = _utc(default_factory=utcnow)
     answered_at: datetime | None = _utc(default=None)
+    remind_at: datetime | None = _utc(default=None, index=True)
+    expires_at: datetime | None = _utc(default=None, index=True)
 
     __table_args__ = (_one_of("status", AssignmentStatus),)
 
 
 class OutboxMessage(SQLModel, table=True):
-    """A message to send, committed with the change that caused it; sent after the commit."""
+    """A message to send, committed with the change that caused it; sent after the commit.
+
+    A dispatcher claims a row by moving `next_attempt_at` a lease ahead, sends it, then sets
+    `sent_at`: a crash in between sends it again after the lease, never not at all. A chat that
+    blocked the bot ends the tries (`given_up_at`)."""
 
     __tablename__ = "outbox"
 
@@ -250,6 +272,8 @@ class OutboxMessage(SQLModel, table=True):
     sent_at: datetime | None = _utc(default=None, index=True)
     last_error: str | None = Field(default=None, max_length=500)
     created_at: datetime = _utc(default_factory=utcnow)
+    given_up_at: datetime | None = _utc(default=None)
+    casus_reference: str | None = Field(default=None, max_length=24)  # for logs and audit
 
 
 class AuditEntry(SQLModel, table=True):
