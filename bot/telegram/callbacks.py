@@ -57,3 +57,13 @@ class IntakeButton(CallbackData):
 
 def prefix_of(data: str | None) -> str:
     return (data or "").split(SEPARATOR, 1)[0]
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class CasusButton(CallbackData):
+    """A button about a casus (an offer, a card, a reason): `action` on `subject`, the id of the
+    offer or casus it acts on, so a press on an old message acts on what that message showed."""
+
+    prefix: ClassVar[str] = "a"
+    action: str
+    subject: str
