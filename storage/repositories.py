@@ -46,7 +46,8 @@ async def _insert_ignoring_conflict(session: AsyncSession, model: Any, **values:
 class Intake:
     """One chat's state row, as loaded for one update.
 
-    `awaiting` names the dialogue that waits for the chat's free text (None: none does).
+    `awaiting` names the dialogue that waits for the chat's free text (None: none does), and
+    `awaiting_about` what that text is for there (the offer a reason declines, ...).
     `handled_updates` are the ids of Telegram updates already applied to this chat, so that a
     redelivered one changes nothing; the caller decides how many to keep.
     `question_message_id` is the message that asks the current question, where a channel has one.
@@ -59,6 +60,7 @@ class Intake:
     awaiting: str | None = None
     handled_updates: tuple[int, ...] = ()
     question_message_id: int | None = None
+    awaiting_about: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +86,7 @@ _SAVE_INTAKE = (
         answers=bindparam("answers", type_=_intake.c.answers.type),
         draft=bindparam("draft", type_=_intake.c.draft.type),
         awaiting=bindparam("awaiting"),
+        awaiting_about=bindparam("awaiting_about"),
         handled_updates=bindparam("handled_updates", type_=_intake.c.handled_updates.type),
         question_message_id=bindparam("question_message_id"),
         updated_at=bindparam("updated_at", type_=_intake.c.updated_at.type),
@@ -115,6 +118,7 @@ class IntakeStates:
             row.awaiting,
             tuple(row.handled_updates),
             row.question_message_id,
+            row.awaiting_about,
         )
 
     async def lock_or_create(self, chat_id: int, state: str) -> Intake:
@@ -142,6 +146,7 @@ class IntakeStates:
                 "answers": intake.answers,
                 "draft": intake.draft,
                 "awaiting": intake.awaiting,
+                "awaiting_about": intake.awaiting_about,
                 "handled_updates": list(intake.handled_updates),
                 "question_message_id": intake.question_message_id,
                 "updated_at": utcnow(),
