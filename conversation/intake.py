@@ -21,6 +21,7 @@ from transitions import EventData, Machine
 from transitions.extensions import GraphMachine
 
 from conversation.advice_text import advice_text
+from conversation.answers import answer_text
 from conversation.messages import (
     BACK,
     CANCEL,
@@ -527,7 +528,7 @@ class IntakeDialogue:
             self._ask(chat)
             return
         chat.answers, chat.draft = candidate, None
-        chat.answered = f"{question.short}: {self.answer_text(question, value)}"
+        chat.answered = f"{question.short}: {answer_text(question, value)}"
         self._advance(chat)
 
     def _broken(self, answers: Answers) -> tuple[Violation, ...]:
@@ -591,9 +592,7 @@ class IntakeDialogue:
         number = path.index(question) + 1 if question in path else 1
         text = f"Vraag {number} van {len(path)}\n{question.text}"
         if question.id in chat.answers and question.kind != "multi":
-            text += (
-                f"\n(Uw huidige antwoord: {self.answer_text(question, chat.answers[question.id])}.)"
-            )
+            text += f"\n(Uw huidige antwoord: {answer_text(question, chat.answers[question.id])}.)"
         controls: list[Button] = []
         if question.kind == "multi":
             chosen = set(chat.draft or [])
@@ -649,23 +648,12 @@ class IntakeDialogue:
         edits = [Button(CONFIRM, "Bevestigen")]
         for question in self.questions:
             if question.id in chat.answers:
-                answer = self.answer_text(question, chat.answers[question.id])
+                answer = answer_text(question, chat.answers[question.id])
                 lines.append(f"• {question.short}: {answer}")
                 edits.append(Button(EDIT + question.id, f"Wijzig {question.short.lower()}"))
         lines.append("Klopt alles? Bevestig, of kies wat u wilt wijzigen.")
         controls = (Button(BACK, "Vorige"), Button(CANCEL, "Stoppen"))
         return Reply("\n".join(lines), SUMMARY, tuple(edits), controls)
-
-    def answer_text(self, question: Question, answer: object) -> str:
-        if question.kind == "multi":
-            codes = answer if isinstance(answer, list) else []
-            return ", ".join(question.label_of(c) for c in codes) or (question.none_label or "Geen")
-        if question.kind == "age":
-            return f"{answer} jaar" if isinstance(answer, int) else question.label_of(str(answer))
-        if question.kind == "text":
-            text = str(answer)
-            return "(overgeslagen)" if not text else text if len(text) <= 80 else text[:77] + "..."
-        return question.label_of(str(answer))
 
 
 def _span_text(question: Question, span: AgeSpan) -> str:

@@ -216,6 +216,19 @@ class Schema:
         return frozenset(used)
 
     @cached_property
+    def betrokken_question(self) -> Question | None:
+        """The multi-choice question whose options are partijen: the organisations involved."""
+        codes = set(self.partij_by_code)
+        return next(
+            (
+                q
+                for q in self.questions
+                if q.kind == "multi" and q.options and {o.code for o in q.options} <= codes
+            ),
+            None,
+        )
+
+    @cached_property
     def expertise_questions(self) -> tuple[Question, ...]:
         """Questions whose options name a regisseur's expertise (profiel, interventie, ...)."""
         return tuple(q for q in self.questions if q.expertise)

@@ -14,7 +14,7 @@ several bot processes can share the database.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 from typing import Any
@@ -34,6 +34,11 @@ import storage.models  # noqa: F401  (registers the tables on SQLModel.metadata)
 from storage import sqlite_driver
 
 MIGRATIONS = "storage:migrations"
+OUTBOX_WRITTEN = "regiebot.outbox_written"  # in a session's info: it added outbox rows
+
+
+def note_outbox_written(session: AsyncSession) -> None:
+    session.info[OUTBOX_WRITTEN] = True
 
 
 class OutdatedDatabase(RuntimeError):
@@ -70,6 +75,7 @@ class Database:
         self._sessions = async_sessionmaker(
             self.engine, class_=AsyncSession, expire_on_commit=False
         )
+        self.after_outbox_commit: Callable[[], None] = lambda: None
 
     @property
     def is_sqlite(self) -> bool:
@@ -77,9 +83,14 @@ class Database:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
-        """One unit of work: committed when the block ends, rolled back when it raises."""
-        async with self._sessions() as session, session.begin():
-            yield session
+        """One unit of work: committed when the block ends, rolled back when it raises. A unit
+        of work that wrote outbox rows (`note_outbox_written`) calls `after_outbox_commit` once
+        committed, so this process's dispatcher sends them at once."""
+        async with self._sessions() as session:
+            async with session.begin():
+                yield session
+            if session.info.pop(OUTBOX_WRITTEN, False):
+                self.after_outbox_commit()
 
     async def first(
         self, statement: Executable, parameters: dict[str, Any]

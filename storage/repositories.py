@@ -15,6 +15,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from rules.matching import Regisseur
 from rules.vocabulary import AssignmentStatus, CasusStatus, Role
 from storage.database import Database
 from storage.models import (
@@ -259,6 +260,45 @@ class Casussen:
         )
         return (await self.session.exec(statement)).all()
 
+    async def lock(self, casus_id: int) -> Casus | None:
+        """A casus for one change: other units of work changing it wait until this one ends."""
+        statement = select(Casus).where(Casus.id == casus_id).with_for_update()
+        return (await self.session.exec(statement)).one_or_none()
+
+    async def of_regisseur(self, person_id: int) -> Sequence[Casus]:
+        """Casussen not closed that are offered to, held by or were taken on by a regisseur,
+        newest first."""
+        involved = (
+            select(Assignment.casus_id)
+            .where(
+                Assignment.regisseur_id == person_id,
+                col(Assignment.status).in_(
+                    (AssignmentStatus.AANGEBODEN, AssignmentStatus.GEACCEPTEERD)
+                ),
+            )
+            .scalar_subquery()
+        )
+        statement = (
+            select(Casus)
+            .where(
+                col(Casus.status) != CasusStatus.GESLOTEN,
+                sa.or_(col(Casus.holder_id) == person_id, col(Casus.id).in_(involved)),
+            )
+            .order_by(col(Casus.created_at).desc(), col(Casus.id).desc())
+        )
+        return (await self.session.exec(statement)).all()
+
+    async def waiting_at_oov(self, limit: int = 100) -> Sequence[Casus]:
+        """Casussen OOV holds whose holder has not yet been told someone is available again."""
+        statement = (
+            select(Casus)
+            .where(Casus.status == CasusStatus.BIJ_OOV, col(Casus.handover_noted_at).is_(None))
+            .order_by(col(Casus.id))
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        return (await self.session.exec(statement)).all()
+
     async def close(self, casus: Casus, now: datetime | None = None) -> None:
         casus.status = CasusStatus.GESLOTEN
         casus.closed_at = casus.updated_at = now or utcnow()
@@ -302,6 +342,36 @@ class People:
         )
         return (await self.session.exec(statement)).all()
 
+    async def for_matching(self, partij: str) -> list[Regisseur]:
+        """The active regisseurs of `partij` who can be reached, with their open caseload: the
+        casussen they hold that are not finished, and the offers they have not answered."""
+        rows = await self.session.run_sync(
+            lambda sync: sync.execute(_FOR_MATCHING, {"partij": partij}).all()
+        )
+        return [
+            Regisseur(
+                row.id,
+                frozenset(row.expertise),
+                row.held + row.offered,
+                row.capacity,
+                row.last_assigned_at,
+                row.absent_until,
+            )
+            for row in rows
+        ]
+
+    async def get(self, person_id: int) -> Person | None:
+        return await self.session.get(Person, person_id)
+
+    async def coordinators(self) -> Sequence[Person]:
+        """Active coordinators who can be reached."""
+        statement = select(Person).where(
+            Person.role == Role.COORDINATOR,
+            col(Person.active).is_(True),
+            col(Person.blocked_at).is_(None),
+        )
+        return (await self.session.exec(statement)).all()
+
     async def reactivate(self, person: Person, invitation: Invitation) -> Person:
         """A deactivated person back in, as their new invitation says."""
         person.active = True
@@ -311,6 +381,36 @@ class People:
         self.session.add(person)
         await self.session.flush()
         return person
+
+
+_people = Person.__table__  # type: ignore[attr-defined]
+_casussen = Casus.__table__  # type: ignore[attr-defined]
+_assignments = Assignment.__table__  # type: ignore[attr-defined]
+FINISHED = (CasusStatus.GESLOTEN.value, CasusStatus.GEEN_INZET.value)  # no work left on them
+_FOR_MATCHING = sa.select(
+    _people.c.id,
+    _people.c.expertise,
+    _people.c.capacity,
+    _people.c.last_assigned_at,
+    _people.c.absent_until,
+    sa.select(func.count())
+    .where(_casussen.c.holder_id == _people.c.id, _casussen.c.status.not_in(FINISHED))
+    .scalar_subquery()
+    .label("held"),
+    sa.select(func.count())
+    .where(
+        _assignments.c.regisseur_id == _people.c.id,
+        _assignments.c.status == AssignmentStatus.AANGEBODEN.value,
+    )
+    .scalar_subquery()
+    .label("offered"),
+).where(
+    _people.c.role == Role.REGISSEUR.value,
+    _people.c.partij == bindparam("partij"),
+    _people.c.active.is_(True),
+    _people.c.blocked_at.is_(None),
+    _people.c.telegram_id.is_not(None),
+)
 
 
 class Invitations:
@@ -352,25 +452,77 @@ class Assignments:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def offer(self, casus_id: int, regisseur_id: int) -> Assignment:
-        assignment = Assignment(casus_id=casus_id, regisseur_id=regisseur_id)
+    async def offer(
+        self,
+        casus_id: int,
+        regisseur_id: int,
+        *,
+        now: datetime | None = None,
+        remind_at: datetime | None = None,
+        expires_at: datetime | None = None,
+    ) -> Assignment:
+        assignment = Assignment(
+            casus_id=casus_id,
+            regisseur_id=regisseur_id,
+            offered_at=now or utcnow(),
+            remind_at=remind_at,
+            expires_at=expires_at,
+        )
         self.session.add(assignment)
         await self.session.flush()
         return assignment
 
     async def answer(
-        self, assignment: Assignment, *, accepted: bool, reason: str | None = None
+        self,
+        assignment: Assignment,
+        *,
+        accepted: bool,
+        reason: str | None = None,
+        reason_code: str | None = None,
+        now: datetime | None = None,
     ) -> None:
-        assignment.status = (
-            AssignmentStatus.GEACCEPTEERD if accepted else AssignmentStatus.AFGEWEZEN
+        self.close(
+            assignment,
+            AssignmentStatus.GEACCEPTEERD if accepted else AssignmentStatus.AFGEWEZEN,
+            now,
         )
         assignment.reason = reason
-        assignment.answered_at = utcnow()
+        assignment.reason_code = reason_code
+
+    def close(
+        self, assignment: Assignment, status: AssignmentStatus, now: datetime | None = None
+    ) -> None:
+        """Ends an open offer as `status`; its timers stop."""
+        assignment.status = status
+        assignment.answered_at = now or utcnow()
+        assignment.remind_at = assignment.expires_at = None
         self.session.add(assignment)
+
+    async def get(self, assignment_id: int) -> Assignment | None:
+        return await self.session.get(Assignment, assignment_id)
+
+    async def open_offer(self, casus_id: int) -> Assignment | None:
+        statement = select(Assignment).where(
+            Assignment.casus_id == casus_id, Assignment.status == AssignmentStatus.AANGEBODEN
+        )
+        return (await self.session.exec(statement)).first()
 
     async def of_casus(self, casus_id: int) -> Sequence[Assignment]:
         statement = (
             select(Assignment).where(Assignment.casus_id == casus_id).order_by(col(Assignment.id))
+        )
+        return (await self.session.exec(statement)).all()
+
+    async def due(self, column: str, now: datetime, limit: int = 100) -> Sequence[Assignment]:
+        """Open offers whose `remind_at` or `expires_at` has come, locked; another process
+        skips them (PostgreSQL), so each timer fires once."""
+        due_at = getattr(Assignment, column)
+        statement = (
+            select(Assignment)
+            .where(Assignment.status == AssignmentStatus.AANGEBODEN, col(due_at) <= now)
+            .order_by(col(due_at))
+            .limit(limit)
+            .with_for_update(skip_locked=True)
         )
         return (await self.session.exec(statement)).all()
 

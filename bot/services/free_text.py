@@ -9,7 +9,8 @@ from typing import Protocol
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.services.intake import IntakeService, Turn, handling
+from bot.services.intake import IntakeService, handling
+from bot.services.turn import Turn
 from conversation.intake import START
 from conversation.messages import Typed
 from storage import Database, Intake, IntakeStates

@@ -5,12 +5,14 @@ Every channel (console, Telegram) goes through here."""
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.services.assignment import AssignmentService
+from bot.services.turn import Turn
 from conversation.intake import START, IntakeDialogue, Registration
-from conversation.messages import Command, Input, Memory, Reply
+from conversation.messages import Command, Input, Memory
 from rules import Schema, advice_record
 from storage import AuditLog, Casussen, Database, Intake, IntakeStates
 
@@ -21,22 +23,16 @@ log = logging.getLogger(__name__)
 REMEMBERED_UPDATES = 20
 
 
-@dataclass(frozen=True, slots=True)
-class Turn:
-    """What one input produced: the replies, the accepted answer (for the question message), and
-    the channel's message that asked the question this input met, where the channel has one."""
-
-    replies: tuple[Reply, ...]
-    answered: str | None = None
-    question_message_id: int | None = None
-
-
 class IntakeService:
     name = "intake"  # in a chat's state row, when the intake waits for its free text
 
-    def __init__(self, database: Database, schema: Schema) -> None:
+    def __init__(
+        self, database: Database, schema: Schema, assignments: AssignmentService | None = None
+    ) -> None:
         self.database = database
         self.dialogue = IntakeDialogue(schema)  # one machine for every chat
+        # Offers every casus it stores, in the same unit of work.
+        self.assignments = assignments or AssignmentService(database, schema)
 
     async def handle(
         self,
@@ -108,6 +104,7 @@ class IntakeService:
             details={"partij": casus.partij, "rule": casus.rule, "outcome": casus.outcome},
         )
         log.info("casus %s aangemeld (regel %s)", casus.reference, casus.rule)
+        await self.assignments.offer_new(session, casus)
         return casus.reference
 
 

@@ -8,7 +8,8 @@ from dataclasses import replace
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.services.free_text import FreeTextService
-from bot.services.intake import IntakeService, Turn
+from bot.services.intake import IntakeService
+from bot.services.turn import Turn
 from conversation.messages import Command, Reply, Typed
 from rules import Schema
 from storage import Database, Intake, IntakeStates

@@ -6,7 +6,8 @@ from __future__ import annotations
 from telegram import Message, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
-from bot.services.intake import IntakeService, Turn
+from bot.services.intake import IntakeService
+from bot.services.turn import Turn
 from bot.telegram import render, texts
 from bot.telegram.callbacks import IntakeButton
 from bot.telegram.gate import RegieContext, command_name

@@ -1,0 +1,731 @@
+"""The casus after its aanmelding: offered to the regisseur matching finds, accepted, declined
+with a reason, reminded and timed out, screened, handed over by OOV, closed.
+
+Each action is one unit of work: lock the casus, let the lifecycle (conversation/casus.py) decide,
+then write the casus, the offer, an audit entry and the outbox rows for everyone else it concerns,
+together. The one who acts gets a `Card` back for their own chat; the rest goes through the
+outbox. Typed reasons and notes arrive through the chat's state row (`awaiting` = this
+service's `name`, `awaiting_about` = what the text is for), as a `TextDialogue`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.services.dates import shown_date, shown_moment
+from bot.services.turn import Turn
+from conversation import casus_texts as say
+from conversation.answers import answer_lines
+from conversation.casus import (
+    SYSTEM,
+    About,
+    Actor,
+    CasusView,
+    Event,
+    Lifecycle,
+    Move,
+    Recipient,
+    Refusal,
+    Trigger,
+)
+from conversation.casus_texts import Action, Card, CasusFacts
+from conversation.messages import Reply, Typed
+from conversation.privacy import identifying_detail
+from rules import Schema
+from rules.matching import OOV_PARTIJ, Regisseur, acting_partij, best, needs_of
+from rules.vocabulary import AssignmentStatus, CasusStatus, Role, ScreeningOutcome
+from storage import Assignments, AuditLog, Casussen, Database, Intake, IntakeStates, Outbox, People
+from storage.database import note_outbox_written
+from storage.models import Assignment, Casus, Person, utcnow
+
+log = logging.getLogger(__name__)
+
+MAX_REASON = 500  # characters of a typed reason or note
+LISTED = 20  # casussen /mijn lists; one message stays readable on a phone
+
+
+@dataclass(frozen=True, slots=True)
+class Who:
+    """The person acting, as the channel's gate knows them."""
+
+    person_id: int
+    role: Role
+    chat_id: int
+
+    @property
+    def actor(self) -> Actor:
+        return Actor(self.person_id, self.role)
+
+
+@dataclass(frozen=True, slots=True)
+class TimerRun:
+    reminded: int = 0
+    expired: int = 0
+    available: int = 0  # OOV holders told that someone suitable is available again
+
+
+class AssignmentService:
+    name = "casus"  # in a chat's state row, when a reason or note is awaited
+
+    def __init__(
+        self,
+        database: Database,
+        schema: Schema,
+        *,
+        answer_within: timedelta = timedelta(hours=24),
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.database = database
+        self.schema = schema
+        self.answer_within = answer_within
+        self.clock = clock
+        self.lifecycle = Lifecycle()
+
+    # --- a new casus --------------------------------------------------------------------------
+
+    async def offer_new(self, session: AsyncSession, casus: Casus) -> None:
+        """The first offer of a casus just stored, in the unit of work that stored it."""
+        await self._move(session, casus, SYSTEM, Event(Trigger.OFFER))
+
+    # --- buttons ------------------------------------------------------------------------------
+
+    async def press(self, who: Who, action: str, subject: str) -> Card:
+        """A button on a casus message; the card that message becomes."""
+        async with self.database.transaction() as session:
+            return await self._press(session, who, action, subject)
+
+    async def _press(self, session: AsyncSession, who: Who, action: str, subject: str) -> Card:
+        if action in ("accept", "decline") or action.startswith("why-"):
+            return await self._on_offer(session, who, action, subject)
+        if action == "nonote":
+            return await self._without_text(session, who, subject)
+        if not subject.isdigit():
+            return Card(say.STALE)
+        casus = await Casussen(session).lock(int(subject))
+        if casus is None or not await self._may_see(session, who, casus):
+            return Card(say.REFUSED[Refusal.NOT_YOURS])
+        if action == "card":
+            return await self.card(session, who, casus)
+        if action == "back":
+            await self._await(session, who, None)
+            return await self.card(session, who, casus)
+        if action.startswith("screen-") and action[7:] in set(ScreeningOutcome):
+            return await self._ask_text(
+                session, who, casus, Trigger.SCREEN, f"screen-{action[7:]}:{casus.id}"
+            )
+        if action == "close":
+            return await self._ask_text(session, who, casus, Trigger.CLOSE, f"close:{casus.id}")
+        if action == "betrokken" or action.startswith("bet-"):
+            return await self._betrokken(session, who, casus, action.removeprefix("bet-"))
+        if action == "handover":
+            return await self._hand_over(session, who, casus)
+        return Card(say.STALE)
+
+    async def _on_offer(self, session: AsyncSession, who: Who, action: str, subject: str) -> Card:
+        offer = await Assignments(session).get(int(subject)) if subject.isdigit() else None
+        if offer is None or offer.regisseur_id != who.person_id:
+            return Card(say.REFUSED[Refusal.NOT_YOURS])
+        casus = await Casussen(session).lock(offer.casus_id)
+        assert casus is not None
+        await session.refresh(offer)  # as it is now that the casus is locked
+        if offer.status != AssignmentStatus.AANGEBODEN:
+            return Card(say.OFFER_ANSWERED[offer.status].format(reference=casus.reference))
+        if action == "accept":
+            await self._await(session, who, None)
+            return await self._act(session, who, casus, Event(Trigger.ACCEPT))
+        if action == "decline":
+            await self._await(session, who, f"decline:{subject}")
+            return say.decline_question(casus.reference, int(subject))
+        code = action.removeprefix("why-")
+        if code not in say.DECLINE_REASONS:
+            return Card(say.STALE)
+        await self._await(session, who, None)
+        return await self._act(
+            session, who, casus, Event(Trigger.DECLINE), reason_code=code, reason=None
+        )
+
+    # --- typed reasons and notes (TextDialogue) ------------------------------------------------
+
+    async def step(
+        self, session: AsyncSession, saved: Intake, event: Typed, melder_id: int | None
+    ) -> Turn:
+        """A typed reason or note, for what the chat's state row says it is about."""
+        text = event.text.strip()
+        problem = identifying_detail(text)
+        about = saved.awaiting_about or ""
+        if problem is not None or not text or len(text) > MAX_REASON:
+            await IntakeStates(session).save(saved)
+            shown = problem or say.REASON_LENGTH.format(limit=MAX_REASON)
+            return Turn((Reply(f"{shown}\n\n{say.TYPE_AGAIN}"),))
+        await IntakeStates(session).save(replace(saved, awaiting=None, awaiting_about=None))
+        person = await People(session).get(melder_id) if melder_id is not None else None
+        if person is None or person.id is None:
+            return Turn((), card=Card(say.STALE))
+        who = Who(person.id, person.role, saved.chat_id)
+        return Turn((), card=await self._apply_awaited(session, who, about, text))
+
+    async def _without_text(self, session: AsyncSession, who: Who, about: str) -> Card:
+        """ "Zonder toelichting": what waited for a note happens without one."""
+        saved = await IntakeStates(session).lock(who.chat_id)
+        if saved is None or saved.awaiting != self.name or saved.awaiting_about != about:
+            return Card(say.STALE)
+        await IntakeStates(session).save(replace(saved, awaiting=None, awaiting_about=None))
+        return await self._apply_awaited(session, who, about, None)
+
+    async def _apply_awaited(
+        self, session: AsyncSession, who: Who, about: str, text: str | None
+    ) -> Card:
+        kind, _, subject = about.partition(":")
+        if kind == "decline":
+            offer = await Assignments(session).get(int(subject))
+            if offer is None or offer.regisseur_id != who.person_id:
+                return Card(say.STALE)
+            casus = await Casussen(session).lock(offer.casus_id)
+            assert casus is not None
+            if offer.status != AssignmentStatus.AANGEBODEN:
+                return Card(say.OFFER_ANSWERED[offer.status].format(reference=casus.reference))
+            return await self._act(
+                session, who, casus, Event(Trigger.DECLINE), reason_code="anders", reason=text
+            )
+        casus = await Casussen(session).lock(int(subject)) if subject.isdigit() else None
+        if casus is None:
+            return Card(say.STALE)
+        if kind == "close":
+            return await self._act(session, who, casus, Event(Trigger.CLOSE), reason=text)
+        if kind.startswith("screen-"):
+            outcome = ScreeningOutcome(kind.removeprefix("screen-"))
+            return await self._act(
+                session, who, casus, Event(Trigger.SCREEN, screening=outcome), reason=text
+            )
+        return Card(say.STALE)
+
+    async def _ask_text(
+        self, session: AsyncSession, who: Who, casus: Casus, trigger: Trigger, about: str
+    ) -> Card:
+        """Asks a note (screening) or a reason (closing), if the action is allowed now."""
+        view = await self._view(session, casus)
+        if not self.lifecycle.allows(view, who.actor, trigger):
+            return await self._refused(session, who, casus, Refusal.NOT_NOW)
+        await self._await(session, who, about)
+        assert casus.id is not None
+        back = Action("Terug", "back", str(casus.id))
+        if trigger == Trigger.CLOSE:
+            return Card(say.CLOSE_QUESTION.format(reference=casus.reference), (back,))
+        outcome = ScreeningOutcome(about.split(":")[0].removeprefix("screen-"))
+        return Card(
+            say.NOTE_QUESTION.format(
+                reference=casus.reference, outcome=say.SCREENING_LABEL[outcome].lower()
+            ),
+            (Action("Zonder toelichting", "nonote", about), back),
+        )
+
+    async def _await(self, session: AsyncSession, who: Who, about: str | None) -> None:
+        """The chat's next typed text is for `about` (None: for nothing of this service)."""
+        states = IntakeStates(session)
+        saved = await states.lock(who.chat_id)
+        if saved is None:
+            if about is None:
+                return
+            saved = await states.lock_or_create(who.chat_id, "start")
+        awaiting = self.name if about is not None else None
+        if saved.awaiting == self.name or about is not None:
+            await states.save(replace(saved, awaiting=awaiting, awaiting_about=about))
+
+    # --- the casus card and /mijn ------------------------------------------------------------
+
+    async def mine(self, who: Who) -> Card:
+        """The regisseur's open casussen, newest first, each a button to its card."""
+        async with self.database.transaction() as session:
+            casussen = await Casussen(session).of_regisseur(who.person_id)
+            if not casussen:
+                return Card(say.NOTHING_MINE)
+            shown = casussen[:LISTED]
+            facts = [await self._facts(session, casus) for casus in shown]
+        lines = [say.MINE, *(say.card_line(f) for f in facts)]
+        if len(casussen) > LISTED:
+            lines.append(say.MORE.format(count=len(casussen) - LISTED))
+        actions = tuple(Action(casus.reference, "card", str(casus.id)) for casus in shown)
+        return Card("\n".join(lines), actions)
+
+    async def card(self, session: AsyncSession, who: Who, casus: Casus) -> Card:
+        view = await self._view(session, casus)
+        assert casus.id is not None
+        subject = str(casus.id)
+        actions: list[Action] = []
+        offer = await Assignments(session).open_offer(casus.id)
+        if offer is not None and offer.regisseur_id == who.person_id:
+            actions += say.offer(await self._facts(session, casus), offer.id or 0).actions
+        if self.lifecycle.allows(view, who.actor, Trigger.SCREEN):
+            actions += [
+                Action(say.SCREENING_LABEL[o], f"screen-{o.value}", subject)
+                for o in ScreeningOutcome
+            ]
+        if self.schema.betrokken_question is not None and self.lifecycle.allows(
+            view, who.actor, Trigger.ADD_BETROKKEN
+        ):
+            actions.append(Action("Betrokkenen aanvullen", "betrokken", subject))
+        if self.lifecycle.allows(view, who.actor, Trigger.HAND_OVER):
+            actions.append(Action("Overdragen", "handover", subject))
+        if self.lifecycle.allows(view, who.actor, Trigger.CLOSE):
+            actions.append(Action("Sluiten", "close", subject))
+        return say.card(await self._facts(session, casus), tuple(actions))
+
+    async def _may_see(self, session: AsyncSession, who: Who, casus: Casus) -> bool:
+        if who.role == Role.COORDINATOR or casus.holder_id == who.person_id:
+            return True
+        assert casus.id is not None
+        offers = await Assignments(session).of_casus(casus.id)
+        return any(offer.regisseur_id == who.person_id for offer in offers)
+
+    # --- betrokken and hand-over ---------------------------------------------------------------
+
+    async def _betrokken(self, session: AsyncSession, who: Who, casus: Casus, code: str) -> Card:
+        """The organisations screening found involved: a toggle per partij, "Klaar" to the card."""
+        question = self.schema.betrokken_question
+        view = await self._view(session, casus)
+        if question is None or not self.lifecycle.allows(view, who.actor, Trigger.ADD_BETROKKEN):
+            return await self._refused(session, who, casus, Refusal.NOT_NOW)
+        if code in question.option_by_code:
+            found = list(casus.found_betrokken)
+            added = code not in found
+            casus.found_betrokken = [*found, code] if added else [c for c in found if c != code]
+            session.add(casus)
+            await AuditLog(session).record(
+                "betrokkene_toegevoegd" if added else "betrokkene_verwijderd",
+                actor_id=who.person_id,
+                casus_reference=casus.reference,
+                details={"partij": code},
+            )
+        named = set(_codes(casus.answers.get(question.id)))
+        assert casus.id is not None
+        toggles = tuple(
+            Action(
+                ("✓ " if option.code in casus.found_betrokken else "") + option.label,
+                f"bet-{option.code}",
+                str(casus.id),
+            )
+            for option in question.options
+            if option.code not in named
+        )
+        return Card(
+            say.BETROKKEN_QUESTION.format(reference=casus.reference),
+            (*toggles, Action("Klaar", "card", str(casus.id))),
+        )
+
+    async def _hand_over(self, session: AsyncSession, who: Who, casus: Casus) -> Card:
+        card = await self._act(session, who, casus, Event(Trigger.HAND_OVER))
+        if casus.status == CasusStatus.BIJ_OOV and who.person_id == casus.holder_id:
+            casus.handover_noted_at = None  # nobody after all: look again at the next round
+            session.add(casus)
+        return card
+
+    # --- timers -------------------------------------------------------------------------------
+
+    async def run_timers(self, now: datetime | None = None) -> TimerRun:
+        """Reminders at half-time, expired offers to the next candidate, and OOV holders told
+        when someone suitable is available again. Each in its own unit of work; every row is
+        re-read under the casus's lock, so with several processes each timer fires once."""
+        now = now or self.clock()
+        reminded = expired = available = 0
+        for column, trigger in (("remind_at", Trigger.REMIND), ("expires_at", Trigger.EXPIRE)):
+            async with self.database.transaction() as session:
+                due = [(a.id, a.casus_id) for a in await Assignments(session).due(column, now)]
+            for offer_id, casus_id in due:
+                async with self.database.transaction() as session:
+                    if await self._fire(session, offer_id, casus_id, column, trigger, now):
+                        reminded += trigger == Trigger.REMIND
+                        expired += trigger == Trigger.EXPIRE
+        async with self.database.transaction() as session:
+            waiting = [c.id for c in await Casussen(session).waiting_at_oov() if c.id]
+        for casus_id in waiting:
+            async with self.database.transaction() as session:
+                available += await self._tell_oov_if_available(session, casus_id, now)
+        return TimerRun(reminded, expired, available)
+
+    async def _fire(
+        self,
+        session: AsyncSession,
+        offer_id: int | None,
+        casus_id: int,
+        column: str,
+        trigger: Trigger,
+        now: datetime,
+    ) -> bool:
+        casus = await Casussen(session).lock(casus_id)
+        offer = await Assignments(session).get(offer_id or 0)
+        if casus is None or offer is None:
+            return False
+        await session.refresh(offer)
+        due_at = getattr(offer, column)
+        if offer.status != AssignmentStatus.AANGEBODEN or due_at is None or due_at > now:
+            return False  # answered, or fired by another process meanwhile
+        move = await self._move(session, casus, SYSTEM, Event(trigger), now=now)
+        return isinstance(move, Move)
+
+    async def _tell_oov_if_available(
+        self, session: AsyncSession, casus_id: int, now: datetime
+    ) -> bool:
+        casus = await Casussen(session).lock(casus_id)
+        if casus is None or casus.status != CasusStatus.BIJ_OOV or casus.handover_noted_at:
+            return False
+        partij = self._partij_to_act(casus)
+        if partij == OOV_PARTIJ or await self._candidate(session, casus, partij, now) is None:
+            return False
+        casus.handover_noted_at = now
+        session.add(casus)
+        facts = await self._facts(session, casus, acting=partij)
+        assert casus.id is not None
+        card = say.available_again(facts, casus.id)
+        for chat in await self._chats_of_holder_or_coordinators(session, casus):
+            await self._send(session, chat, card, casus.reference)
+        await AuditLog(session).record(
+            "regisseur_beschikbaar", casus_reference=casus.reference, details={"partij": partij}
+        )
+        return True
+
+    # --- moving a casus -------------------------------------------------------------------------
+
+    async def _act(
+        self,
+        session: AsyncSession,
+        who: Who,
+        casus: Casus,
+        event: Event,
+        *,
+        reason: str | None = None,
+        reason_code: str | None = None,
+    ) -> Card:
+        """An action by the person in `who`; the card their message becomes."""
+        move = await self._move(
+            session, casus, who.actor, event, reason=reason, reason_code=reason_code
+        )
+        if isinstance(move, Refusal):
+            return await self._refused(session, who, casus, move)
+        done = say.DONE[event.trigger].format(
+            reference=casus.reference, status=say.STATUS_TEXT[casus.status]
+        )
+        if event.trigger in (Trigger.DECLINE,):
+            return Card(done)
+        card = await self.card(session, who, casus)
+        return Card(f"{done}\n\n{card.text}", card.actions)
+
+    async def _refused(
+        self, session: AsyncSession, who: Who, casus: Casus, refusal: Refusal
+    ) -> Card:
+        text = say.REFUSED[refusal].format(
+            reference=casus.reference, status=say.STATUS_TEXT[casus.status]
+        )
+        if refusal == Refusal.NOT_YOURS:
+            return Card(text)
+        card = await self.card(session, who, casus)
+        return Card(f"{text}\n\n{card.text}", card.actions)
+
+    async def _move(
+        self,
+        session: AsyncSession,
+        casus: Casus,
+        actor: Actor,
+        event: Event,
+        *,
+        reason: str | None = None,
+        reason_code: str | None = None,
+        now: datetime | None = None,
+    ) -> Move | Refusal:
+        """One step of the lifecycle on a locked casus, with everything it writes."""
+        now = now or self.clock()
+        assert casus.id is not None
+        assignments = Assignments(session)
+        open_offer = await assignments.open_offer(casus.id)
+        screening = event.screening
+        partij = self._partij_to_act(casus, screening)
+        candidate = None
+        if event.trigger in _OFFERING:
+            candidate = await self._candidate(session, casus, partij, now)
+        view = await self._view(session, casus, open_offer)
+        move = self.lifecycle.step(view, actor, replace(event, has_candidate=candidate is not None))
+        if isinstance(move, Refusal):
+            return move
+        trigger = event.trigger
+        if trigger == Trigger.ACCEPT and open_offer is not None:
+            await assignments.answer(open_offer, accepted=True, now=now)
+            casus.holder_id, casus.holder_since = open_offer.regisseur_id, now
+        elif trigger == Trigger.DECLINE and open_offer is not None:
+            await assignments.answer(
+                open_offer, accepted=False, reason=reason, reason_code=reason_code, now=now
+            )
+        elif trigger == Trigger.EXPIRE and open_offer is not None:
+            assignments.close(open_offer, AssignmentStatus.VERLOPEN, now)
+        elif trigger == Trigger.REMIND and open_offer is not None:
+            open_offer.remind_at = None
+            session.add(open_offer)
+        elif trigger == Trigger.SCREEN:
+            casus.screening_outcome, casus.screening_note = screening, reason
+        elif trigger == Trigger.CLOSE:
+            casus.close_reason, casus.closed_at = reason, now
+            if open_offer is not None:
+                assignments.close(open_offer, AssignmentStatus.INGETROKKEN, now)
+        elif trigger == Trigger.HAND_OVER:
+            casus.holder_id = casus.holder_since = casus.handover_noted_at = None
+        new_offer = None
+        if candidate is not None and Recipient.CANDIDATE in {n.to for n in move.notices}:
+            new_offer = await self._offer(session, casus, candidate, now)
+        if move.status == CasusStatus.BIJ_OOV and casus.status != CasusStatus.BIJ_OOV:
+            oov = await self._candidate(session, casus, OOV_PARTIJ, now, passed=False)
+            casus.holder_id = oov.person_id if oov is not None else None
+            casus.holder_since, casus.handover_noted_at = now, None
+        casus.status, casus.updated_at = move.status, now
+        session.add(casus)
+        await self._audit(session, casus, actor, event, move, open_offer, new_offer, reason_code)
+        await self._tell(session, casus, actor, move, open_offer, new_offer, partij)
+        log.info("casus %s: %s -> %s", casus.reference, trigger.value, move.status.value)
+        return move
+
+    async def _offer(
+        self, session: AsyncSession, casus: Casus, regisseur: Regisseur, now: datetime
+    ) -> Assignment:
+        assert casus.id is not None
+        offer = await Assignments(session).offer(
+            casus.id,
+            regisseur.person_id,
+            now=now,
+            remind_at=now + self.answer_within / 2,
+            expires_at=now + self.answer_within,
+        )
+        person = await People(session).get(regisseur.person_id)
+        assert person is not None
+        person.last_assigned_at = now
+        session.add(person)
+        return offer
+
+    def _partij_to_act(self, casus: Casus, screening: ScreeningOutcome | None = None) -> str:
+        """The partij whose regisseur is asked next: after procesregie the advised partij
+        supplies the casusregisseur; otherwise as the outcome says (rules.matching)."""
+        if ScreeningOutcome.PROCESREGIE in (screening, casus.screening_outcome):
+            return casus.partij
+        return acting_partij(casus.outcome, casus.partij)
+
+    async def _candidate(
+        self,
+        session: AsyncSession,
+        casus: Casus,
+        partij: str,
+        now: datetime,
+        *,
+        passed: bool = True,
+    ) -> Regisseur | None:
+        """Who matching asks next; `passed`: leave out everyone offered this casus before."""
+        assert casus.id is not None
+        before = (
+            {o.regisseur_id for o in await Assignments(session).of_casus(casus.id)}
+            if passed
+            else set()
+        )
+        regisseurs = await People(session).for_matching(partij)
+        return best(regisseurs, needs_of(self.schema, casus.answers), now, before)
+
+    async def _view(
+        self, session: AsyncSession, casus: Casus, open_offer: Assignment | None = None
+    ) -> CasusView:
+        if open_offer is None and casus.id is not None:
+            open_offer = await Assignments(session).open_offer(casus.id)
+        return CasusView(
+            casus.status,
+            casus.outcome,
+            open_offer.regisseur_id if open_offer is not None else None,
+            casus.holder_id,
+            casus.screening_outcome,
+        )
+
+    # --- audit and outbox -----------------------------------------------------------------------
+
+    async def _audit(
+        self,
+        session: AsyncSession,
+        casus: Casus,
+        actor: Actor,
+        event: Event,
+        move: Move,
+        open_offer: Assignment | None,
+        new_offer: Assignment | None,
+        reason_code: str | None,
+    ) -> None:
+        """One entry per thing that happened, without free text (the typed reason stays on the
+        offer or the casus, where retention removes it)."""
+        audit = AuditLog(session)
+        details: dict[str, object] = {"status": move.status.value}
+        if open_offer is not None and event.trigger in (Trigger.ACCEPT, Trigger.DECLINE):
+            details["regisseur_id"] = open_offer.regisseur_id
+        if open_offer is not None and event.trigger in (Trigger.REMIND, Trigger.EXPIRE):
+            details["regisseur_id"] = open_offer.regisseur_id
+        if reason_code is not None:
+            details["reden"] = reason_code
+        if event.screening is not None:
+            details["uitkomst"] = event.screening.value
+        await audit.record(
+            _AUDITED[event.trigger],
+            actor_id=actor.person_id,
+            casus_reference=casus.reference,
+            details=details,
+        )
+        if new_offer is not None:
+            await audit.record(
+                "aangeboden",
+                casus_reference=casus.reference,
+                details={"regisseur_id": new_offer.regisseur_id},
+            )
+        if move.status == CasusStatus.BIJ_OOV and event.trigger != Trigger.CLOSE:
+            await audit.record(
+                "naar_oov", casus_reference=casus.reference, details={"holder_id": casus.holder_id}
+            )
+
+    async def _tell(
+        self,
+        session: AsyncSession,
+        casus: Casus,
+        actor: Actor,
+        move: Move,
+        open_offer: Assignment | None,
+        new_offer: Assignment | None,
+        partij: str,
+    ) -> None:
+        """The move's notices as outbox rows; the one who acted hears it in their own reply."""
+        if not move.notices:
+            return
+        facts = await self._facts(session, casus, acting=partij, offer=new_offer)
+        actor_chat = await self._chat_of(session, actor)
+        for notice in move.notices:
+            if notice.to == Recipient.CANDIDATE and new_offer is not None:
+                chats = await self._chats(session, new_offer.regisseur_id)
+                card = say.offer(facts, new_offer.id or 0)
+            elif notice.to == Recipient.OFFERED and open_offer is not None:
+                chats = await self._chats(session, open_offer.regisseur_id)
+                if notice.about == About.REMINDER:
+                    reminding = await self._facts(session, casus, acting=partij, offer=open_offer)
+                    card = say.offer(reminding, open_offer.id or 0, reminder=True)
+                else:
+                    card = Card(say.notice(notice.about, facts))
+            elif notice.to == Recipient.MELDER:
+                chats = [casus.chat_id] if casus.chat_id is not None else []
+                card = Card(say.notice(notice.about, facts))
+            elif notice.to == Recipient.HOLDER:
+                if casus.holder_id is None:
+                    chats = await self._chats_of_coordinators(session)
+                    card = Card(say.nobody_at_oov(facts))
+                else:
+                    chats = await self._chats(session, casus.holder_id)
+                    card = Card(say.notice(notice.about, facts))
+            else:
+                continue
+            for chat in chats:
+                if chat != actor_chat:
+                    await self._send(session, chat, card, casus.reference)
+
+    async def _send(self, session: AsyncSession, chat_id: int, card: Card, reference: str) -> None:
+        payload = {
+            "text": card.text,
+            "buttons": [
+                {"label": a.label, "action": a.action, "subject": a.subject} for a in card.actions
+            ],
+        }
+        await Outbox(session).add(chat_id, payload)
+        note_outbox_written(session)
+
+    async def _chats(self, session: AsyncSession, person_id: int) -> list[int]:
+        """The person's chat, unless they cannot be reached (deactivated, blocked the bot)."""
+        person = await People(session).get(person_id)
+        if person is None or not person.active or person.blocked_at is not None:
+            return []
+        return [person.telegram_id] if person.telegram_id is not None else []
+
+    async def _chat_of(self, session: AsyncSession, actor: Actor) -> int | None:
+        if actor.person_id is None:
+            return None
+        person = await People(session).get(actor.person_id)
+        return person.telegram_id if person is not None else None
+
+    async def _chats_of_coordinators(self, session: AsyncSession) -> list[int]:
+        return [p.telegram_id for p in await People(session).coordinators() if p.telegram_id]
+
+    async def _chats_of_holder_or_coordinators(
+        self, session: AsyncSession, casus: Casus
+    ) -> list[int]:
+        if casus.holder_id is not None:
+            return await self._chats(session, casus.holder_id)
+        return await self._chats_of_coordinators(session)
+
+    async def _facts(
+        self,
+        session: AsyncSession,
+        casus: Casus,
+        *,
+        acting: str | None = None,
+        offer: Assignment | None = None,
+    ) -> CasusFacts:
+        people = People(session)
+        advice = casus.stored_advice
+        melder = await people.get(casus.melder_id) if casus.melder_id is not None else None
+        holder = await people.get(casus.holder_id) if casus.holder_id is not None else None
+        question = self.schema.betrokken_question
+        betrokken: list[str] = []
+        if question is not None:
+            codes = [*_codes(casus.answers.get(question.id)), *casus.found_betrokken]
+            betrokken = [question.label_of(c) for c in dict.fromkeys(codes)]
+        now = self.clock()
+        return CasusFacts(
+            reference=casus.reference,
+            status=casus.status,
+            reported_on=shown_date(casus.created_at),
+            age_days=max(0, (now - casus.created_at).days),
+            answer_lines=tuple(answer_lines(self.schema, casus.answers)),
+            partij_name=advice.partij_name,
+            outcome_label=advice.outcome_label,
+            next_step=advice.next_step,
+            reasons=advice.reasons,
+            melder_partij=self._partij_name(melder.partij) if melder is not None else None,
+            holder=self._person_text(holder),
+            holder_since=shown_date(casus.holder_since) if casus.holder_since else None,
+            acting_partij=self._partij_name(acting or self._partij_to_act(casus)),
+            screening=casus.screening_outcome,
+            screening_note=casus.screening_note,
+            betrokken=tuple(betrokken),
+            answer_before=shown_moment(offer.expires_at) if offer and offer.expires_at else None,
+            close_reason=casus.close_reason,
+            werkdagen=self.schema.contact_werkdagen,
+        )
+
+    def _partij_name(self, code: str | None) -> str | None:
+        if code is None:
+            return None
+        partij = self.schema.partij_by_code.get(code)
+        return partij.name if partij is not None else code
+
+    def _person_text(self, person: Person | None) -> str | None:
+        if person is None:
+            return None
+        partij = self._partij_name(person.partij)
+        return f"{person.display_name}, {partij}" if partij else person.display_name
+
+
+_OFFERING = frozenset(
+    {Trigger.OFFER, Trigger.DECLINE, Trigger.EXPIRE, Trigger.SCREEN, Trigger.HAND_OVER}
+)
+_AUDITED = {
+    Trigger.OFFER: "toewijzing",
+    Trigger.ACCEPT: "geaccepteerd",
+    Trigger.DECLINE: "afgewezen",
+    Trigger.REMIND: "herinnerd",
+    Trigger.EXPIRE: "verlopen",
+    Trigger.SCREEN: "gescreend",
+    Trigger.ADD_BETROKKEN: "betrokkene_toegevoegd",
+    Trigger.HAND_OVER: "overgedragen",
+    Trigger.CLOSE: "gesloten",
+}
+
+
+def _codes(answer: object) -> Sequence[str]:
+    return [str(code) for code in answer] if isinstance(answer, list) else []

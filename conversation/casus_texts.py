@@ -1,0 +1,303 @@
+"""What the lifecycle says, in Dutch: the offer a regisseur gets, what a melder hears back, a
+casus card with the actions allowed on it, and why a press changes nothing. Pure: the service
+gathers the facts of a casus (`CasusFacts`); every channel renders the `Card`s alike."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from conversation.casus import About, Refusal, Trigger
+from rules.vocabulary import AssignmentStatus, CasusStatus, ScreeningOutcome
+
+STATUS_TEXT = {
+    CasusStatus.AANGEMELD: "aangemeld",
+    CasusStatus.AANGEBODEN: "aangeboden aan een regisseur",
+    CasusStatus.OPGEPAKT: "opgepakt",
+    CasusStatus.IN_SCREENING: "in screening",
+    CasusStatus.GEEN_INZET: "gescreend: geen inzet, de reguliere hulpverlening heeft de regie",
+    CasusStatus.SIGNALEREND: "gescreend: signalerende functie",
+    CasusStatus.PROCESREGIE: "gescreend: procesregie",
+    CasusStatus.BIJ_OOV: "bij de gemeente (afdeling OOV)",
+    CasusStatus.GESLOTEN: "gesloten",
+}
+SCREENING_LABEL = {
+    ScreeningOutcome.GEEN_INZET: "Geen inzet",
+    ScreeningOutcome.SIGNALEREND: "Signalerend",
+    ScreeningOutcome.PROCESREGIE: "Procesregie",
+}
+SCREENING_MEANS = {  # what a screening's outcome means for the melder
+    ScreeningOutcome.GEEN_INZET: (
+        "Inzet van het Zorg- en Veiligheidshuis is niet nodig: de reguliere hulpverlening neemt "
+        "de casusregie. U kunt uw zorgen met hen blijven bespreken; u hoeft nu niets te doen."
+    ),
+    ScreeningOutcome.SIGNALEREND: (
+        "De regisseurs nemen een signalerende functie: zij delen hun bevindingen met de "
+        "betrokken instelling(en) en houden de ontwikkelingen in de gaten. U hoeft nu niets te "
+        "doen; nieuwe zorgen kunt u opnieuw aanmelden."
+    ),
+    ScreeningOutcome.PROCESREGIE: (
+        "De procesregisseurs van het Zorg- en Veiligheidshuis starten procesregie. Een "
+        "casusregisseur van {partij} wordt gevraagd de casusregie te voeren; u hoort wie dat is."
+    ),
+}
+PROCESREGIE_ASK = (
+    "Het Zorg- en Veiligheidshuis is procesregie gestart en vraagt u de casusregie te voeren."
+)
+DECLINE_REASONS = {  # code -> button label; a typed reason is "anders"
+    "capaciteit": "Geen ruimte in mijn caseload",
+    "expertise": "Past niet bij mijn expertise",
+    "afwezig": "Ik ben afwezig",
+    "partij": "Hoort bij een andere partij",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    """A button on a casus message: `action` on `subject` (an offer's or a casus's id)."""
+
+    label: str
+    action: str
+    subject: str
+
+
+@dataclass(frozen=True, slots=True)
+class Card:
+    """One message about a casus, with the actions it offers."""
+
+    text: str
+    actions: tuple[Action, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class CasusFacts:
+    """What the texts show of a casus, gathered by the service; names and dates as shown."""
+
+    reference: str
+    status: CasusStatus
+    reported_on: str
+    age_days: int
+    answer_lines: tuple[str, ...]
+    partij_name: str  # advised
+    outcome_label: str
+    next_step: str
+    reasons: tuple[str, ...]
+    melder_partij: str | None = None  # the melder's organisation, never their name
+    holder: str | None = None  # "<naam>, <partij>"
+    holder_since: str | None = None
+    acting_partij: str | None = None  # the partij an offer or OOV's wait is about
+    screening: ScreeningOutcome | None = None
+    screening_note: str | None = None
+    betrokken: tuple[str, ...] = ()  # named by the melder and found in screening
+    answer_before: str | None = None  # an open offer's deadline
+    close_reason: str | None = None
+    werkdagen: int = 5
+
+
+def _lines(*parts: str | None) -> str:
+    return "\n".join(part for part in parts if part is not None)
+
+
+def _advice(facts: CasusFacts) -> str:
+    return _lines(
+        f"Advies: casusregie bij {facts.partij_name} ({facts.outcome_label}).",
+        *(f"• {reason}" for reason in facts.reasons),
+    )
+
+
+def _details(facts: CasusFacts) -> str:
+    return _lines(
+        "Gegevens van de aanmelding:",
+        *facts.answer_lines,
+        f"• Betrokken (aangevuld): {', '.join(facts.betrokken)}" if facts.betrokken else None,
+    )
+
+
+def offer(facts: CasusFacts, offer_id: int, *, reminder: bool = False) -> Card:
+    """The offer to a regisseur: the casus as the melder gave it, the advice and its reasons."""
+    head = (
+        f"Herinnering: casus {facts.reference} wacht nog op uw antwoord."
+        if reminder
+        else f"Nieuwe casus voor u: {facts.reference}"
+    )
+    asked = PROCESREGIE_ASK if facts.screening == ScreeningOutcome.PROCESREGIE else None
+    text = "\n\n".join(
+        part
+        for part in (
+            _lines(
+                head,
+                f"Aangemeld op {facts.reported_on} door {facts.melder_partij or 'een melder'}.",
+            ),
+            asked,
+            _details(facts),
+            _advice(facts),
+            _lines(
+                f"Graag uw antwoord vóór {facts.answer_before}; daarna gaat de casus naar de "
+                "volgende regisseur."
+                if facts.answer_before
+                else None
+            ),
+        )
+        if part
+    )
+    subject = str(offer_id)
+    return Card(
+        text, (Action("Accepteren", "accept", subject), Action("Afwijzen", "decline", subject))
+    )
+
+
+def notice(about: About, facts: CasusFacts) -> str:
+    """What a notice says, to whoever the lifecycle named (the offer itself is `offer`)."""
+    reference = facts.reference
+    if about == About.OFFER_EXPIRED:
+        return (
+            f"Casus {reference} is niet op tijd beantwoord en is aan een andere regisseur "
+            "aangeboden. U hoeft niets meer te doen."
+        )
+    if about == About.OPGEPAKT:
+        return f"Casus {reference} is opgepakt door {facts.holder}."
+    if about == About.IN_SCREENING:
+        return (
+            f"Casus {reference} wordt gescreend door {facts.holder}. U hoort binnen "
+            f"{facts.werkdagen} werkdagen van ons."
+        )
+    if about == About.NAAR_OOV:
+        return (
+            f"Voor casus {reference} is nu geen geschikte casusregisseur van "
+            f"{facts.acting_partij} beschikbaar. De afdeling Openbare Orde en Veiligheid van de "
+            "gemeente bewaakt het proces en houdt de casusregie tot er een geschikte regisseur "
+            "is. U hoort van ons zodra de casus is overgedragen."
+        )
+    if about == About.BIJ_OOV:
+        return _lines(
+            f"Casus {reference} is bij u ondergebracht (afdeling OOV): er is nu geen geschikte "
+            f"casusregisseur van {facts.acting_partij} beschikbaar. U houdt de casusregie tot er "
+            "een is; u krijgt dan bericht en kunt de casus met één knop overdragen.",
+            "",
+            _details(facts),
+            "",
+            _advice(facts),
+        )
+    if about == About.SCREENED:
+        assert facts.screening is not None
+        means = SCREENING_MEANS[facts.screening].format(partij=facts.partij_name)
+        return _lines(
+            f"De screening van casus {reference} is afgerond: "
+            f"{SCREENING_LABEL[facts.screening].lower()}.",
+            means,
+            f"Toelichting: {facts.screening_note}" if facts.screening_note else None,
+        )
+    if about == About.GESLOTEN:
+        return _lines(
+            f"Casus {reference} is gesloten.",
+            f"Reden: {facts.close_reason}" if facts.close_reason else None,
+        )
+    if about == About.OVERGEDRAGEN:
+        return (
+            f"Casus {reference} is door de afdeling OOV overgedragen en aangeboden aan een "
+            f"casusregisseur van {facts.acting_partij}. U hoort wie hem oppakt."
+        )
+    raise ValueError(f"no text for {about}")
+
+
+def nobody_at_oov(facts: CasusFacts) -> str:
+    """To the coordinators, when a casus goes to OOV and OOV has no regisseur registered."""
+    return (
+        f"Casus {facts.reference} heeft geen regisseur: er is geen geschikte regisseur van "
+        f"{facts.acting_partij} beschikbaar en ook geen regisseur van de afdeling OOV "
+        "geregistreerd. Nodig een regisseur uit, of wijs de casus toe."
+    )
+
+
+def available_again(facts: CasusFacts, casus_id: int) -> Card:
+    """To the OOV holder: someone suitable can take the casus now."""
+    return Card(
+        f"Voor casus {facts.reference} is weer een geschikte casusregisseur van "
+        f"{facts.acting_partij} beschikbaar. Wilt u de casus overdragen? Dan wordt hij hun "
+        "aangeboden.",
+        (Action("Overdragen", "handover", str(casus_id)),),
+    )
+
+
+def card(facts: CasusFacts, actions: tuple[Action, ...] = ()) -> Card:
+    """A casus as its regisseur sees it, with the actions allowed to them now."""
+    age = "vandaag" if facts.age_days == 0 else f"{facts.age_days} dagen geleden"
+    return Card(
+        "\n\n".join(
+            part
+            for part in (
+                _lines(
+                    f"Casus {facts.reference}",
+                    f"Status: {STATUS_TEXT[facts.status]}",
+                    f"Aangemeld: {facts.reported_on} ({age})",
+                    f"Bij: {facts.holder}, sinds {facts.holder_since}" if facts.holder else None,
+                    f"Toelichting screening: {facts.screening_note}"
+                    if facts.screening_note
+                    else None,
+                ),
+                _details(facts),
+                _advice(facts),
+            )
+            if part
+        ),
+        actions,
+    )
+
+
+def card_line(facts: CasusFacts) -> str:
+    age = "vandaag" if facts.age_days == 0 else f"{facts.age_days} d"
+    return f"• {facts.reference}: {STATUS_TEXT[facts.status]} ({age})"
+
+
+REFUSED = {
+    Refusal.NOT_YOURS: "Deze casus is niet aan u aangeboden en niet in uw handen: u kunt hier "
+    "niets mee doen.",
+    Refusal.NOT_NOW: "Dat kan nu niet meer: casus {reference} is intussen {status}.",
+}
+
+STALE = "Deze knop is verlopen. Met /mijn ziet u uw casussen zoals ze nu zijn."
+OFFER_ANSWERED = {
+    AssignmentStatus.GEACCEPTEERD: "U heeft casus {reference} al geaccepteerd. Met /mijn ziet u "
+    "hem terug.",
+    AssignmentStatus.AFGEWEZEN: "U heeft casus {reference} al afgewezen; er verandert niets.",
+    AssignmentStatus.VERLOPEN: "Dit aanbod is verlopen: casus {reference} is intussen aan een "
+    "andere regisseur aangeboden.",
+    AssignmentStatus.INGETROKKEN: "Dit aanbod is ingetrokken: casus {reference} is intussen "
+    "elders belegd.",
+}
+DONE = {
+    Trigger.ACCEPT: "U heeft casus {reference} geaccepteerd. De melder hoort dat u hem heeft "
+    "opgepakt.",
+    Trigger.DECLINE: "U heeft casus {reference} afgewezen; uw reden is bewaard. De casus is nu "
+    "{status}.",
+    Trigger.SCREEN: "De uitkomst van de screening van casus {reference} is vastgelegd. De melder "
+    "is ingelicht.",
+    Trigger.CLOSE: "Casus {reference} is gesloten. De melder is ingelicht.",
+    Trigger.HAND_OVER: "Casus {reference} is overgedragen en aangeboden aan een casusregisseur.",
+}
+REASON_LENGTH = "Typ een korte toelichting van hoogstens {limit} tekens."
+TYPE_AGAIN = "Typ de toelichting opnieuw, zonder deze gegevens."
+CLOSE_QUESTION = (
+    "Waarom sluit u casus {reference}? Typ een korte reden; de melder krijgt die te zien."
+)
+NOTE_QUESTION = (
+    "Uitkomst van de screening van casus {reference}: {outcome}. Typ een korte toelichting voor "
+    "de melder, of kies Zonder toelichting."
+)
+BETROKKEN_QUESTION = (
+    "Welke organisaties zijn volgens de screening ook betrokken bij casus {reference}? Tik om "
+    "toe te voegen of weg te halen; daarna Klaar."
+)
+NOTHING_MINE = "U heeft nu geen open casussen of aanbiedingen."
+MINE = "Uw open casussen (nieuwste eerst); tik er een aan voor de details:"
+MORE = "… en nog {count} oudere."
+
+
+def decline_question(reference: str, offer_id: int) -> Card:
+    subject = str(offer_id)
+    return Card(
+        f"Waarom wijst u casus {reference} af? Kies een reden, of typ een korte toelichting.",
+        (
+            *(Action(label, f"why-{code}", subject) for code, label in DECLINE_REASONS.items()),
+            Action("Toch accepteren", "accept", subject),
+        ),
+    )
