@@ -40,6 +40,8 @@ class Settings(BaseSettings):
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = Field(default=8443, ge=1, le=65535)
     invitation_days: int = Field(default=7, ge=1)
+    # A regisseur answers an offer within this time (a reminder at half of it), or it goes on.
+    assign_timeout_hours: float = Field(default=24.0, gt=0)
     # Telegram's broadcast limit is about 30 messages a second; a local Bot API server has none.
     telegram_max_rate: float = Field(default=30.0, gt=0)
     # Updates handled at once (different chats). More is not faster: past a few, the HTTP client

@@ -364,6 +364,8 @@ class AssignmentService:
         due_at = getattr(offer, column)
         if offer.status != AssignmentStatus.AANGEBODEN or due_at is None or due_at > now:
             return False  # answered, or fired by another process meanwhile
+        if trigger == Trigger.REMIND and offer.expires_at is not None and offer.expires_at <= now:
+            return False  # too late to remind: it expires in this same round
         move = await self._move(session, casus, SYSTEM, Event(trigger), now=now)
         return isinstance(move, Move)
 

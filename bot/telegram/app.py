@@ -17,6 +17,7 @@ from telegram.ext import (
 )
 
 from bot.services.admission import AdmissionService
+from bot.services.assignment import AssignmentService, TimerRun
 from bot.services.casussen import CasusService
 from bot.services.free_text import FreeTextService
 from bot.services.intake import IntakeService
@@ -28,6 +29,7 @@ from bot.telegram.handlers import Family
 from bot.telegram.handlers.access import AccessHandlers
 from bot.telegram.handlers.intake import IntakeHandlers
 from bot.telegram.handlers.lookup import LookupHandlers
+from bot.telegram.handlers.regisseur import RegisseurHandlers
 from bot.telegram.handlers.stale import StaleButtons
 from bot.telegram.handlers.status import StatusHandlers
 from bot.telegram.handlers.text import TextHandlers
@@ -42,6 +44,7 @@ log = logging.getLogger(__name__)
 App = Application[Any, RegieContext, Any, Any, Any, Any]
 GATE_GROUP = -1  # before every handler family (group 0)
 EXPIRY_INTERVAL = timedelta(hours=1)
+TIMER_INTERVAL = timedelta(minutes=1)
 
 
 class Channel:
@@ -52,11 +55,16 @@ class Channel:
         self.database = Database(settings.database_url)
         self.admission = AdmissionService(self.database)
         self.sender = Sender(application.bot, settings.telegram_max_rate)
-        intake = IntakeService(self.database, schema)
+        self.assignments = AssignmentService(
+            self.database, schema, answer_within=timedelta(hours=settings.assign_timeout_hours)
+        )
+        intake = IntakeService(self.database, schema, self.assignments)
+        free_text = FreeTextService(self.database, intake, (self.assignments,))
         self.families: tuple[Family, ...] = (
             AccessHandlers(self.admission, self.sender).family(),
             IntakeHandlers(intake, self.sender).family(),
-            TextHandlers(FreeTextService(self.database, intake), self.sender).family(),
+            TextHandlers(free_text, self.sender).family(),
+            RegisseurHandlers(self.assignments, self.sender).family(),
             LookupHandlers(schema, self.sender).family(),
             StatusHandlers(CasusService(self.database), self.sender).family(),
             StaleButtons(self.sender).family(),  # last: every button nobody else routes
@@ -75,9 +83,19 @@ class Channel:
             application.job_queue.run_repeating(
                 self.expire_intakes, interval=EXPIRY_INTERVAL, first=60, name="intake-expiry"
             )
+            application.job_queue.run_repeating(
+                self.run_timers, interval=TIMER_INTERVAL, first=5, name="casus-timers"
+            )
 
     async def expire_intakes(self, context: RegieContext) -> None:
         await self.intake_expiry.run()
+
+    async def run_timers(self, context: RegieContext) -> None:
+        """Offers' reminders and expiries, and OOV's hand-overs; rows with a due time, so a
+        restart loses none."""
+        ran = await self.assignments.run_timers()
+        if ran != TimerRun():
+            log.info("timers: %s", ran)
 
     async def post_init(self, application: App) -> None:
         await self.database.prepare()

@@ -11,7 +11,8 @@ from telegram.constants import MessageLimit
 
 from bot.services.casussen import CasusSummary
 from bot.telegram import texts
-from bot.telegram.callbacks import IntakeButton
+from bot.telegram.callbacks import CasusButton, IntakeButton
+from conversation.casus_texts import Action
 from conversation.messages import BACK, CANCEL, Button, Reply
 
 # Buttons side by side on a phone's width: (how many a row, the longest label that still fits).
@@ -115,3 +116,15 @@ def casus_list(casussen: Sequence[CasusSummary]) -> str:
     if not casussen:
         return texts.NO_CASUSSEN
     return "\n".join([texts.YOUR_CASUSSEN, *(casus_line(c) for c in casussen)])
+
+
+def card_keyboard(actions: Sequence[Action]) -> str | None:
+    """A casus card's buttons, laid out as a question's options are."""
+    if not actions:
+        return None
+    buttons = [Button(CasusButton(a.action, a.subject).pack(), a.label) for a in actions]
+    rows = [
+        [{"text": button.label, "callback_data": button.id} for button in row]
+        for row in laid_out(buttons)
+    ]
+    return json.dumps({"inline_keyboard": rows}, ensure_ascii=False)
