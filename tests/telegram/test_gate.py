@@ -122,9 +122,9 @@ async def test_a_button_of_another_feature_never_reaches_the_intake(
         before = await IntakeStates(session).lock(USER)
 
     start = len(request.calls)
-    # Same step and button as the intake's own "ja", under another feature's prefix, and under
+    # Same step and button as the intake's own "ja", under an unknown feature's prefix, and under
     # the layout the intake used before prefixes: both stale, neither an answer.
-    for update_id, data in enumerate(("a|criteria|ja", "1|criteria|ja", "zz"), start=3):
+    for update_id, data in enumerate(("x|criteria|ja", "1|criteria|ja", "zz"), start=3):
         await app.process_update(press(update_id, data, USER, bot=app.bot))
     assert answers_after(request, start) == [("answerCallbackQuery", STALE_BUTTON)] * 3
     async with channel(app).database.transaction() as session:

@@ -91,7 +91,7 @@ async def test_an_answer_after_the_warning_keeps_the_intake(
 
 async def test_the_worker_runs_on_the_job_queue(running: Running) -> None:
     assert running.app is not None and running.app.job_queue is not None
-    assert [job.name for job in running.app.job_queue.jobs()] == ["intake-expiry"]
+    assert "intake-expiry" in [job.name for job in running.app.job_queue.jobs()]
 
 
 def test_the_expiry_period_is_at_least_two_days() -> None:
