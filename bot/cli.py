@@ -85,7 +85,14 @@ def build_parser(schema: Schema | None = None) -> argparse.ArgumentParser:
     graph.add_argument(
         "--dialogue", action="store_true", help="the intake dialogue's state machine (Mermaid)"
     )
+    graph.add_argument(
+        "--casus", action="store_true", help="the casus lifecycle's state machine (Mermaid)"
+    )
     graph.set_defaults(handler=_rules_graph)
+
+    audit = commands.add_parser("audit", help="the history of one casus, from the audit log")
+    audit.add_argument("reference", help="e.g. ZVH-2026-0042")
+    audit.set_defaults(handler=_audit)
 
     db_parser = commands.add_parser("db", help="database maintenance (REGIEBOT_DATABASE_URL)")
     db_commands = db_parser.add_subparsers(dest="db_command", required=True)
@@ -386,6 +393,11 @@ def _rules_graph(args: argparse.Namespace) -> int:
     from conversation.intake import IntakeDialogue
     from rules.graph import to_dot, to_mermaid
 
+    if args.casus:
+        from conversation.casus import diagram
+
+        sys.stdout.write(diagram())
+        return 0
     schema = _schema(args)
     if args.dialogue:
         sys.stdout.write(IntakeDialogue(schema).diagram())
@@ -414,6 +426,26 @@ def _rules_graph(args: argparse.Namespace) -> int:
         args.output.write_bytes(rendered.stdout)
     else:
         sys.stdout.buffer.write(rendered.stdout)
+    return 0
+
+
+@_operator_errors
+def _audit(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from bot.services.maintenance import casus_history
+    from bot.settings import load_settings
+
+    history = asyncio.run(casus_history(load_settings(), args.reference))
+    if history is None:
+        print(f"No casus {args.reference!r} in this database.", file=sys.stderr)
+        return EXIT_USAGE
+    print(
+        f"{history.reference}: {history.status}, advised {history.partij} "
+        f"({history.outcome}), held by {history.holder or 'nobody'}"
+    )
+    for entry in history.entries:
+        print(f"  {entry}")
     return 0
 
 

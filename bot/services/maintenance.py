@@ -1,16 +1,18 @@
-"""Operator tasks on the database (the command line's): migrations, invitations, retention."""
+"""Operator tasks on the database (the command line's): migrations, invitations, retention,
+a casus's history."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import timedelta
 
 from bot.services.admission import AdmissionService
 from bot.settings import Settings
 from rules import Schema
 from rules.vocabulary import Role
-from storage import open_database
-from storage.models import Invitation
+from storage import AuditLog, Casussen, People, open_database
+from storage.models import AuditEntry, Invitation, Person
 from storage.retention import KeptAnswers, anonymise_closed
 
 
@@ -47,3 +49,48 @@ def kept_answers(schema: Schema) -> KeptAnswers:
         as_given=schema.kept_answers,
         as_band={q.id: q.band_of for q in schema.banded_questions},
     )
+
+
+@dataclass(frozen=True, slots=True)
+class History:
+    """A casus's history for an operator: where it stands, then every audit entry in order."""
+
+    reference: str
+    status: str
+    partij: str
+    outcome: str
+    holder: str | None
+    entries: tuple[str, ...]
+
+
+async def casus_history(settings: Settings, reference: str) -> History | None:
+    async with open_database(settings.database_url) as database:
+        async with database.transaction() as session:
+            casus = await Casussen(session).by_reference(reference.upper())
+            if casus is None:
+                return None
+            entries = await AuditLog(session).of_casus(casus.reference)
+            people = People(session)
+            ids = {e.actor_id for e in entries} | {casus.holder_id}
+            named = {i: _who(await people.get(i)) for i in ids if i is not None}
+    return History(
+        casus.reference,
+        casus.status.value,
+        casus.partij,
+        casus.outcome,
+        named.get(casus.holder_id) if casus.holder_id is not None else None,
+        tuple(_entry(e, named) for e in entries),
+    )
+
+
+def _who(person: Person | None) -> str:
+    if person is None:
+        return "?"
+    partij = f" {person.partij}" if person.partij else ""
+    return f"#{person.id} {person.display_name} ({person.role.value}{partij})"
+
+
+def _entry(entry: AuditEntry, named: dict[int, str]) -> str:
+    actor = named.get(entry.actor_id, "?") if entry.actor_id is not None else "regiebot"
+    details = " ".join(f"{key}={value}" for key, value in entry.details.items())
+    return f"{entry.at:%Y-%m-%d %H:%M} UTC  {entry.action:<22} {actor}  {details}".rstrip()

@@ -257,3 +257,11 @@ def test_invite_accepts_the_expertise_of_the_region_schema(
     )
     assert (status, out) == (2, "")
     assert err == "Unknown expertise zorg; known: lvb, psychisch\n"
+
+
+def test_rules_graph_casus_draws_the_lifecycle(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run(capsys, "rules", "graph", "--casus")
+    assert status == 0 and "stateDiagram-v2" in out
+    assert "aangeboden --> opgepakt: accept [by_the_offered & !for_screening]" in out
+    assert "in_screening --> procesregie: screen [by_the_holder & screened_procesregie" in out
+    assert "bij_oov --> aangeboden: hand_over [by_holder_or_coordinator & has_candidate]" in out
