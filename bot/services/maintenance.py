@@ -64,15 +64,17 @@ class History:
 
 
 async def casus_history(settings: Settings, reference: str) -> History | None:
-    async with open_database(settings.database_url) as database:
-        async with database.transaction() as session:
-            casus = await Casussen(session).by_reference(reference.upper())
-            if casus is None:
-                return None
-            entries = await AuditLog(session).of_casus(casus.reference)
-            people = People(session)
-            ids = {e.actor_id for e in entries} | {casus.holder_id}
-            named = {i: _who(await people.get(i)) for i in ids if i is not None}
+    async with (
+        open_database(settings.database_url) as database,
+        database.transaction() as session,
+    ):
+        casus = await Casussen(session).by_reference(reference.upper())
+        if casus is None:
+            return None
+        entries = await AuditLog(session).of_casus(casus.reference)
+        people = People(session)
+        ids = {e.actor_id for e in entries} | {casus.holder_id}
+        named = {i: _who(await people.get(i)) for i in ids if i is not None}
     return History(
         casus.reference,
         casus.status.value,
