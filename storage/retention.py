@@ -1,5 +1,6 @@
 """Retention: casussen closed longer ago than the retention period lose what could identify a
-person. Figures stay: reference, partij, rule, outcome, status, timestamps and the coarse answers
+person: free answers, the advice's reasons, screening notes, closing and decline reasons. Figures
+stay: reference, partij, rule, outcome, status, timestamps, reason codes and the coarse answers
 that counts are made of. Which answers are coarse is the decision schema's to say; the caller
 passes it in as KeptAnswers."""
 
@@ -10,10 +11,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy import update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.models import Casus, utcnow
+from storage.models import Assignment, Casus, utcnow
 
 # What the advice keeps; its reasons repeat the answers and go.
 KEPT_ADVICE = ("partij", "partij_name", "rule", "outcome")
@@ -53,6 +55,12 @@ async def anonymise_closed(
     for casus in casussen:
         casus.answers = kept.of(casus.answers)
         casus.advice = {k: v for k, v in casus.advice.items() if k in KEPT_ADVICE}
+        casus.screening_note = casus.close_reason = None
         casus.anonymised_at = now or utcnow()
         session.add(casus)
+    ids = [casus.id for casus in casussen]
+    if ids:  # typed decline reasons go too; their codes stay for the figures
+        await session.exec(
+            update(Assignment).where(col(Assignment.casus_id).in_(ids)).values(reason=None)
+        )
     return len(casussen)

@@ -5,22 +5,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.services.dates import shown_date
-from rules.vocabulary import CasusStatus
-from storage import Casussen, Database
-from storage.models import Casus
+from sqlmodel.ext.asyncio.session import AsyncSession
 
-STATUS_TEXT = {
-    CasusStatus.AANGEMELD: "aangemeld",
-    CasusStatus.AANGEBODEN: "aangeboden aan een regisseur",
-    CasusStatus.OPGEPAKT: "opgepakt door een regisseur",
-    CasusStatus.IN_SCREENING: "in screening",
-    CasusStatus.GEEN_INZET: "gescreend: reguliere hulpverlening neemt de regie",
-    CasusStatus.SIGNALEREND: "gescreend: signalerende functie",
-    CasusStatus.PROCESREGIE: "gescreend: procesregie gestart",
-    CasusStatus.BIJ_OOV: "bij de gemeente (afdeling OOV)",
-    CasusStatus.GESLOTEN: "gesloten",
-}
+from bot.services.dates import shown_date
+from conversation.casus_texts import STATUS_TEXT
+from rules import Schema
+from storage import Casussen, Database, People
+from storage.models import Casus, Person
+
 LISTED = 20  # the newest casussen a list shows; one message stays readable on a phone
 
 
@@ -31,32 +23,41 @@ class CasusSummary:
     status: str  # in Dutch
     partij_name: str
     next_step: str
-
-    @classmethod
-    def of(cls, casus: Casus) -> CasusSummary:
-        return cls(
-            reference=casus.reference,
-            reported_on=shown_date(casus.created_at),
-            status=STATUS_TEXT[casus.status],
-            partij_name=casus.stored_advice.partij_name,
-            next_step=casus.next_step,
-        )
+    holder: str | None = None  # "<naam>, <partij>" of the regisseur who holds it
+    holder_since: str | None = None
 
 
 class CasusService:
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: Database, schema: Schema) -> None:
         self.database = database
+        self.schema = schema
 
     async def of_melder(self, melder_id: int) -> list[CasusSummary]:
         """The melder's newest casussen first."""
         async with self.database.transaction() as session:
             casussen = await Casussen(session).of_melder(melder_id)
-        return [CasusSummary.of(casus) for casus in casussen[:LISTED]]
+            return [await self._summary(session, casus) for casus in casussen[:LISTED]]
 
     async def one_of_melder(self, melder_id: int, reference: str) -> CasusSummary | None:
         """One casus by its reference, if this melder reported it."""
         async with self.database.transaction() as session:
             casus = await Casussen(session).by_reference(reference.upper())
-        if casus is None or casus.melder_id != melder_id:
-            return None
-        return CasusSummary.of(casus)
+            if casus is None or casus.melder_id != melder_id:
+                return None
+            return await self._summary(session, casus)
+
+    async def _summary(self, session: AsyncSession, casus: Casus) -> CasusSummary:
+        holder = await People(session).get(casus.holder_id) if casus.holder_id else None
+        return CasusSummary(
+            reference=casus.reference,
+            reported_on=shown_date(casus.created_at),
+            status=STATUS_TEXT[casus.status],
+            partij_name=casus.stored_advice.partij_name,
+            next_step=casus.next_step,
+            holder=None if holder is None else self._named(holder),
+            holder_since=shown_date(casus.holder_since) if casus.holder_since else None,
+        )
+
+    def _named(self, person: Person) -> str:
+        partij = self.schema.partij_by_code.get(person.partij or "")
+        return f"{person.display_name}, {partij.name}" if partij else person.display_name

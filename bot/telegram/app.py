@@ -66,7 +66,7 @@ class Channel:
             TextHandlers(free_text, self.sender).family(),
             RegisseurHandlers(self.assignments, self.sender).family(),
             LookupHandlers(schema, self.sender).family(),
-            StatusHandlers(CasusService(self.database), self.sender).family(),
+            StatusHandlers(CasusService(self.database, schema), self.sender).family(),
             StaleButtons(self.sender).family(),  # last: every button nobody else routes
         )
         self.gate = Gate(self.admission, self.sender, self.families)

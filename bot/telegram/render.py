@@ -101,13 +101,18 @@ def answers_shown(shown: str | None) -> list[str]:
 
 
 def casus_line(casus: CasusSummary) -> str:
-    return f"• {casus.reference} ({casus.reported_on}): {casus.status}; advies {casus.partij_name}"
+    held = f"; bij {casus.holder} sinds {casus.holder_since}" if casus.holder else ""
+    return (
+        f"• {casus.reference} ({casus.reported_on}): {casus.status}{held}; "
+        f"advies {casus.partij_name}"
+    )
 
 
 def casus_detail(casus: CasusSummary) -> str:
+    held = f"Bij: {casus.holder}, sinds {casus.holder_since}\n" if casus.holder else ""
     return (
         f"Casus {casus.reference}\nAangemeld: {casus.reported_on}\n"
-        f"Status: {casus.status}\nAdvies: casusregie bij {casus.partij_name}\n"
+        f"Status: {casus.status}\n{held}Advies: casusregie bij {casus.partij_name}\n"
         f"Volgende stap: {casus.next_step}"
     )
 

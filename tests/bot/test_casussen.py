@@ -1,5 +1,5 @@
-"""What /status shows of a casus: its status in Dutch words and the day of the aanmelding as it
-was in the Netherlands, whatever the server's clock says."""
+"""What /status shows of a casus: its status in Dutch words, who holds it since when, and the
+day of the aanmelding as it was in the Netherlands, whatever the server's clock says."""
 
 from __future__ import annotations
 
@@ -7,32 +7,42 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.services.casussen import STATUS_TEXT, CasusSummary
-from rules.vocabulary import CasusStatus
-from storage.models import Casus
+from bot.services.casussen import CasusService
+from conversation.casus_texts import STATUS_TEXT
+from rules import Schema
+from rules.vocabulary import CasusStatus, Role
+from storage import Casussen, Database
+from storage.models import Person
+
+ADVICE = {
+    "partij": "oov",
+    "partij_name": "Gemeente, afdeling OOV",
+    "rule": "fallback",
+    "outcome": "oov",
+    "next_step": "De gemeente houdt de casus in beeld.",
+}
 
 
-def casus(created_at: datetime, status: CasusStatus) -> Casus:
-    return Casus(
-        reference="ZVH-2026-0007",
-        year=2026,
-        number=7,
-        partij="oov",
-        rule="fallback",
-        outcome="oov",
-        next_step="De gemeente houdt de casus in beeld.",
-        advice={"partij": "oov", "partij_name": "Gemeente, afdeling OOV"},
-        status=status,
-        created_at=created_at,
-    )
-
-
-def test_a_late_evening_aanmelding_shows_its_dutch_day() -> None:
-    summary = CasusSummary.of(
-        casus(datetime(2026, 11, 23, 23, 30, tzinfo=UTC), CasusStatus.BIJ_OOV)
-    )
+async def test_a_late_evening_aanmelding_held_by_oov(database: Database, schema: Schema) -> None:
+    late = datetime(2026, 11, 23, 23, 30, tzinfo=UTC)
+    async with database.transaction() as session:
+        olga = Person(telegram_id=5, display_name="Olga", role=Role.REGISSEUR, partij="oov")
+        melder = Person(telegram_id=6, display_name="Mo", role=Role.MELDER)
+        session.add_all([olga, melder])
+        await session.flush()
+        casus = await Casussen(session).create(
+            answers={}, advice=ADVICE, melder_id=melder.id, now=late
+        )
+        casus.status, casus.holder_id, casus.holder_since = CasusStatus.BIJ_OOV, olga.id, late
+    assert melder.id is not None
+    [summary] = await CasusService(database, schema).of_melder(melder.id)
     assert summary.reported_on == "24-11-2026"
     assert summary.status == "bij de gemeente (afdeling OOV)"
+    assert summary.holder == "Olga, Gemeente, afdeling Openbare Orde en Veiligheid"
+    assert summary.holder_since == "24-11-2026"
+    assert (
+        await CasusService(database, schema).one_of_melder(melder.id + 1, casus.reference) is None
+    )
 
 
 @pytest.mark.parametrize("status", list(CasusStatus))

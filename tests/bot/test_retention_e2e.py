@@ -1,6 +1,7 @@
 """Retention end to end: a casus closed through the repository longer ago than the retention
 period is anonymised by the operator's task (`regiebot db retention`'s service), one closed
-recently is not; on SQLite and PostgreSQL."""
+recently is not; free text goes, also from screening, closing and declining; on SQLite and
+PostgreSQL."""
 
 from __future__ import annotations
 
@@ -10,8 +11,9 @@ from sqlalchemy.engine import URL
 
 from bot.services.maintenance import apply_retention
 from bot.settings import Settings
-from storage import Casussen, Database
-from storage.models import utcnow
+from rules.vocabulary import Role
+from storage import Assignments, Casussen, Database, People
+from storage.models import Person, utcnow
 
 ANSWERS = {
     "criteria": "ja",
@@ -41,6 +43,15 @@ async def test_a_casus_closed_long_ago_is_anonymised(database: Database, databas
     async with database.transaction() as session:
         casussen = Casussen(session)
         old = await casussen.create(answers=ANSWERS, advice=ADVICE, now=long_ago)
+        regisseur = await People(session).add(
+            Person(telegram_id=1, display_name="Ans", role=Role.REGISSEUR, partij="gi-wsg")
+        )
+        assert old.id is not None and regisseur.id is not None
+        offer = await Assignments(session).offer(old.id, regisseur.id, now=long_ago)
+        await Assignments(session).answer(
+            offer, accepted=False, reason="Tante is bekend bij ons", reason_code="anders"
+        )
+        old.screening_note, old.close_reason = "Gesproken met tante", "Tante neemt de zorg"
         await casussen.close(old, now=long_ago + timedelta(days=1))
         recent = await casussen.create(answers=ANSWERS, advice=ADVICE)
         await casussen.close(recent)
@@ -56,4 +67,9 @@ async def test_a_casus_closed_long_ago_is_anonymised(database: Database, databas
     assert "omschrijving" not in old_now.answers and old_now.answers["leeftijd"] != 15
     assert old_now.answers["kader"] == "maatregel" and old_now.partij == "gi-wsg"
     assert "reasons" not in old_now.advice
+    assert old_now.screening_note is None and old_now.close_reason is None
+    async with database.transaction() as session:
+        assert old_now.id is not None
+        [declined] = await Assignments(session).of_casus(old_now.id)
+    assert declined.reason is None and declined.reason_code == "anders"
     assert recent_now.anonymised_at is None and recent_now.answers == ANSWERS
