@@ -89,11 +89,21 @@ class Gate:
             )
             await update.inline_query.answer([], cache_time=0, is_personal=True, button=button)
             return
-        await self._tell(update, texts.REFUSED, short=texts.REFUSED_SHORT)
+        if update.callback_query is not None:  # the short answer on the button, then the way in
+            await self.sender.acknowledge(update.callback_query.id, texts.REFUSED_SHORT)
+        chat = update.effective_chat
+        if chat is not None:
+            await self.sender.send(chat.id, texts.REFUSED)
 
-    async def _tell(self, update: Update, text: str, short: str | None = None) -> None:
+    async def _tell(self, update: Update, text: str) -> None:
+        """Once, where the update asks for an answer: a press on its button, a query in its
+        list, a message in its chat."""
         if update.callback_query is not None:
-            await self.sender.acknowledge(update.callback_query.id, short or text)
+            await self.sender.acknowledge(update.callback_query.id, text)
+            return
+        if update.inline_query is not None:
+            await update.inline_query.answer([], cache_time=0, is_personal=True)
+            return
         chat = update.effective_chat
         if chat is not None:
             await self.sender.send(chat.id, text)

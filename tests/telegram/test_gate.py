@@ -177,3 +177,17 @@ async def test_roles_are_checked_per_feature_at_the_gate(role: str, admitted: bo
     assert all(text == NOT_FOR_YOUR_ROLE for _, text in sender.said) and (
         bool(sender.said) != admitted
     )
+
+
+async def test_a_melder_is_told_once_that_the_regisseurs_work_is_not_for_them(
+    recorded: tuple[App, RecordingRequest],
+) -> None:
+    app, request = recorded
+    await member_at_the_first_question(app)
+    start = len(request.calls)
+    await app.process_update(press(3, "a|accept|1", USER, bot=app.bot))
+    await app.process_update(message(4, "/mijn", USER, bot=app.bot))
+    assert answers_after(request, start) == [
+        ("answerCallbackQuery", NOT_FOR_YOUR_ROLE),
+        ("sendMessage", NOT_FOR_YOUR_ROLE),
+    ]
