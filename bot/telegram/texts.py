@@ -4,6 +4,7 @@ conversation/; these are the channel's: access, help, the command menu and its f
 from __future__ import annotations
 
 from bot.services.admission import Admission
+from rules.vocabulary import Role
 
 REFUSED = (
     "U heeft (nog) geen toegang tot regiebot. Vraag de coördinator van het Zorg- en "
@@ -33,6 +34,11 @@ HELP = (
     "/opnieuw: de lopende aanmelding opnieuw beginnen\n"
     "U kunt ook in elk gesprek @-vermelden: typ de naam van deze bot en uw vraag."
 )
+HELP_REGISSEUR = (
+    "\n\nAls regisseur:\n"
+    "/mijn: uw open casussen en aanbiedingen, met per casus wat u kunt doen\n"
+    "Een nieuw aanbod krijgt u als bericht, met de knoppen Accepteren en Afwijzen."
+)
 WIE_HINT = (
     "Typ na /wie wat u weet, bijvoorbeeld: /wie ots 15 lvb of /wie vrijwillig 30 huiselijk geweld"
 )
@@ -53,7 +59,15 @@ MENU = (  # Telegram's command menu, in this order
     ("aanmelden", "Een casus aanmelden"),
     ("wie", "Wie neemt de casusregie? Bijvoorbeeld /wie ots 15 lvb"),
     ("status", "Uw aanmeldingen"),
+    ("mijn", "Uw open casussen (regisseurs)"),
     ("stoppen", "De lopende aanmelding stoppen"),
     ("opnieuw", "De lopende aanmelding opnieuw beginnen"),
     ("help", "Wat kan regiebot?"),
 )
+
+
+def help_for(role: Role | None) -> str:
+    """What /help shows: the regisseur's work too, for those who do it."""
+    if role in (Role.REGISSEUR, Role.COORDINATOR):
+        return HELP + HELP_REGISSEUR
+    return HELP

@@ -10,6 +10,7 @@ from bot.telegram import texts
 from bot.telegram.gate import ACCESS_PARAMETER, RegieContext
 from bot.telegram.handlers import Family
 from bot.telegram.sender import Sender
+from rules.vocabulary import Role
 
 
 class AccessHandlers:
@@ -33,8 +34,12 @@ class AccessHandlers:
             admission = await self.admission.admit(context.args[0], user.id, user.full_name)
             await self.sender.send(chat.id, texts.ADMISSION_TEXT[admission])
             return
-        await self.sender.send(chat.id, texts.HELP)
+        await self.sender.send(chat.id, texts.help_for(_role(context)))
 
     async def help(self, update: Update, context: RegieContext) -> None:
         if update.effective_chat is not None:
-            await self.sender.send(update.effective_chat.id, texts.HELP)
+            await self.sender.send(update.effective_chat.id, texts.help_for(_role(context)))
+
+
+def _role(context: RegieContext) -> Role | None:
+    return context.member.role if context.member is not None else None
