@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from itertools import takewhile
 
@@ -11,7 +11,7 @@ from telegram.constants import MessageLimit
 
 from bot.services.casussen import CasusSummary
 from bot.telegram import texts
-from bot.telegram.callbacks import IntakeButton
+from bot.telegram.callbacks import CasusButton, IntakeButton
 from conversation.messages import BACK, CANCEL, Button, Reply
 
 # Buttons side by side on a phone's width: (how many a row, the longest label that still fits).
@@ -41,6 +41,14 @@ def keyboard(reply: Reply) -> str | None:
         for row in laid_out(group)
     ]
     return json.dumps({"inline_keyboard": rows}, ensure_ascii=False)
+
+
+def casus_keyboard(buttons: Sequence[Mapping[str, str]]) -> str | None:
+    """The keyboard of an outbox message: its buttons ({"label", "action", "subject"}) side by
+    side as far as their labels fit, each carrying `CasusButton(action, subject)`."""
+    packed = [Button(CasusButton(b["action"], b["subject"]).pack(), b["label"]) for b in buttons]
+    rows = [[{"text": b.label, "callback_data": b.id} for b in row] for row in laid_out(packed)]
+    return json.dumps({"inline_keyboard": rows}, ensure_ascii=False) if rows else None
 
 
 def label(button: Button, multi: bool) -> str:

@@ -7,8 +7,8 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
 from sqlalchemy.engine import URL
+from sqlmodel import select
 
 from rules.vocabulary import Role
 from storage import Database, Outbox, People
@@ -68,7 +68,7 @@ async def test_given_up_rows_never_come_back(database: Database) -> None:
     for later in (NOW, NOW + LEASE, NOW + timedelta(days=30)):
         assert await _claim(database, later) == []
     async with database.transaction() as session:
-        rows = (await session.exec(select(OutboxMessage))).scalars().all()  # type: ignore[call-overload]
+        rows = (await session.exec(select(OutboxMessage))).all()
     assert all(r.given_up_at == NOW and r.sent_at is None for r in rows)
     assert {r.last_error for r in rows} == {"403 Forbidden", "400 Message is too long"}
 
