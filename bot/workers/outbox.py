@@ -29,7 +29,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from aiolimiter import AsyncLimiter
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.telegram.render import casus_keyboard
@@ -44,7 +43,7 @@ log = logging.getLogger(__name__)
 LEASE = timedelta(seconds=60)  # longer than a claimed row can wait for its turn and its try
 POLL_INTERVAL = 1.5  # seconds: rows another process wrote, and retries that came due
 CHAT_INTERVAL = 1.0  # seconds from Telegram's answer to one message to the next to that chat
-RATE_SHARE = 0.95  # of the Sender's overall rate: room for arrival jitter and handler replies
+RATE_SHARE = 0.93  # of the Sender's overall rate: room for arrival jitter and handler replies
 AHEAD = 2.0  # seconds of sending claimed at once, at most MOST_IN_FLIGHT rows
 MOST_IN_FLIGHT = 100
 STOP_GRACE = 10.0  # seconds a stop waits for tries under way before abandoning them to the lease
@@ -73,6 +72,23 @@ class Backoff:
         """`jitter` in [0, 1)."""
         full = min(self.longest, self.first * 2 ** max(0, attempts - 1))
         return timedelta(seconds=full * (0.5 + jitter / 2))
+
+
+class Pace:
+    """Turns `1/rate` seconds apart on a fixed timeline, in the order asked. Unlike a leaky
+    bucket (aiolimiter) it neither bursts after a quiet spell, which would break Telegram's
+    rolling second, nor loses the time a late wake-up took: measured, that cost 3% of the rate."""
+
+    def __init__(self, rate: float) -> None:
+        self.interval = 1 / rate
+        self._next = 0.0
+
+    async def turn(self) -> None:
+        now = _loop_time()
+        slot = max(self._next, now)
+        self._next = slot + self.interval
+        if slot > now:
+            await asyncio.sleep(slot - now)
 
 
 class OutboxDispatcher:
@@ -106,7 +122,7 @@ class OutboxDispatcher:
         self.backoff = backoff
         self.jitter = jitter
         self.most_in_flight = max(1, min(MOST_IN_FLIGHT, int(self.rate * AHEAD)))
-        self._pace = AsyncLimiter(1, 1 / self.rate)  # evenly spaced: no burst
+        self._pace = Pace(self.rate)
         self._chat_free_at: dict[int, float] = {}  # loop time a chat may get its next message
         self._in_flight: set[asyncio.Task[None]] = set()
         self._sent: list[int] = []  # sent, not yet marked
@@ -191,8 +207,8 @@ class OutboxDispatcher:
             return
         await self._wait_for_chat(row.chat_id)
         try:
-            async with self._pace:
-                await self.sender.send_once(row.chat_id, text, keyboard)
+            await self._pace.turn()
+            await self.sender.send_once(row.chat_id, text, keyboard)
         except RetryAfter as error:  # the Sender paused the chat
             wait = _seconds(error.retry_after)
             log.info("outbox %s (casus %s) to chat %s: flood control", *_named(row))
