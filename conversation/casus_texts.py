@@ -87,7 +87,7 @@ class CasusFacts:
     acting_partij: str | None = None  # the partij an offer or OOV's wait is about
     screening: ScreeningOutcome | None = None
     screening_note: str | None = None
-    betrokken: tuple[str, ...] = ()  # named by the melder and found in screening
+    betrokken: tuple[str, ...] = ()  # found involved in screening, beside the melder's answer
     answer_before: str | None = None  # an open offer's deadline
     close_reason: str | None = None
     werkdagen: int = 5

@@ -17,7 +17,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from rules.matching import Regisseur
 from rules.vocabulary import AssignmentStatus, CasusStatus, Role
-from storage.database import Database
+from storage.database import Database, note_outbox_written
 from storage.models import (
     Assignment,
     AuditEntry,
@@ -527,44 +527,166 @@ class Assignments:
         return (await self.session.exec(statement)).all()
 
 
+_outbox = OutboxMessage.__table__  # type: ignore[attr-defined]
+_UNSENT = (_outbox.c.sent_at.is_(None), _outbox.c.given_up_at.is_(None))
+# The oldest unsent row of each chat: only those are handed out, so a chat's messages arrive in
+# the order they were written, also when one waits for a retry or another process sends.
+_HEADS = sa.select(func.min(_outbox.c.id)).where(*_UNSENT).group_by(_outbox.c.chat_id)
+
+
+@dataclass(frozen=True, slots=True)
+class Claimed:
+    """An outbox row handed to one dispatcher: the others skip it until its lease runs out.
+    `attempts` counts the tries, this one included."""
+
+    id: int
+    chat_id: int
+    payload: dict[str, Any]
+    attempts: int
+    casus_reference: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class GivenUp:
+    id: int
+    casus_reference: str | None
+
+
 class Outbox:
-    """Messages to send, written in the same commit as the change that caused them."""
+    """Messages to send, written in the same commit as the change that caused them.
+
+    A dispatcher claims due rows in one short transaction, moving them a lease ahead, sends them
+    outside any transaction, then marks them sent: a crash in between sends a row again once its
+    lease runs out (at least once, never not at all). Only the oldest unsent row of a chat is due,
+    so a chat's messages keep their order."""
 
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def add(self, chat_id: int, payload: dict[str, Any]) -> OutboxMessage:
-        message = OutboxMessage(chat_id=chat_id, payload=payload)
-        self.session.add(message)
-        await self.session.flush()
-        return message
-
-    async def claim_due(
-        self, limit: int = 50, now: datetime | None = None
-    ) -> Sequence[OutboxMessage]:
-        """Unsent messages whose time has come; other processes skip the rows claimed here."""
+    async def add(
+        self,
+        chat_id: int,
+        payload: dict[str, Any],
+        casus_reference: str | None = None,
+        *,
+        now: datetime | None = None,
+    ) -> int:
+        """Queues `payload` ({"text": ..., "buttons": [{"label", "action", "subject"}, ...]})
+        for `chat_id`, due at once; returns the row's id."""
+        if not isinstance(payload.get("text"), str):
+            raise ValueError("an outbox payload needs its text")
+        now = now or utcnow()
         statement = (
-            select(OutboxMessage)
-            .where(
-                col(OutboxMessage.sent_at).is_(None),
-                OutboxMessage.next_attempt_at <= (now or utcnow()),
+            sa.insert(_outbox)
+            .values(
+                chat_id=chat_id,
+                payload=payload,
+                attempts=0,
+                next_attempt_at=now,
+                created_at=now,
+                casus_reference=casus_reference,
             )
-            .order_by(col(OutboxMessage.id))
+            .returning(_outbox.c.id)
+        )
+        added = int((await self.session.exec(statement)).scalar_one())
+        note_outbox_written(self.session)  # this process's dispatcher sends it after the commit
+        return added
+
+    async def claim(self, now: datetime, lease: timedelta, limit: int) -> list[Claimed]:
+        """Up to `limit` due rows, oldest first, each the oldest unsent one of its chat; they
+        are not due again until `now + lease`. Rows another transaction holds are skipped
+        (PostgreSQL; on SQLite every transaction begins IMMEDIATE, so claims take turns)."""
+        statement = (
+            sa.select(
+                _outbox.c.id,
+                _outbox.c.chat_id,
+                _outbox.c.payload,
+                _outbox.c.attempts,
+                _outbox.c.casus_reference,
+            )
+            .where(_outbox.c.id.in_(_HEADS), *_UNSENT, _outbox.c.next_attempt_at <= now)
+            .order_by(_outbox.c.id)
             .limit(limit)
             .with_for_update(skip_locked=True)
         )
-        return (await self.session.exec(statement)).all()
+        rows = await self.session.run_sync(lambda sync: sync.execute(statement).all())
+        if not rows:
+            return []
+        await self.session.exec(
+            update(_outbox)
+            .where(_outbox.c.id.in_([row.id for row in rows]))
+            .values(next_attempt_at=now + lease, attempts=_outbox.c.attempts + 1)
+        )
+        return [
+            Claimed(row.id, row.chat_id, row.payload, row.attempts + 1, row.casus_reference)
+            for row in rows
+        ]
 
-    async def mark_sent(self, message: OutboxMessage) -> None:
-        message.sent_at = utcnow()
-        message.attempts += 1
-        self.session.add(message)
+    async def mark_sent(self, ids: Sequence[int], now: datetime) -> None:
+        """Telegram accepted these; a row sent twice (a lease ran out) keeps its first time."""
+        await self.session.exec(
+            update(_outbox)
+            .where(_outbox.c.id.in_(ids), _outbox.c.sent_at.is_(None))
+            .values(sent_at=now)
+        )
 
-    async def mark_failed(self, message: OutboxMessage, error: str, retry_at: datetime) -> None:
-        message.attempts += 1
-        message.last_error = error[:500]
-        message.next_attempt_at = retry_at
-        self.session.add(message)
+    async def retry(self, id: int, error: str, at: datetime) -> None:
+        """The try failed for now: due again at `at`."""
+        await self.session.exec(
+            update(_outbox)
+            .where(_outbox.c.id == id, *_UNSENT)
+            .values(next_attempt_at=at, last_error=error[:500])
+        )
+
+    async def give_up(self, id: int, error: str, now: datetime) -> None:
+        """No try will ever succeed (Telegram refused the message itself)."""
+        await self.session.exec(
+            update(_outbox)
+            .where(_outbox.c.id == id, *_UNSENT)
+            .values(given_up_at=now, last_error=error[:500])
+        )
+
+    async def give_up_chat(self, chat_id: int, error: str, now: datetime) -> list[GivenUp]:
+        """Every unsent row to `chat_id` (its person blocked the bot): none is tried again."""
+        statement = (
+            update(_outbox)
+            .where(_outbox.c.chat_id == chat_id, *_UNSENT)
+            .values(given_up_at=now, last_error=error[:500])
+            .returning(_outbox.c.id, _outbox.c.casus_reference)
+        )
+        rows = await self.session.run_sync(lambda sync: sync.execute(statement).all())
+        return sorted((GivenUp(row.id, row.casus_reference) for row in rows), key=lambda g: g.id)
+
+
+@dataclass(frozen=True, slots=True)
+class Blocked:
+    """Who blocked the bot (`person_id` None: nobody we know), and the Telegram ids of the
+    coordinators to tell: active, and not blocked themselves."""
+
+    person_id: int | None
+    display_name: str
+    role: Role | None
+    coordinators: tuple[int, ...]
+
+
+async def block_chat(session: AsyncSession, chat_id: int, now: datetime) -> Blocked:
+    """Notes that Telegram refuses messages to `chat_id` for good (`people.blocked_at`)."""
+    person = (await session.exec(select(Person).where(Person.telegram_id == chat_id))).one_or_none()
+    if person is not None and person.blocked_at is None:
+        person.blocked_at = now
+        session.add(person)
+        await session.flush()
+    statement = select(Person.telegram_id).where(
+        Person.role == Role.COORDINATOR,
+        col(Person.active).is_(True),
+        col(Person.blocked_at).is_(None),
+        col(Person.telegram_id).is_not(None),
+        Person.telegram_id != chat_id,
+    )
+    coordinators = tuple(int(t) for t in (await session.exec(statement)).all() if t is not None)
+    if person is None:
+        return Blocked(None, "", None, coordinators)
+    return Blocked(person.id, person.display_name, person.role, coordinators)
 
 
 class AuditLog:

@@ -40,7 +40,6 @@ from rules import Schema
 from rules.matching import OOV_PARTIJ, Regisseur, acting_partij, best, needs_of
 from rules.vocabulary import AssignmentStatus, CasusStatus, Role, ScreeningOutcome
 from storage import Assignments, AuditLog, Casussen, Database, Intake, IntakeStates, Outbox, People
-from storage.database import note_outbox_written
 from storage.models import Assignment, Casus, Person, utcnow
 
 log = logging.getLogger(__name__)
@@ -634,8 +633,7 @@ class AssignmentService:
                 {"label": a.label, "action": a.action, "subject": a.subject} for a in card.actions
             ],
         }
-        await Outbox(session).add(chat_id, payload)
-        note_outbox_written(session)
+        await Outbox(session).add(chat_id, payload, reference)
 
     async def _chats(self, session: AsyncSession, person_id: int) -> list[int]:
         """The person's chat, unless they cannot be reached (deactivated, blocked the bot)."""
@@ -673,10 +671,8 @@ class AssignmentService:
         melder = await people.get(casus.melder_id) if casus.melder_id is not None else None
         holder = await people.get(casus.holder_id) if casus.holder_id is not None else None
         question = self.schema.betrokken_question
-        betrokken: list[str] = []
-        if question is not None:
-            codes = [*_codes(casus.answers.get(question.id)), *casus.found_betrokken]
-            betrokken = [question.label_of(c) for c in dict.fromkeys(codes)]
+        found = casus.found_betrokken if question is not None else []
+        betrokken = [question.label_of(code) for code in found] if question is not None else []
         now = self.clock()
         return CasusFacts(
             reference=casus.reference,

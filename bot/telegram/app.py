@@ -3,6 +3,7 @@ one python-telegram-bot Application."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import timedelta
 from typing import Any
@@ -37,6 +38,7 @@ from bot.telegram.ordering import PerChatOrder
 from bot.telegram.sender import Sender
 from bot.telegram.transport import AiohttpRequest, UpdatesRequest
 from bot.workers.intake_expiry import IntakeExpiry
+from bot.workers.outbox import OutboxDispatcher
 from storage import Database
 
 log = logging.getLogger(__name__)
@@ -55,6 +57,11 @@ class Channel:
         self.database = Database(settings.database_url)
         self.admission = AdmissionService(self.database)
         self.sender = Sender(application.bot, settings.telegram_max_rate)
+        # Sends what the services wrote to the outbox: at once after this process's commits,
+        # and on a poll for what other processes wrote.
+        self.dispatcher = OutboxDispatcher(self.database, self.sender)
+        self.database.after_outbox_commit = self.dispatcher.wake
+        self._dispatching: asyncio.Task[None] | None = None
         self.assignments = AssignmentService(
             self.database, schema, answer_within=timedelta(hours=settings.assign_timeout_hours)
         )
@@ -99,12 +106,19 @@ class Channel:
 
     async def post_init(self, application: App) -> None:
         await self.database.prepare()
+        self._dispatching = asyncio.create_task(self.dispatcher.run(), name="outbox")
         commands = {c for family in self.families for c in family.commands}
         menu = [BotCommand(c, d) for c, d in texts.MENU if c in commands]
         try:
             await application.bot.set_my_commands(menu)
         except TelegramError as error:  # the menu is a convenience; the bot works without it
             log.warning("setMyCommands failed: %s", error)
+
+    async def post_stop(self, application: App) -> None:
+        """Before the bot's HTTP client closes: the sends under way finish and are marked."""
+        self.dispatcher.stop()
+        if self._dispatching is not None:
+            await self._dispatching
 
     async def post_shutdown(self, application: App) -> None:
         await self.database.dispose()
@@ -148,6 +162,7 @@ def build_application(
     )
     channel = Channel(application, settings)
     application.post_init = channel.post_init
+    application.post_stop = channel.post_stop
     application.post_shutdown = channel.post_shutdown
     channel.register(application)
     application.bot_data["channel"] = channel  # for embedders and tests: its database, services

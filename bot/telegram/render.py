@@ -124,12 +124,8 @@ def casus_list(casussen: Sequence[CasusSummary]) -> str:
 
 
 def card_keyboard(actions: Sequence[Action]) -> str | None:
-    """A casus card's buttons, laid out as a question's options are."""
-    if not actions:
-        return None
-    buttons = [Button(CasusButton(a.action, a.subject).pack(), a.label) for a in actions]
-    rows = [
-        [{"text": button.label, "callback_data": button.id} for button in row]
-        for row in laid_out(buttons)
-    ]
-    return json.dumps({"inline_keyboard": rows}, ensure_ascii=False)
+    """A casus card's buttons (a reply's, or an outbox message's) side by side as far as their
+    labels fit, each carrying `CasusButton(action, subject)`."""
+    packed = [Button(CasusButton(a.action, a.subject).pack(), a.label) for a in actions]
+    rows = [[{"text": b.label, "callback_data": b.id} for b in row] for row in laid_out(packed)]
+    return json.dumps({"inline_keyboard": rows}, ensure_ascii=False) if rows else None

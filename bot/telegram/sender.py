@@ -1,9 +1,10 @@
-"""One way out to Telegram: every message regiebot sends or edits goes through a `Sender`, with
-one retry policy, for the handlers' replies now and for the outbox dispatcher next.
+"""One way out to Telegram: every message regiebot sends or edits goes through a `Sender`, the
+handlers' replies and the outbox dispatcher's messages alike.
 
 A reply is retried briefly within the update (flood control, 5xx, dropped connections): the
 state was committed before, so the reply is the only thing that can still get lost, and the
-user can always ask for the current question again. Durable retries belong to the outbox.
+user can always ask for the current question again. Durable retries belong to the outbox: its
+dispatcher tries once (`send_once`) and reschedules the row itself.
 
 Telegram's limits: about 30 messages a second per bot (an overall limiter here) and about one a
 second per chat. A 429 ("retry after N") pauses only the chat it was about: other chats go on.
@@ -34,6 +35,7 @@ class Sender:
         self, bot: Bot, max_rate: float, retry_delays: tuple[float, ...] = RETRY_DELAYS
     ) -> None:
         self.bot = bot
+        self.max_rate = max_rate
         self.retry_delays = retry_delays
         # Messages go out through do_api_request with keyboards already in Bot API JSON, and
         # what Telegram returns goes unparsed: building and parsing PTB objects for every message
@@ -53,6 +55,22 @@ class Sender:
             parameters["reply_markup"] = keyboard
         result = await self._call("sendMessage", parameters)
         return int(result["message_id"]) if isinstance(result, dict) else None
+
+    async def send_once(self, chat_id: int, text: str, keyboard: str | None = None) -> int:
+        """Sends a message with one try, through the same overall limit and per-chat pause as
+        every reply; a failure raises python-telegram-bot's error (RetryAfter, Forbidden,
+        BadRequest, NetworkError) for the caller to classify. A RetryAfter pauses the chat."""
+        parameters: dict[str, Any] = {"chat_id": chat_id, "text": text}
+        if keyboard is not None:
+            parameters["reply_markup"] = keyboard
+        await self._wait_for_chat(chat_id)
+        try:
+            async with self._overall:
+                result = await self.bot.do_api_request("sendMessage", api_kwargs=parameters)
+        except RetryAfter as error:
+            self._chat_free_at[chat_id] = time.monotonic() + _seconds(error.retry_after)
+            raise
+        return int(result["message_id"])
 
     async def edit(
         self, chat_id: int, message_id: int, text: str, keyboard: str | None = None

@@ -108,7 +108,7 @@ async def test_crash_halfway_leaves_the_database_as_it_was(database: Database) -
     async with database.transaction() as session:
         intake = await IntakeStates(session).lock_or_create(7, "kader")
         assert (intake.state, intake.answers) == ("leeftijd", {"kader": "vrijwillig"})
-        assert await Outbox(session).claim_due() == []
+        assert await Outbox(session).claim(datetime.now(UTC), timedelta(minutes=1), 10) == []
         # The reference counter rolled back too: the next casus still gets number 1.
         casus = await Casussen(session).create(answers=ANSWERS, advice=ADVICE)
     assert casus.reference == f"ZVH-{casus.year}-0001"
@@ -213,23 +213,20 @@ async def test_assignments_keep_declines_with_reason(database: Database) -> None
 
 
 async def test_outbox_hands_out_due_messages_once(database: Database) -> None:
+    now = datetime.now(UTC)
     async with database.transaction() as session:
         outbox = Outbox(session)
-        await outbox.add(1, {"text": "een"})
-        await outbox.add(2, {"text": "twee"})
+        await outbox.add(1, {"text": "een"}, now=now)
+        await outbox.add(2, {"text": "twee"}, now=now)
     async with database.transaction() as session:
-        due = await Outbox(session).claim_due()
+        due = await Outbox(session).claim(now, timedelta(minutes=5), 10)
         assert [m.payload["text"] for m in due] == ["een", "twee"]
-        await Outbox(session).mark_sent(due[0])
-        await Outbox(session).mark_failed(
-            due[1], "429 Too Many Requests", datetime.now(UTC) + timedelta(seconds=30)
-        )
+        await Outbox(session).mark_sent([due[0].id], now)
+        await Outbox(session).retry(due[1].id, "429 Too Many Requests", now + timedelta(seconds=30))
     async with database.transaction() as session:
-        assert await Outbox(session).claim_due() == []
-        later = await Outbox(session).claim_due(now=datetime.now(UTC) + timedelta(minutes=1))
-    assert [(m.payload["text"], m.attempts, m.last_error) for m in later] == [
-        ("twee", 1, "429 Too Many Requests")
-    ]
+        assert await Outbox(session).claim(now, timedelta(minutes=5), 10) == []
+        later = await Outbox(session).claim(now + timedelta(minutes=1), timedelta(minutes=5), 10)
+    assert [(m.payload["text"], m.attempts) for m in later] == [("twee", 2)]
 
 
 def band(age: object) -> str:

@@ -62,6 +62,8 @@ class Running:
         assert app.updater is not None
         await app.updater.stop()
         await app.stop()
+        assert app.post_stop is not None
+        await app.post_stop(app)
         await app.shutdown()
         assert app.post_shutdown is not None
         await app.post_shutdown(app)
@@ -85,5 +87,7 @@ async def recorded(tmp_path: Any) -> AsyncIterator[tuple[App, RecordingRequest]]
         assert app.post_init is not None
         await app.post_init(app)
         yield app, request
+        assert app.post_stop is not None
+        await app.post_stop(app)
     assert app.post_shutdown is not None
     await app.post_shutdown(app)

@@ -1,14 +1,20 @@
 """A small Bot API server on 127.0.0.1 that the test suite owns: it answers python-telegram-bot
 like Telegram does (form-encoded requests, JSON in some fields, 400 with ok=false for anything it
 does not know), records every call, plays users (messages, button presses, inline queries), and
-can fail on purpose (400, 429, 500, dropped connections) and deliver an update a second time."""
+can fail on purpose (400, 403, 429, 500, dropped connections) and deliver an update a second time.
+
+With `limits` on it enforces Telegram's flood limits on sendMessage as the real server does: at
+most 30 messages in any rolling second per bot and one a second per chat, answering 429 with
+`parameters.retry_after` past them (counted in `limited`)."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import json
+import math
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,17 +32,22 @@ BOT = {
     "supports_inline_queries": True,
 }
 JSON_FIELDS = ("reply_markup", "entities", "commands", "allowed_updates", "results", "button")
+PER_BOT = 30  # sendMessage calls in any rolling second, with `limits` on
+PER_CHAT = 1.0  # seconds between two messages to one chat, with `limits` on
+BLOCKED = "Forbidden: bot was blocked by the user"
 
 
 @dataclass
 class Fault:
-    """The next `times` calls of `method` fail: with HTTP 429 or 500, or by dropping the connection."""
+    """The next `times` calls of `method` fail: with HTTP 400, 403, 429 or 500, or by dropping
+    the connection."""
 
     method: str
-    kind: str  # "400", "429", "500" or "drop"
+    kind: str  # "400", "403", "429", "500" or "drop"
     times: int
     chat: int | None = None  # only calls about this chat; None: any
     description: str = "Bad Request: message can't be edited"  # of a 400
+    retry_after: int = 1  # of a 429, in seconds
 
 
 @dataclass
@@ -52,6 +63,8 @@ class FakeBotAPI:
     record: bool = True  # a long benchmark keeps no list of calls
     polls: int = 0  # getUpdates calls so far
     faults: list[Fault] = field(default_factory=list)
+    limits: bool = False  # enforce Telegram's flood limits on sendMessage
+    limited: int = 0  # 429s answered for going past them
     messages: dict[tuple[int, int], dict[str, Any]] = field(default_factory=dict)
     _updates: list[dict[str, Any]] = field(default_factory=list)
     _again: list[dict[str, Any]] = field(default_factory=list)  # redelivered, whatever the offset
@@ -59,6 +72,8 @@ class FakeBotAPI:
     _next_update: int = 1
     _next_message: int = 1
     _changed: asyncio.Condition = field(default_factory=asyncio.Condition)
+    _recent: deque[float] = field(default_factory=deque)  # monotonic times of accepted sends
+    _chat_last: dict[int, float] = field(default_factory=dict)
     _runner: web.AppRunner | None = None
     port: int = 0
 
@@ -117,19 +132,21 @@ class FakeBotAPI:
                     },
                     status=400,
                 )
-            if fault.kind == "429":
+            if fault.kind == "403":
                 return web.json_response(
-                    {
-                        "ok": False,
-                        "error_code": 429,
-                        "description": "Too Many Requests: retry after 1",
-                        "parameters": {"retry_after": 1},
-                    },
-                    status=429,
+                    {"ok": False, "error_code": 403, "description": BLOCKED}, status=403
                 )
+            if fault.kind == "429":
+                return _too_many(fault.retry_after)
             return web.json_response(
                 {"ok": False, "error_code": 500, "description": "Internal Server Error"}, status=500
             )
+        if self.limits and method == "sendMessage":
+            wait = self._flood_wait(int(params["chat_id"]))
+            if wait:
+                self.limited += 1
+                await self._record(Call(f"{method}!429", params))
+                return _too_many(wait)
         if method == "getUpdates":
             return web.json_response({"ok": True, "result": await self._get_updates(params)})
         answer = getattr(self, f"_api_{method}", None)
@@ -148,6 +165,23 @@ class FakeBotAPI:
             listener(call, result)
         await self._record(call)
         return web.json_response({"ok": True, "result": result})
+
+    def _flood_wait(self, chat_id: int) -> int:
+        """Seconds to wait before this message may go (0: it may go now, and is counted)."""
+        now = time.monotonic()
+        while self._recent and self._recent[0] <= now - 1.0:
+            self._recent.popleft()
+        waits = [0.0]
+        if len(self._recent) >= PER_BOT:
+            waits.append(self._recent[0] + 1.0 - now)
+        last = self._chat_last.get(chat_id)
+        if last is not None and now - last < PER_CHAT:
+            waits.append(last + PER_CHAT - now)
+        if max(waits) > 0:
+            return max(1, math.ceil(max(waits)))
+        self._recent.append(now)
+        self._chat_last[chat_id] = now
+        return 0
 
     async def _record(self, call: Call) -> None:
         async with self._changed:
@@ -301,3 +335,15 @@ class FakeBotAPI:
 
     def count(self, method: str) -> int:
         return sum(1 for c in self.calls if c.method == method)
+
+
+def _too_many(retry_after: int) -> web.Response:
+    return web.json_response(
+        {
+            "ok": False,
+            "error_code": 429,
+            "description": f"Too Many Requests: retry after {retry_after}",
+            "parameters": {"retry_after": retry_after},
+        },
+        status=429,
+    )

@@ -37,9 +37,7 @@ async def join(
     partij: str | None = None,
     expertise: Sequence[str] = (),
 ) -> None:
-    invitation = await channel(app).admission.invite(
-        role=role, partij=partij, expertise=expertise
-    )
+    invitation = await channel(app).admission.invite(role=role, partij=partij, expertise=expertise)
     await fake.send_text(user, f"/start {invitation.code}")
     await wait_for_text(fake, user, "Welkom bij regiebot!")
 
@@ -66,7 +64,9 @@ def button(message: dict[str, Any], label: str) -> str:
     raise AssertionError(f"no button {label!r} in {message['text']!r}")
 
 
-async def press(fake: FakeBotAPI, user: int, message: dict[str, Any], label: str, shows: str) -> dict[str, Any]:
+async def press(
+    fake: FakeBotAPI, user: int, message: dict[str, Any], label: str, shows: str
+) -> dict[str, Any]:
     """Presses a button; the pressed message turns into what the press answers."""
     key = (user, message["message_id"])
     await fake.press(user, message["message_id"], button(message, label))
@@ -109,7 +109,9 @@ async def test_an_aanmelding_reaches_the_regisseur_who_accepts_and_the_melder_he
     await fake.wait_for(lambda: fake.messages[key]["text"].startswith("Deze casus is niet aan u"))
     assert await status(app, reference) == CasusStatus.AANGEBODEN
 
-    accepted = await press(fake, ANS, offer, "Accepteren", f"U heeft casus {reference} geaccepteerd")
+    accepted = await press(
+        fake, ANS, offer, "Accepteren", f"U heeft casus {reference} geaccepteerd"
+    )
     assert "Sluiten" in str(accepted["reply_markup"])
     told = await wait_for_text(fake, MELDER, f"Casus {reference} is opgepakt door")
     assert told["text"] == f"Casus {reference} is opgepakt door Professional {ANS}, {WSG}."
@@ -138,7 +140,9 @@ async def test_a_decline_with_reason_goes_to_the_next_and_at_last_to_oov(
     reference = await aanmelden(fake, MELDER, OTS_LVB)
     offer = await offer_to(fake, ANS, reference)
     asked = await press(fake, ANS, offer, "Afwijzen", f"Waarom wijst u casus {reference} af?")
-    await press(fake, ANS, asked, "Geen ruimte in mijn caseload", f"U heeft casus {reference} afgewezen")
+    await press(
+        fake, ANS, asked, "Geen ruimte in mijn caseload", f"U heeft casus {reference} afgewezen"
+    )
     offer = await offer_to(fake, BAS, reference)
     await press(fake, BAS, offer, "Afwijzen", "Waarom wijst u")
     await fake.send_text(BAS, "Casus hoort in een andere regio")
@@ -210,9 +214,9 @@ async def test_screening_with_each_outcome_and_procesregie_offers_a_casusregisse
         await wait_for_text(fake, MELDER, f"Casus {reference} wordt gescreend door")
         if outcome == "signalerend":
             toggles = await press(fake, ZITA, card, "Betrokkenen aanvullen", "Welke organisaties")
-            toggles = await press(fake, ZITA, toggles, "GGZ", "Welke organisaties")
+            toggles = await press(fake, ZITA, toggles, "GGZ / GGD bemoeizorg", "Welke organisaties")
             card = await press(fake, ZITA, toggles, "Klaar", f"Casus {reference}")
-            assert "Betrokken (aangevuld): GGZ" in card["text"]
+            assert "Betrokken (aangevuld): GGZ / GGD bemoeizorg" in card["text"]
         asked = await press(fake, ZITA, card, label, "Uitkomst van de screening")
         if outcome == "geen_inzet":
             await press(fake, ZITA, asked, "Zonder toelichting", "De uitkomst van de screening")

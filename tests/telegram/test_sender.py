@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 from telegram import Bot
-from telegram.error import NetworkError
+from telegram.error import Forbidden, NetworkError, RetryAfter
 
 from bot.telegram.sender import Sender
 from tests.telegram.fake_bot_api import TOKEN, FakeBotAPI, Fault
@@ -52,3 +52,32 @@ async def test_a_failed_acknowledgement_costs_nothing(fake: FakeBotAPI, bot: Bot
     await sender.acknowledge("too-old")
     await sender.acknowledge("server-trouble")
     assert fake.count("answerCallbackQuery!400") == fake.count("answerCallbackQuery!500") == 1
+
+
+async def test_the_outbox_path_tries_once_and_says_why_it_failed(
+    fake: FakeBotAPI, bot: Bot
+) -> None:
+    sender = Sender(bot, max_rate=30)
+    fake.faults += [Fault("sendMessage", "500", 1), Fault("sendMessage", "403", 1)]
+    with pytest.raises(NetworkError):
+        await sender.send_once(BUSY, "Casus aangeboden")
+    with pytest.raises(Forbidden):
+        await sender.send_once(BUSY, "Casus aangeboden")
+    assert await sender.send_once(BUSY, "Casus aangeboden") > 0
+    assert [c.method for c in fake.calls[1:]] == [
+        "sendMessage!500",
+        "sendMessage!403",
+        "sendMessage",
+    ]
+
+
+async def test_flood_control_on_the_outbox_path_pauses_the_chat(fake: FakeBotAPI, bot: Bot) -> None:
+    """A 429 for an outbox message holds up the next message to that chat, a reply included,
+    until Telegram's retry_after has passed."""
+    sender = Sender(bot, max_rate=30)
+    fake.faults.append(Fault("sendMessage", "429", 1, chat=BUSY))
+    with pytest.raises(RetryAfter):
+        await sender.send_once(BUSY, "Casus aangeboden")
+    started = asyncio.get_running_loop().time()
+    await sender.send(BUSY, "Vraag 1 van 9")
+    assert asyncio.get_running_loop().time() - started >= 0.9

@@ -1,0 +1,26 @@
+"""The fake Bot API on 127.0.0.1 for the workers, which send through python-telegram-bot's Bot
+over aiohttp as `regiebot run` does."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+from telegram import Bot
+
+from bot.telegram.transport import AiohttpRequest
+from tests.telegram.fake_bot_api import TOKEN, FakeBotAPI
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeBotAPI]:
+    api = FakeBotAPI()
+    await api.start()
+    yield api
+    await api.stop()
+
+
+@pytest.fixture
+async def bot(fake: FakeBotAPI) -> AsyncIterator[Bot]:
+    async with Bot(TOKEN, base_url=fake.base_url, request=AiohttpRequest(8)) as bot:
+        yield bot
