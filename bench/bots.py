@@ -118,19 +118,19 @@ def baseline(base_url: str, pickle_file: str, concurrent: bool) -> None:
     application.run_polling(poll_interval=0.0, timeout=10)
 
 
-def regiebot(base_url: str, database_url: str) -> None:
+def regiebot(base_url: str, database_url: str, max_rate: float = UNLIMITED) -> None:
     settings = Settings(
         database_url=database_url,
         telegram_token=SecretStr(TOKEN),
         telegram_base_url=base_url,
-        telegram_max_rate=UNLIMITED,
+        telegram_max_rate=max_rate,
     )
     build_application(settings).run_polling(poll_interval=0.0, timeout=10)
 
 
 if __name__ == "__main__":
     kind, base_url, target = sys.argv[1:4]
-    if kind == "regiebot":
-        regiebot(base_url, target)
+    if kind == "regiebot":  # an optional fourth argument: Telegram's overall rate to keep
+        regiebot(base_url, target, *(float(rate) for rate in sys.argv[4:5]))
     else:
         baseline(base_url, target, concurrent="--concurrent" in sys.argv)
