@@ -15,26 +15,31 @@ QUESTION = (
     "Typ stoppen als u niets wilt wijzigen."
 )
 UNCHANGED = "Uw afwezigheid is niet gewijzigd. Met /profiel ziet u uw profiel."
+NOT_CHANGED = "Afwezigheid niet gewijzigd"  # what the question's message shows once stopped
 STOP_WORDS = frozenset({"stoppen", "stop", "annuleren", "laat maar", "terug", "niets"})
 
 
 @dataclass(frozen=True, slots=True)
 class AbsenceAnswer:
     """What a typed text did: named the last day absent, ended the question, or neither (then
-    `text` asks again)."""
+    `text` asks again). `answered`: what the question's message shows once it is done."""
 
     text: str
     last_day: date | None = None
-    done: bool = False
+    answered: str | None = None
+
+    @property
+    def done(self) -> bool:
+        return self.answered is not None
 
 
 def answer(text: str, today: date) -> AbsenceAnswer:
     if normalize(text) in STOP_WORDS:
-        return AbsenceAnswer(UNCHANGED, done=True)
+        return AbsenceAnswer(UNCHANGED, answered=NOT_CHANGED)
     day = read_day(text, today)
     if isinstance(day, Invalid):
         return AbsenceAnswer(f"{day.message}\n\n{QUESTION}")
-    return AbsenceAnswer(noted(day), last_day=day, done=True)
+    return AbsenceAnswer(noted(day), last_day=day, answered=f"Afwezig tot en met {dutch_day(day)}")
 
 
 def noted(last_day: date) -> str:

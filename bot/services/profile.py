@@ -68,8 +68,9 @@ class Profile:
 
 
 class ProfileService:
-    name = "profiel"  # in a chat's state row, while it waits for a typed last day of absence
-    about = "afwezig"
+    # In a chat's state row while it waits for a typed last day of absence; `awaiting_about`
+    # then holds the id of the message that asked.
+    name = "profiel"
 
     def __init__(
         self, database: Database, schema: Schema, clock: Callable[[], datetime] = utcnow
@@ -150,12 +151,14 @@ class ProfileService:
                 await self._changed(session, person, {"field": "absent_until", "to": None})
             return await self._profile(session, person)
 
-    async def ask_absence_day(self, chat_id: int) -> None:
-        """The chat's next typed text is the last day of absence (see `step`)."""
+    async def ask_absence_day(self, chat_id: int, message_id: int | None = None) -> None:
+        """The chat's next typed text is the last day of absence (see `step`); `message_id`, the
+        channel's message that asks, is closed by the answer."""
+        about = str(message_id) if message_id is not None else None
         async with self.database.transaction() as session:
             saved = await IntakeStates(session).lock_or_create(chat_id, START)
             await IntakeStates(session).save(
-                replace(saved, awaiting=self.name, awaiting_about=self.about)
+                replace(saved, awaiting=self.name, awaiting_about=about)
             )
 
     async def step(
@@ -165,13 +168,15 @@ class ProfileService:
         A day that cannot be meant gets the reason and the question again; "stoppen" ends it."""
         answer = absence.answer(event.text, self.today())
         if melder_id is None:  # nobody to set it for: only a member is asked
-            answer = absence.AbsenceAnswer(absence.UNCHANGED, done=True)
+            answer = absence.AbsenceAnswer(absence.UNCHANGED, answered=absence.NOT_CHANGED)
         elif answer.last_day is not None:
             await self._absent(session, await self._person(session, melder_id), answer.last_day)
+        asking = saved.awaiting_about
         if answer.done:
             saved = replace(saved, awaiting=None, awaiting_about=None)
         await IntakeStates(session).save(saved)
-        return Turn((Reply(answer.text),))
+        message_id = int(asking) if asking is not None and asking.isdigit() else None
+        return Turn((Reply(answer.text),), answer.answered, message_id)
 
     async def _stop_waiting(self, session: AsyncSession, chat_id: int) -> None:
         states = IntakeStates(session)

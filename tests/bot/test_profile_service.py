@@ -179,12 +179,15 @@ async def test_a_typed_day_through_the_free_text_dialogue(
 ) -> None:
     me = await regisseur(database)
     free_text = FreeTextService(database, IntakeService(database, schema), [service])
-    await service.ask_absence_day(CHAT)
+    await service.ask_absence_day(CHAT, message_id=77)
 
     turn = await free_text.typed(CHAT, "1-1-2020", person_id=me)
     assert turn.replies[0].text == f"{IN_THE_PAST}\n\n{absence.QUESTION}"
+    assert turn.answered is None, "still asking"
     turn = await free_text.typed(CHAT, "5 december", person_id=me)
     assert "afwezig tot en met zaterdag 5 december 2026" in turn.replies[0].text
+    assert turn.answered == "Afwezig tot en met zaterdag 5 december 2026"
+    assert turn.question_message_id == 77, "the message that asked, to close"
     assert (await service.profile(me)).last_absent_day == date(2026, 12, 5)
 
     turn = await free_text.typed(CHAT, "ja", person_id=me)

@@ -101,10 +101,12 @@ def test_the_absence_question_answers_a_day_a_stop_and_anything_else() -> None:
     noted = absence.answer("5 december", TODAY)
     assert (noted.last_day, noted.done) == (date(2026, 12, 5), True)
     assert "afwezig tot en met zaterdag 5 december 2026" in noted.text
+    assert noted.answered == "Afwezig tot en met zaterdag 5 december 2026"
 
     stopped = absence.answer("Stoppen", TODAY)
     assert (stopped.last_day, stopped.done, stopped.text) == (None, True, absence.UNCHANGED)
+    assert stopped.answered == absence.NOT_CHANGED
 
     again = absence.answer("1-1-2020", TODAY)
-    assert (again.last_day, again.done) == (None, False)
+    assert (again.last_day, again.done, again.answered) == (None, False, None)
     assert again.text == f"{IN_THE_PAST}\n\n{absence.QUESTION}", "the reason, then the question"
