@@ -21,6 +21,7 @@ from bot.services.casussen import CasusService
 from bot.services.free_text import FreeTextService
 from bot.services.intake import IntakeService
 from bot.services.intake_expiry import IntakeExpiryService
+from bot.services.profile import ProfileService
 from bot.settings import Settings
 from bot.telegram import texts
 from bot.telegram.gate import Gate, RegieContext
@@ -28,6 +29,7 @@ from bot.telegram.handlers import Family
 from bot.telegram.handlers.access import AccessHandlers
 from bot.telegram.handlers.intake import IntakeHandlers
 from bot.telegram.handlers.lookup import LookupHandlers
+from bot.telegram.handlers.profile import ProfileHandlers
 from bot.telegram.handlers.stale import StaleButtons
 from bot.telegram.handlers.status import StatusHandlers
 from bot.telegram.handlers.text import TextHandlers
@@ -53,10 +55,13 @@ class Channel:
         self.admission = AdmissionService(self.database)
         self.sender = Sender(application.bot, settings.telegram_max_rate)
         intake = IntakeService(self.database, schema)
+        self.profile = ProfileService(self.database, schema)  # tests may set its clock
+        free_text = FreeTextService(self.database, intake, [self.profile])
         self.families: tuple[Family, ...] = (
             AccessHandlers(self.admission, self.sender).family(),
             IntakeHandlers(intake, self.sender).family(),
-            TextHandlers(FreeTextService(self.database, intake), self.sender).family(),
+            TextHandlers(free_text, self.sender).family(),
+            ProfileHandlers(self.profile, self.sender).family(),
             LookupHandlers(schema, self.sender).family(),
             StatusHandlers(CasusService(self.database), self.sender).family(),
             StaleButtons(self.sender).family(),  # last: every button nobody else routes

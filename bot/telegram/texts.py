@@ -4,6 +4,7 @@ conversation/; these are the channel's: access, help, the command menu and its f
 from __future__ import annotations
 
 from bot.services.admission import Admission
+from rules.vocabulary import Role
 
 REFUSED = (
     "U heeft (nog) geen toegang tot regiebot. Vraag de coördinator van het Zorg- en "
@@ -33,6 +34,17 @@ HELP = (
     "/opnieuw: de lopende aanmelding opnieuw beginnen\n"
     "U kunt ook in elk gesprek @-vermelden: typ de naam van deze bot en uw vraag."
 )
+PROFILE_HELP = "/profiel: uw expertise, capaciteit en afwezigheid bekijken en wijzigen"
+
+
+def help_for(role: Role | None) -> str:
+    """HELP, with what only regisseurs and coördinatoren can do added above its last line."""
+    if role not in (Role.REGISSEUR, Role.COORDINATOR):
+        return HELP
+    commands, _, mention = HELP.rpartition("\n")
+    return f"{commands}\n{PROFILE_HELP}\n{mention}"
+
+
 WIE_HINT = (
     "Typ na /wie wat u weet, bijvoorbeeld: /wie ots 15 lvb of /wie vrijwillig 30 huiselijk geweld"
 )
@@ -53,6 +65,7 @@ MENU = (  # Telegram's command menu, in this order
     ("aanmelden", "Een casus aanmelden"),
     ("wie", "Wie neemt de casusregie? Bijvoorbeeld /wie ots 15 lvb"),
     ("status", "Uw aanmeldingen"),
+    ("profiel", "Uw expertise, capaciteit en afwezigheid (regisseurs)"),
     ("stoppen", "De lopende aanmelding stoppen"),
     ("opnieuw", "De lopende aanmelding opnieuw beginnen"),
     ("help", "Wat kan regiebot?"),

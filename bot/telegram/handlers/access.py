@@ -33,8 +33,9 @@ class AccessHandlers:
             admission = await self.admission.admit(context.args[0], user.id, user.full_name)
             await self.sender.send(chat.id, texts.ADMISSION_TEXT[admission])
             return
-        await self.sender.send(chat.id, texts.HELP)
+        role = context.member.role if context.member is not None else None
+        await self.sender.send(chat.id, texts.help_for(role))
 
     async def help(self, update: Update, context: RegieContext) -> None:
         if update.effective_chat is not None:
-            await self.sender.send(update.effective_chat.id, texts.HELP)
+            await self.sender.send(update.effective_chat.id, texts.help_for(context.admitted.role))
