@@ -68,6 +68,7 @@ async def test_command_menu_is_set_at_start(fake: FakeBotAPI, running: Running) 
         "aanmelden",
         "wie",
         "status",
+        "profiel",
         "stoppen",
         "opnieuw",
         "help",
