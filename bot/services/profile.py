@@ -93,20 +93,19 @@ class ProfileService:
                 await self._stop_waiting(session, chat_id)
             return await self._profile(session, await self._person(session, person_id))
 
-    async def toggle_expertise(self, person_id: int, code: str) -> Profile:
-        """Chooses `code` if it was not chosen, else unchooses it. Only the codes of the schema's
-        expertise questions: anything else is a ValueError."""
+    async def set_expertise(self, person_id: int, code: str, chosen: bool) -> Profile:
+        """Chooses or unchooses `code`, the same whether it was chosen before or not, so a press
+        that comes twice counts once. Only the codes of the schema's expertise questions:
+        anything else is a ValueError."""
         if code not in self.expertise_codes:
             raise ValueError(f"not an expertise code: {code!r}")
         async with self.database.transaction() as session:
             person = await self._person(session, person_id)
-            chosen = code not in person.expertise
-            person.expertise = (
-                [*person.expertise, code] if chosen else [c for c in person.expertise if c != code]
-            )
-            await self._changed(
-                session, person, {"field": "expertise", "code": code, "chosen": chosen}
-            )
+            if (code in person.expertise) != chosen:
+                others = [c for c in person.expertise if c != code]
+                person.expertise = [*others, code] if chosen else others
+                details = {"field": "expertise", "code": code, "chosen": chosen}
+                await self._changed(session, person, details)
             return await self._profile(session, person)
 
     async def set_capacity(self, person_id: int, capacity: int) -> Profile:

@@ -12,7 +12,8 @@ from conversation.dates import dutch_day
 from conversation.messages import Button
 
 # Actions of a ProfileButton.
-EXPERTISE = "expertise"  # value: the code to choose or unchoose
+CHOOSE = "aan"  # value: the expertise code to choose
+UNCHOOSE = "uit"  # value: the expertise code to unchoose
 CAPACITY = "capaciteit"  # value: the capacity to set
 ABSENCE = "afwezig"  # the choices of how long
 DAYS = "dagen"  # value: absent to the end of the day this many days ahead
@@ -89,7 +90,8 @@ def profile_rows(profile: Profile) -> list[list[dict[str, str]]]:
     for group in profile.expertise:
         options = [Button(o.code, o.label, o.chosen) for o in group.options]
         rows += [
-            [_key(label(b, multi=True), EXPERTISE, b.id) for b in row] for row in laid_out(options)
+            [_key(label(b, multi=True), UNCHOOSE if b.selected else CHOOSE, b.id) for b in row]
+            for row in laid_out(options)
         ]
     capacity = []
     if profile.can_lower:

@@ -66,14 +66,16 @@ async def test_a_profile_shows_the_partij_and_the_schemas_expertise(
     assert await changes(database) == [], "reading changes nothing"
 
 
-async def test_toggling_an_expertise_chooses_and_unchooses_it(
+async def test_an_expertise_chosen_and_unchosen_once_however_often_asked(
     service: ProfileService, database: Database
 ) -> None:
     me = await regisseur(database, expertise=["lvb"])
-    profile = await service.toggle_expertise(me, "verslaving")
-    assert [o.code for o in profile.chosen] == ["lvb", "verslaving"]
-    profile = await service.toggle_expertise(me, "lvb")
-    assert [o.code for o in profile.chosen] == ["verslaving"]
+    for _ in range(2):
+        profile = await service.set_expertise(me, "verslaving", chosen=True)
+        assert [o.code for o in profile.chosen] == ["lvb", "verslaving"]
+    for _ in range(2):
+        profile = await service.set_expertise(me, "lvb", chosen=False)
+        assert [o.code for o in profile.chosen] == ["verslaving"]
     assert (await person(database, me)).expertise == ["verslaving"]
     assert await changes(database) == [
         (CHANGED, me, {"field": "expertise", "code": "verslaving", "chosen": True}),
@@ -82,12 +84,12 @@ async def test_toggling_an_expertise_chooses_and_unchooses_it(
 
 
 @pytest.mark.parametrize("code", ["ots", "wijkteam", "", "lvb|x"])
-async def test_only_expertise_codes_can_be_toggled(
+async def test_only_expertise_codes_can_be_chosen(
     service: ProfileService, database: Database, code: str
 ) -> None:
     me = await regisseur(database)
     with pytest.raises(ValueError, match="not an expertise code"):
-        await service.toggle_expertise(me, code)
+        await service.set_expertise(me, code, chosen=True)
     assert (await person(database, me)).expertise == []
 
 

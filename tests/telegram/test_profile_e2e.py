@@ -35,20 +35,22 @@ async def press(fake: FakeBotAPI, user: int, message: dict[str, Any], text: str)
     """Presses the button labelled `text`; waits until the press is answered and the message
     edited; the message as it is then."""
     key = (user, message["message_id"])
-    update = await fake.press(user, message["message_id"], buttons(message)[text])
     seen = len(fake.calls)
+    update = await fake.press(user, message["message_id"], buttons(message)[text])
 
     def answered_and_edited() -> bool:
-        later = fake.calls[seen:]
-        return any(
-            c.method == "answerCallbackQuery" and c.params["callback_query_id"] == f"cb{update}"
-            for c in fake.calls
-        ) and any(
-            c.method == "editMessageText" and int(c.params["message_id"]) == key[1] for c in later
-        )
+        edits = (c for c in fake.calls[seen:] if c.method == "editMessageText")
+        edited = any(int(c.params["message_id"]) == key[1] for c in edits)
+        return edited and answers(fake, update) == 1
 
     await fake.wait_for(answered_and_edited)
     return fake.messages[key]
+
+
+def answers(fake: FakeBotAPI, update: int) -> int:
+    """How often the press of `update` was answered."""
+    calls = (c for c in fake.calls if c.method == "answerCallbackQuery")
+    return sum(1 for c in calls if c.params["callback_query_id"] == f"cb{update}")
 
 
 async def typed(fake: FakeBotAPI, user: int, text: str) -> dict[str, Any]:
@@ -156,3 +158,31 @@ async def test_a_melder_has_no_profile(fake: FakeBotAPI, running: Running) -> No
     last = fake.last(MELDER)["message_id"]
     await fake.press(MELDER, last, "p|capaciteit|50")
     assert (await fake.wait_for_message(MELDER, last))["text"] == texts.NOT_FOR_YOUR_ROLE
+
+
+async def test_a_press_that_comes_twice_counts_once(fake: FakeBotAPI, running: Running) -> None:
+    """Telegram may deliver an update again; an expertise button says what to set, not to flip."""
+    assert running.app is not None
+    app = running.app
+    await admitted(fake, app, REGISSEUR, role="regisseur")
+    await fake.send_text(REGISSEUR, "/profiel")
+    shown = await wait_for_text(fake, REGISSEUR, "Uw profiel")
+    shown = await press(fake, REGISSEUR, shown, "▫️ Verslaving")
+    update = max(fake._pushed)
+    await fake.redeliver(update)
+
+    def answered_twice() -> bool:
+        query = f"cb{update}"
+        return [
+            c.params.get("callback_query_id")
+            for c in fake.calls
+            if c.method == "answerCallbackQuery"
+        ].count(query) == 2
+
+    await fake.wait_for(answered_twice)
+    assert "✅ Verslaving" in buttons(fake.messages[(REGISSEUR, shown["message_id"])])
+    async with channel(app).database.transaction() as session:
+        person = await People(session).by_telegram_id(REGISSEUR)
+        entries = (await session.exec(select(AuditEntry).where(AuditEntry.action == CHANGED))).all()
+    assert person is not None and person.expertise == ["verslaving"]
+    assert len(entries) == 1

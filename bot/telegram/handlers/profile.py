@@ -7,7 +7,7 @@ from __future__ import annotations
 from telegram import Message, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
-from bot.services.profile import Profile, ProfileService
+from bot.services.profile import ProfileService
 from bot.telegram import profile_view as view
 from bot.telegram import texts
 from bot.telegram.callbacks import ProfileButton
@@ -76,8 +76,9 @@ class ProfileHandlers:
     ) -> tuple[str, str | None]:
         """Does what the button says; the message's new text and keyboard."""
         profiles, action, value = self.profiles, button.action, button.value
-        if action == view.EXPERTISE:
-            return view.shown(await profiles.toggle_expertise(person, value))
+        if action in (view.CHOOSE, view.UNCHOOSE):
+            chosen = action == view.CHOOSE
+            return view.shown(await profiles.set_expertise(person, value, chosen))
         if action == view.CAPACITY:
             return view.shown(await profiles.set_capacity(person, int(value)))
         if action == view.DAYS:
@@ -87,7 +88,7 @@ class ProfileHandlers:
         if action == view.TYPE_DAY:
             await profiles.ask_absence_day(chat_id, message_id)
             return view.asking_day(await profiles.profile(person), absence.QUESTION)
-        profile: Profile = await profiles.profile(person, chat_id=chat_id)
+        profile = await profiles.profile(person, chat_id=chat_id)
         if action == view.ABSENCE:
             return view.absence_choices(profile)
         if action == view.DONE:
