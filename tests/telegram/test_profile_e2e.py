@@ -154,10 +154,12 @@ async def test_a_melder_has_no_profile(fake: FakeBotAPI, running: Running) -> No
     assert "/profiel" not in (await wait_for_text(fake, MELDER, "Wat u kunt doen"))["text"]
     last = fake.last(MELDER)["message_id"]
     await fake.send_text(MELDER, "/profiel")
-    assert (await fake.wait_for_message(MELDER, last))["text"] == texts.NOT_FOR_YOUR_ROLE
-    last = fake.last(MELDER)["message_id"]
-    await fake.press(MELDER, last, "p|capaciteit|50")
-    assert (await fake.wait_for_message(MELDER, last))["text"] == texts.NOT_FOR_YOUR_ROLE
+    refusal = await fake.wait_for_message(MELDER, last)
+    assert refusal["text"] == texts.NOT_FOR_YOUR_ROLE
+    update = await fake.press(MELDER, refusal["message_id"], "p|capaciteit|50")  # forged
+    await fake.wait_for(lambda: answers(fake, update) == 1)
+    answer = next(c for c in fake.calls if c.params.get("callback_query_id") == f"cb{update}")
+    assert answer.params["text"] == texts.NOT_FOR_YOUR_ROLE, "the press is refused"
 
 
 async def test_a_press_that_comes_twice_counts_once(fake: FakeBotAPI, running: Running) -> None:
