@@ -323,9 +323,11 @@ class People:
         await self.session.flush()
 
     async def open_caseload(self, person_id: int) -> int:
-        """Casussen the person holds that are not closed, plus offers waiting for their answer."""
+        """Casussen the person holds with work left on them (not closed, not screened to geen
+        inzet), plus offers waiting for their answer: as matching counts them."""
+        finished = (CasusStatus.GESLOTEN, CasusStatus.GEEN_INZET)
         held = select(func.count()).where(
-            Casus.holder_id == person_id, Casus.status != CasusStatus.GESLOTEN
+            Casus.holder_id == person_id, col(Casus.status).not_in(finished)
         )
         offered = select(func.count()).where(
             Assignment.regisseur_id == person_id,

@@ -154,17 +154,18 @@ async def test_an_absence_that_has_ended_shows_as_present(
     assert (await service.profile(me)).last_absent_day is None
 
 
-async def test_the_open_caseload_counts_held_casussen_and_waiting_offers(
+async def test_the_open_caseload_counts_held_unfinished_casussen_and_waiting_offers(
     service: ProfileService, database: Database
 ) -> None:
     me = await regisseur(database)
     async with database.transaction() as session:
         other = await People(session).add(Person(role=Role.REGISSEUR, partij="wijkteam"))
         casussen, offers = Casussen(session), Assignments(session)
-        made = [await casussen.create(answers={}, advice=ADVICE, now=NOW) for _ in range(5)]
-        held, closed, offered, declined, others = made
-        held.holder_id = closed.holder_id = me
+        made = [await casussen.create(answers={}, advice=ADVICE, now=NOW) for _ in range(6)]
+        held, closed, screened, offered, declined, others = made
+        held.holder_id = closed.holder_id = screened.holder_id = me
         closed.status = CasusStatus.GESLOTEN
+        screened.status = CasusStatus.GEEN_INZET
         others.holder_id = other.id
         for casus in made:
             session.add(casus)
