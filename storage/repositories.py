@@ -382,6 +382,29 @@ class People:
         await self.session.flush()
         return person
 
+    async def lock(self, person_id: int) -> Person | None:
+        """One person, locked until the unit of work ends: two presses on a profile at once
+        change it one after the other."""
+        statement = select(Person).where(Person.id == person_id).with_for_update()
+        return (await self.session.exec(statement)).one_or_none()
+
+    async def save(self, person: Person) -> None:
+        self.session.add(person)
+        await self.session.flush()
+
+    async def open_caseload(self, person_id: int) -> int:
+        """Casussen the person holds with work left on them (not closed, not screened to geen
+        inzet), plus offers waiting for their answer: as matching counts them."""
+        finished = (CasusStatus.GESLOTEN, CasusStatus.GEEN_INZET)
+        held = select(func.count()).where(
+            Casus.holder_id == person_id, col(Casus.status).not_in(finished)
+        )
+        offered = select(func.count()).where(
+            Assignment.regisseur_id == person_id,
+            Assignment.status == AssignmentStatus.AANGEBODEN,
+        )
+        return (await self.session.exec(held)).one() + (await self.session.exec(offered)).one()
+
 
 _people = Person.__table__  # type: ignore[attr-defined]
 _casussen = Casus.__table__  # type: ignore[attr-defined]

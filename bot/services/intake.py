@@ -68,6 +68,8 @@ class IntakeService:
             replies += step.replies
         new = step.memory
         draft = list(new.draft) if new.draft is not None else None
+        if isinstance(event, Command):  # a command moves on from a reason or day typed elsewhere
+            saved = replace(saved, awaiting=None, awaiting_about=None)
         await IntakeStates(session).save(
             replace(saved, state=new.state, answers=new.answers, draft=draft)
         )

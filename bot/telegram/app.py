@@ -23,6 +23,7 @@ from bot.services.casussen import CasusService
 from bot.services.free_text import FreeTextService
 from bot.services.intake import IntakeService
 from bot.services.intake_expiry import IntakeExpiryService
+from bot.services.profile import ProfileService
 from bot.settings import Settings
 from bot.telegram import texts
 from bot.telegram.gate import Gate, RegieContext
@@ -30,6 +31,7 @@ from bot.telegram.handlers import Family
 from bot.telegram.handlers.access import AccessHandlers
 from bot.telegram.handlers.intake import IntakeHandlers
 from bot.telegram.handlers.lookup import LookupHandlers
+from bot.telegram.handlers.profile import ProfileHandlers
 from bot.telegram.handlers.regisseur import RegisseurHandlers
 from bot.telegram.handlers.stale import StaleButtons
 from bot.telegram.handlers.status import StatusHandlers
@@ -66,12 +68,14 @@ class Channel:
             self.database, schema, answer_within=timedelta(hours=settings.assign_timeout_hours)
         )
         intake = IntakeService(self.database, schema, self.assignments)
-        free_text = FreeTextService(self.database, intake, (self.assignments,))
+        self.profile = ProfileService(self.database, schema)  # tests may set its clock
+        free_text = FreeTextService(self.database, intake, (self.assignments, self.profile))
         self.families: tuple[Family, ...] = (
             AccessHandlers(self.admission, self.sender).family(),
             IntakeHandlers(intake, self.sender).family(),
             TextHandlers(free_text, self.sender).family(),
             RegisseurHandlers(self.assignments, self.sender).family(),
+            ProfileHandlers(self.profile, self.sender).family(),
             LookupHandlers(schema, self.sender).family(),
             StatusHandlers(CasusService(self.database, schema), self.sender).family(),
             StaleButtons(self.sender).family(),  # last: every button nobody else routes

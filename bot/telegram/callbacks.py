@@ -67,3 +67,14 @@ class CasusButton(CallbackData):
     prefix: ClassVar[str] = "a"
     action: str
     subject: str
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ProfileButton(CallbackData):
+    """A button of /profiel: `action` with its `value` (an expertise code, the capacity it sets,
+    a number of days; empty where none). Values are absolute, so a second press on an older
+    message sets the same thing again instead of adding to it."""
+
+    prefix: ClassVar[str] = "p"
+    action: str
+    value: str = ""

@@ -34,9 +34,11 @@ HELP = (
     "/opnieuw: de lopende aanmelding opnieuw beginnen\n"
     "U kunt ook in elk gesprek @-vermelden: typ de naam van deze bot en uw vraag."
 )
+PROFILE_HELP = "/profiel: uw expertise, capaciteit en afwezigheid bekijken en wijzigen"
 HELP_REGISSEUR = (
     "\n\nAls regisseur:\n"
     "/mijn: uw open casussen en aanbiedingen, met per casus wat u kunt doen\n"
+    f"{PROFILE_HELP}\n"
     "Een nieuw aanbod krijgt u als bericht, met de knoppen Accepteren en Afwijzen."
 )
 WIE_HINT = (
@@ -60,6 +62,7 @@ MENU = (  # Telegram's command menu, in this order
     ("wie", "Wie neemt de casusregie? Bijvoorbeeld /wie ots 15 lvb"),
     ("status", "Uw aanmeldingen"),
     ("mijn", "Uw open casussen (regisseurs)"),
+    ("profiel", "Uw expertise, capaciteit en afwezigheid (regisseurs)"),
     ("stoppen", "De lopende aanmelding stoppen"),
     ("opnieuw", "De lopende aanmelding opnieuw beginnen"),
     ("help", "Wat kan regiebot?"),

@@ -372,3 +372,13 @@ async def test_mine_lists_open_casussen_newest_first(world: World) -> None:
     assert await world.service.mine(world.who("melder")) == Card(
         "U heeft nu geen open casussen of aanbiedingen."
     )
+
+
+async def test_a_command_moves_on_from_an_asked_reason(world: World) -> None:
+    await world.person("Ans", partij="gi-wsg")
+    casus = await world.aanmelding(OTS_LVB)
+    await world.press("Ans", "decline", await world.open_offer(casus))
+    await world.intake.handle(world.chat("Ans"), Command("aanmelden"))
+    turn = await world.free_text.typed(world.chat("Ans"), "ja", person_id=world.people["Ans"].id)
+    assert turn.card is None and turn.replies[-1].step == "kader"  # the intake's answer
+    assert (await world.casus(casus.reference)).status == CasusStatus.AANGEBODEN

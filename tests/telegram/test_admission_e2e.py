@@ -69,6 +69,7 @@ async def test_command_menu_is_set_at_start(fake: FakeBotAPI, running: Running) 
         "wie",
         "status",
         "mijn",
+        "profiel",
         "stoppen",
         "opnieuw",
         "help",
