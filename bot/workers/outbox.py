@@ -10,8 +10,7 @@ row of a chat is claimed (storage.repositories.Outbox), so each chat gets its me
 and at most one at a time, also with several processes sharing one PostgreSQL database.
 
 Telegram's limits: about 30 messages a second per bot, which the dispatcher shares with the
-handlers' replies through the Sender's overall limiter and keeps under with a steady pace of
-its own (a burst would break a rolling one-second window); one a second per chat, spaced here. A
+handlers' replies through the Sender's rolling window; one a second per chat, spaced here. A
 429 reschedules the row at its `retry_after` and pauses the chat; 5xx and network errors back
 off exponentially with jitter, up to a few minutes, without end: the message matters and
 Telegram comes back. A 403 (blocked, deactivated) or 400 "chat not found" is final: every unsent
@@ -44,7 +43,6 @@ log = logging.getLogger(__name__)
 LEASE = timedelta(seconds=60)  # longer than a claimed row can wait for its turn and its try
 POLL_INTERVAL = 1.5  # seconds: rows another process wrote, and retries that came due
 CHAT_INTERVAL = 1.0  # seconds from Telegram's answer to one message to the next to that chat
-RATE_SHARE = 0.93  # of the Sender's overall rate: room for arrival jitter and handler replies
 AHEAD = 2.0  # seconds of sending claimed at once, at most MOST_IN_FLIGHT rows
 MOST_IN_FLIGHT = 100
 STOP_GRACE = 10.0  # seconds a stop waits for tries under way before abandoning them to the lease
@@ -75,30 +73,13 @@ class Backoff:
         return timedelta(seconds=full * (0.5 + jitter / 2))
 
 
-class Pace:
-    """Turns `1/rate` seconds apart on a fixed timeline, in the order asked. Unlike a leaky
-    bucket (aiolimiter) it neither bursts after a quiet spell, which would break Telegram's
-    rolling second, nor loses the time a late wake-up took: measured, that cost 3% of the rate."""
-
-    def __init__(self, rate: float) -> None:
-        self.interval = 1 / rate
-        self._next = 0.0
-
-    async def turn(self) -> None:
-        now = _loop_time()
-        slot = max(self._next, now)
-        self._next = slot + self.interval
-        if slot > now:
-            await asyncio.sleep(slot - now)
-
-
 class OutboxDispatcher:
     """Sends the outbox from one process; several may run against one database.
 
     `run()` loops until `stop()`; `wake()` after a commit that wrote outbox rows sends them at
     once, and polling every `poll_interval` seconds picks up rows other processes wrote and
     retries that came due. `now` is the clock of every timestamp written (tests inject one);
-    the pace and the spacing per chat follow the event loop's clock."""
+    the spacing per chat follows the event loop's clock."""
 
     def __init__(
         self,
@@ -107,7 +88,6 @@ class OutboxDispatcher:
         *,
         now: Callable[[], datetime] = utcnow,
         lease: timedelta = LEASE,
-        rate: float | None = None,
         chat_interval: float = CHAT_INTERVAL,
         poll_interval: float = POLL_INTERVAL,
         backoff: Backoff = Backoff(),
@@ -117,13 +97,11 @@ class OutboxDispatcher:
         self.sender = sender
         self.now = now
         self.lease = lease
-        self.rate = rate if rate is not None else sender.max_rate * RATE_SHARE
         self.chat_interval = chat_interval
         self.poll_interval = poll_interval
         self.backoff = backoff
         self.jitter = jitter
-        self.most_in_flight = max(1, min(MOST_IN_FLIGHT, int(self.rate * AHEAD)))
-        self._pace = Pace(self.rate)
+        self.most_in_flight = max(1, min(MOST_IN_FLIGHT, int(sender.max_rate * AHEAD)))
         self._chat_free_at: dict[int, float] = {}  # loop time a chat may get its next message
         self._in_flight: set[asyncio.Task[None]] = set()
         self._sent: list[int] = []  # sent, not yet marked
@@ -208,7 +186,6 @@ class OutboxDispatcher:
             return
         await self._wait_for_chat(row.chat_id)
         try:
-            await self._pace.turn()
             await self.sender.send_once(row.chat_id, text, keyboard)
         except RetryAfter as error:  # the Sender paused the chat
             wait = _seconds(error.retry_after)

@@ -116,4 +116,6 @@ async def test_a_killed_dispatcher_loses_no_message(tmp_path: Path, fake: FakeBo
     for chat in CHATS:
         first_seen = list(dict.fromkeys(text for to, text in arrivals if to == chat))
         assert first_seen == [_text(chat, n) for n in range(PER_CHAT)], "in its chat's order"
-    assert duplicates <= 2 * KILLS, "only what was in flight at a kill comes twice"
+    # Only each chat's oldest unsent row is claimed: at a kill, at most one row per chat was
+    # sent and not yet marked, and only those can come twice.
+    assert duplicates <= KILLS * len(CHATS), "only what was in flight at a kill comes twice"
