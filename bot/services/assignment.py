@@ -87,9 +87,13 @@ class AssignmentService:
 
     # --- a new casus --------------------------------------------------------------------------
 
-    async def offer_new(self, session: AsyncSession, casus: Casus) -> None:
-        """The first offer of a casus just stored, in the unit of work that stored it."""
-        await self._move(session, casus, SYSTEM, Event(Trigger.OFFER))
+    async def offer_new(self, session: AsyncSession, casus: Casus) -> tuple[str, ...]:
+        """The first offer of a casus just stored, in the unit of work that stored it. Returns
+        what the melder is told (nobody could take it): they are in the chat whose update this
+        is, so it comes with the advice rather than through the outbox."""
+        told: list[str] = []
+        await self._move(session, casus, SYSTEM, Event(Trigger.OFFER), here=(casus.chat_id, told))
+        return tuple(told)
 
     # --- buttons ------------------------------------------------------------------------------
 
@@ -436,8 +440,11 @@ class AssignmentService:
         reason: str | None = None,
         reason_code: str | None = None,
         now: datetime | None = None,
+        here: tuple[int | None, list[str]] | None = None,
     ) -> Move | Refusal:
-        """One step of the lifecycle on a locked casus, with everything it writes."""
+        """One step of the lifecycle on a locked casus, with everything it writes. `here`: the
+        chat whose update this is, and the list that collects what it is told (by default the
+        actor's chat, which their own reply informs)."""
         now = now or self.clock()
         assert casus.id is not None
         assignments = Assignments(session)
@@ -482,7 +489,9 @@ class AssignmentService:
         casus.status, casus.updated_at = move.status, now
         session.add(casus)
         await self._audit(session, casus, actor, event, move, open_offer, new_offer, reason_code)
-        await self._tell(session, casus, actor, move, open_offer, new_offer, partij)
+        if here is None:
+            here = (await self._chat_of(session, actor), [])
+        await self._tell(session, casus, move, open_offer, new_offer, partij, here)
         log.info("casus %s: %s -> %s", casus.reference, trigger.value, move.status.value)
         return move
 
@@ -588,17 +597,18 @@ class AssignmentService:
         self,
         session: AsyncSession,
         casus: Casus,
-        actor: Actor,
         move: Move,
         open_offer: Assignment | None,
         new_offer: Assignment | None,
         partij: str,
+        here: tuple[int | None, list[str]],
     ) -> None:
-        """The move's notices as outbox rows; the one who acted hears it in their own reply."""
+        """The move's notices as outbox rows, except those to the chat whose update this is:
+        they are collected in `here` for its reply."""
         if not move.notices:
             return
         facts = await self._facts(session, casus, acting=partij, offer=new_offer)
-        actor_chat = await self._chat_of(session, actor)
+        present, told = here
         for notice in move.notices:
             if notice.to == Recipient.CANDIDATE and new_offer is not None:
                 chats = await self._chats(session, new_offer.regisseur_id)
@@ -623,7 +633,9 @@ class AssignmentService:
             else:
                 continue
             for chat in chats:
-                if chat != actor_chat:
+                if chat == present:
+                    told.append(card.text)
+                else:
                     await self._send(session, chat, card, casus.reference)
 
     async def _send(self, session: AsyncSession, chat_id: int, card: Card, reference: str) -> None:

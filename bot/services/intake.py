@@ -12,7 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.services.assignment import AssignmentService
 from bot.services.turn import Turn
 from conversation.intake import START, IntakeDialogue, Registration
-from conversation.messages import Command, Input, Memory
+from conversation.messages import Command, Input, Memory, Reply
 from rules import Schema, advice_record
 from storage import AuditLog, Casussen, Database, Intake, IntakeStates
 
@@ -63,9 +63,11 @@ class IntakeService:
         step = self.dialogue.step(_memory(saved), event)
         replies, answered = step.replies, step.answered
         if step.registration is not None:
-            reference = await self._register(session, step.registration, saved.chat_id, melder_id)
+            reference, told = await self._register(
+                session, step.registration, saved.chat_id, melder_id
+            )
             step = self.dialogue.registered(step.memory, reference)
-            replies += step.replies
+            replies += step.replies + tuple(Reply(text) for text in told)
         new = step.memory
         draft = list(new.draft) if new.draft is not None else None
         if isinstance(event, Command):  # a command moves on from a reason or day typed elsewhere
@@ -91,8 +93,9 @@ class IntakeService:
         registration: Registration,
         chat_id: int,
         melder_id: int | None,
-    ) -> str:
-        """Stores the confirmed aanmelding as a casus; returns its reference."""
+    ) -> tuple[str, tuple[str, ...]]:
+        """Stores the confirmed aanmelding as a casus and offers it; returns its reference and
+        what the melder is told of the offer."""
         casus = await Casussen(session).create(
             answers=registration.answers,
             advice=advice_record(registration.advice),
@@ -106,8 +109,8 @@ class IntakeService:
             details={"partij": casus.partij, "rule": casus.rule, "outcome": casus.outcome},
         )
         log.info("casus %s aangemeld (regel %s)", casus.reference, casus.rule)
-        await self.assignments.offer_new(session, casus)
-        return casus.reference
+        told = await self.assignments.offer_new(session, casus)
+        return casus.reference, told
 
 
 def handling(saved: Intake, update_id: int | None) -> Intake:
