@@ -188,7 +188,7 @@ async def test_a_partij_without_regisseurs_and_oov_hands_over_when_one_comes(
     reference = await aanmelden(fake, MELDER, OTS_LVB)
     await wait_for_text(fake, OLGA, f"Casus {reference} is bij u ondergebracht")
     # the melder reads it with the advice, in the same message, not as a message of its own
-    advice = await wait_for_text(fake, MELDER, "✓ Bevestigd")
+    advice = await wait_for_text(fake, MELDER, "Advies: casusregie bij")
     assert f"Uw casusnummer: {reference}\n\nVoor casus {reference} is nu geen" in advice["text"]
     assert not [m for m in fake.sent(MELDER) if m["text"].startswith("Voor casus")]
     await join(fake, app, ANS, partij="gi-wsg")
