@@ -12,7 +12,7 @@ Pure: memory and input in, memory and replies out.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, cast
@@ -317,13 +317,14 @@ class IntakeDialogue:
             registration = self._handle(chat, event)
             return Step(chat.memory(), tuple(chat.replies), registration, chat.answered)
 
-    def registered(self, memory: Memory, reference: str) -> Step:
-        """The casus is stored as `reference`: show the advice and finish."""
+    def registered(self, memory: Memory, reference: str, news: Sequence[str] = ()) -> Step:
+        """The casus is stored as `reference`: show the advice, with any `news` of what
+        happened to it since (nobody could take it), and finish."""
         with self._attached(memory) as chat:
             advice = self._advice(chat.answers)
             chat.registered()
             chat.answers = {}
-            chat.say(advice_text(advice, reference) + "\n\n" + FINISHED_HINT)
+            chat.say("\n\n".join((advice_text(advice, reference), *news, FINISHED_HINT)))
             return Step(chat.memory(), tuple(chat.replies))
 
     @contextmanager

@@ -12,7 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.services.assignment import AssignmentService
 from bot.services.turn import Turn
 from conversation.intake import START, IntakeDialogue, Registration
-from conversation.messages import Command, Input, Memory, Reply
+from conversation.messages import Command, Input, Memory
 from rules import Schema, advice_record
 from storage import AuditLog, Casussen, Database, Intake, IntakeStates
 
@@ -66,8 +66,8 @@ class IntakeService:
             reference, told = await self._register(
                 session, step.registration, saved.chat_id, melder_id
             )
-            step = self.dialogue.registered(step.memory, reference)
-            replies += step.replies + tuple(Reply(text) for text in told)
+            step = self.dialogue.registered(step.memory, reference, told)
+            replies += step.replies
         new = step.memory
         draft = list(new.draft) if new.draft is not None else None
         if isinstance(event, Command):  # a command moves on from a reason or day typed elsewhere
