@@ -448,13 +448,14 @@ class AssignmentService:
         now = now or self.clock()
         assert casus.id is not None
         assignments = Assignments(session)
-        open_offer = await assignments.open_offer(casus.id)
+        first = event.trigger == Trigger.OFFER  # a casus just stored: nobody was offered it yet
+        open_offer = None if first else await assignments.open_offer(casus.id)
         screening = event.screening
         partij = self._partij_to_act(casus, screening)
         candidate = None
         if event.trigger in _OFFERING:
-            candidate = await self._candidate(session, casus, partij, now)
-        view = await self._view(session, casus, open_offer)
+            candidate = await self._candidate(session, casus, partij, now, passed=not first)
+        view = _view(casus, open_offer)
         move = self.lifecycle.step(view, actor, replace(event, has_candidate=candidate is not None))
         if isinstance(move, Refusal):
             return move
@@ -538,18 +539,9 @@ class AssignmentService:
         regisseurs = await People(session).for_matching(partij)
         return best(regisseurs, needs_of(self.schema, casus.answers), now, before)
 
-    async def _view(
-        self, session: AsyncSession, casus: Casus, open_offer: Assignment | None = None
-    ) -> CasusView:
-        if open_offer is None and casus.id is not None:
-            open_offer = await Assignments(session).open_offer(casus.id)
-        return CasusView(
-            casus.status,
-            casus.outcome,
-            open_offer.regisseur_id if open_offer is not None else None,
-            casus.holder_id,
-            casus.screening_outcome,
-        )
+    async def _view(self, session: AsyncSession, casus: Casus) -> CasusView:
+        assert casus.id is not None
+        return _view(casus, await Assignments(session).open_offer(casus.id))
 
     # --- audit and outbox -----------------------------------------------------------------------
 
@@ -576,12 +568,13 @@ class AssignmentService:
             details["reden"] = reason_code
         if event.screening is not None:
             details["uitkomst"] = event.screening.value
-        await audit.record(
-            _AUDITED[event.trigger],
-            actor_id=actor.person_id,
-            casus_reference=casus.reference,
-            details=details,
-        )
+        if event.trigger != Trigger.OFFER:  # the first offer is told by what it led to
+            await audit.record(
+                _AUDITED[event.trigger],
+                actor_id=actor.person_id,
+                casus_reference=casus.reference,
+                details=details,
+            )
         if new_offer is not None:
             await audit.record(
                 "aangeboden",
@@ -724,8 +717,7 @@ class AssignmentService:
 _OFFERING = frozenset(
     {Trigger.OFFER, Trigger.DECLINE, Trigger.EXPIRE, Trigger.SCREEN, Trigger.HAND_OVER}
 )
-_AUDITED = {
-    Trigger.OFFER: "toewijzing",
+_AUDITED = {  # the entry of each trigger but the first offer
     Trigger.ACCEPT: "geaccepteerd",
     Trigger.DECLINE: "afgewezen",
     Trigger.REMIND: "herinnerd",
@@ -735,6 +727,17 @@ _AUDITED = {
     Trigger.HAND_OVER: "overgedragen",
     Trigger.CLOSE: "gesloten",
 }
+
+
+def _view(casus: Casus, open_offer: Assignment | None) -> CasusView:
+    """The casus as the lifecycle weighs it."""
+    return CasusView(
+        casus.status,
+        casus.outcome,
+        open_offer.regisseur_id if open_offer is not None else None,
+        casus.holder_id,
+        casus.screening_outcome,
+    )
 
 
 def _codes(answer: object) -> Sequence[str]:

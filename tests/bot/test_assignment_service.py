@@ -155,7 +155,7 @@ async def test_the_matched_regisseur_is_offered_the_casus(world: World) -> None:
     assert "Advies: casusregie bij William Schrikker Groep" in text
     assert "Graag uw antwoord vóór 24-11-2026 10:00" in text
     assert "melder" not in text  # the melder's partij, not their name
-    assert await world.audit(casus) == ["casus_aangemeld", "toewijzing", "aangeboden"]
+    assert await world.audit(casus) == ["casus_aangemeld", "aangeboden"]
 
 
 async def test_accepting_tells_the_melder_and_a_second_press_changes_nothing(
@@ -261,7 +261,6 @@ async def test_reminder_at_half_time_then_the_next_then_oov(world: World) -> Non
     assert to_olga.startswith(f"Casus {casus.reference} is bij u ondergebracht (afdeling OOV)")
     assert await world.audit(casus) == [
         "casus_aangemeld",
-        "toewijzing",
         "aangeboden",
         "herinnerd",
         "verlopen",

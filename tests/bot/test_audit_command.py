@@ -59,7 +59,7 @@ def test_audit_prints_the_history_without_free_text(
         "held by #1 Ans (regisseur gi-wsg)"
     )
     actions = [line.split()[3] for line in lines[1:]]
-    assert actions == ["casus_aangemeld", "toewijzing", "aangeboden", "geaccepteerd"]
+    assert actions == ["casus_aangemeld", "aangeboden", "geaccepteerd"]
     assert "#2 Mo (melder politie)" in lines[1] and "regiebot" in lines[2]
     assert "Zorgen om school" not in "\n".join(lines)
 

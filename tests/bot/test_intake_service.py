@@ -44,7 +44,6 @@ async def test_whole_aanmelding_stores_the_casus(database: Database, schema: Sch
     assert [(a.action, a.details) for a in audit] == [
         ("casus_aangemeld", {"partij": "gi-wsg", "rule": "gi-lvb", "outcome": "reguliere_regie"}),
         # Nobody of the GI is registered (nor of OOV): the casus waits at OOV at once.
-        ("toewijzing", {"status": "bij_oov"}),
         ("naar_oov", {"holder_id": None}),
     ]
     assert state is not None and (state.state, state.answers) == ("done", {})
