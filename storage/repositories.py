@@ -305,22 +305,30 @@ class Casussen:
         self.session.add(casus)
 
 
-_MEMBERSHIP = select(
-    col(Person.id), col(Person.role), col(Person.partij), col(Person.active)
-).where(col(Person.telegram_id) == bindparam("telegram_id"))
+_people = Person.__table__  # type: ignore[attr-defined]
+_MEMBERSHIP = sa.select(
+    _people.c.id, _people.c.role, _people.c.partij, _people.c.active, _people.c.blocked_at
+).where(_people.c.telegram_id == bindparam("telegram_id"))
 
 
-async def membership(
-    database: Database, telegram_id: int
-) -> tuple[int, Role, str | None, bool] | None:
-    """Id, role, partij and whether active: what the gate asks for every update, as one prebuilt
-    four-column read outside any unit of work (about 0.1 ms of the 0.2 ms a transaction and a
-    loaded Person took; bench/telegram_load.py counts every one)."""
+@dataclass(frozen=True, slots=True)
+class Membership:
+    person_id: int
+    role: Role
+    partij: str | None
+    active: bool
+    blocked: bool  # Telegram refused messages to them; an update from them says no more
+
+
+async def membership(database: Database, telegram_id: int) -> Membership | None:
+    """Who a Telegram account is: what the gate asks for every update, as one prebuilt read
+    outside any unit of work (about 0.1 ms of the 0.2 ms a transaction and a loaded Person took;
+    bench/telegram_load.py counts every one)."""
     row = await database.first(_MEMBERSHIP, {"telegram_id": telegram_id})
     if row is None:
         return None
-    person_id, role, partij, active = row
-    return None if person_id is None else (person_id, Role(role), partij, active)
+    person_id, role, partij, active, blocked_at = row
+    return Membership(person_id, Role(role), partij, bool(active), blocked_at is not None)
 
 
 class People:
@@ -362,6 +370,12 @@ class People:
 
     async def get(self, person_id: int) -> Person | None:
         return await self.session.get(Person, person_id)
+
+    async def unblock(self, person_id: int) -> None:
+        """They sent an update, so Telegram delivers to them again."""
+        await self.session.exec(
+            update(Person).where(col(Person.id) == person_id).values(blocked_at=None)
+        )
 
     async def coordinators(self) -> Sequence[Person]:
         """Active coordinators who can be reached."""
@@ -406,7 +420,6 @@ class People:
         return (await self.session.exec(held)).one() + (await self.session.exec(offered)).one()
 
 
-_people = Person.__table__  # type: ignore[attr-defined]
 _casussen = Casus.__table__  # type: ignore[attr-defined]
 _assignments = Assignment.__table__  # type: ignore[attr-defined]
 FINISHED = (CasusStatus.GESLOTEN.value, CasusStatus.GEEN_INZET.value)  # no work left on them

@@ -36,12 +36,19 @@ class AdmissionService:
 
     async def member(self, telegram_id: int) -> Member | None:
         """The active person behind a Telegram account, asked anew for every update: a
-        deactivated person loses access at once, whichever process serves them."""
+        deactivated person loses access at once, whichever process serves them. Someone the
+        outbox gave up on as blocked is reachable again now that they write."""
         found = await membership(self.database, telegram_id)
-        if found is None:
+        if found is None or not found.active:
             return None
-        person_id, role, partij, active = found
-        return Member(person_id, role, partij) if active else None
+        if found.blocked:
+            await self._unblock(found.person_id)
+        return Member(found.person_id, found.role, found.partij)
+
+    async def _unblock(self, person_id: int) -> None:
+        async with self.database.transaction() as session:
+            await People(session).unblock(person_id)
+            await AuditLog(session).record("gedeblokkeerd", actor_id=person_id)
 
     async def invite(
         self,
