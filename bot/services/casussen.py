@@ -25,6 +25,7 @@ class CasusSummary:
     next_step: str
     holder: str | None = None  # "<naam>, <partij>" of the regisseur who holds it
     holder_since: str | None = None
+    found_betrokken: tuple[str, ...] = ()  # organisations the screening found involved
 
 
 class CasusService:
@@ -56,7 +57,12 @@ class CasusService:
             next_step=casus.next_step,
             holder=None if holder is None else self._named(holder),
             holder_since=shown_date(casus.holder_since) if casus.holder_since else None,
+            found_betrokken=self._labels(casus.found_betrokken),
         )
+
+    def _labels(self, codes: list[str]) -> tuple[str, ...]:
+        question = self.schema.betrokken_question
+        return tuple(question.label_of(c) for c in codes) if question is not None else ()
 
     def _named(self, person: Person) -> str:
         partij = self.schema.partij_by_code.get(person.partij or "")

@@ -110,9 +110,14 @@ def casus_line(casus: CasusSummary) -> str:
 
 def casus_detail(casus: CasusSummary) -> str:
     held = f"Bij: {casus.holder}, sinds {casus.holder_since}\n" if casus.holder else ""
+    found = (
+        f"Ook betrokken (uit de screening): {', '.join(casus.found_betrokken)}\n"
+        if casus.found_betrokken
+        else ""
+    )
     return (
         f"Casus {casus.reference}\nAangemeld: {casus.reported_on}\n"
-        f"Status: {casus.status}\n{held}Advies: casusregie bij {casus.partij_name}\n"
+        f"Status: {casus.status}\n{held}{found}Advies: casusregie bij {casus.partij_name}\n"
         f"Volgende stap: {casus.next_step}"
     )
 

@@ -229,6 +229,10 @@ async def test_screening_with_each_outcome_and_procesregie_offers_a_casusregisse
             await wait_for_text(fake, ZITA, f"De uitkomst van de screening van casus {reference}")
         told = await wait_for_text(fake, MELDER, f"De screening van casus {reference} is afgerond")
         assert await status(app, reference) == CasusStatus(outcome)
+        if outcome == "signalerend":  # the melder sees the organisations found, too
+            await fake.send_text(MELDER, f"/status {reference}")
+            detail = await wait_for_text(fake, MELDER, f"Casus {reference}\nAangemeld")
+            assert "Ook betrokken (uit de screening): GGZ / GGD bemoeizorg" in detail["text"]
     assert "Een casusregisseur van" in told["text"]
     offer = await offer_to(fake, MEES, reference)
     assert "procesregie gestart en vraagt u de casusregie te voeren" in offer["text"]
