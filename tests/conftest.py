@@ -16,6 +16,16 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from rules import DEFAULT_SCHEMA_PATH, Schema, load_schema
 from storage import Database
+from tests.telegram.fake_bot_api import FakeBotAPI
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeBotAPI]:
+    """The loopback fake Bot API (tests/telegram/fake_bot_api.py), started for one test."""
+    api = FakeBotAPI()
+    await api.start()
+    yield api
+    await api.stop()
 
 
 @pytest.fixture(scope="session")

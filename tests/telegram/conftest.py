@@ -21,14 +21,6 @@ App = Application[Any, Any, Any, Any, Any, Any]
 
 
 @pytest.fixture
-async def fake() -> AsyncIterator[FakeBotAPI]:
-    api = FakeBotAPI()
-    await api.start()
-    yield api
-    await api.stop()
-
-
-@pytest.fixture
 def settings(fake: FakeBotAPI, tmp_path: Path) -> Settings:
     return Settings(
         database_url=f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",

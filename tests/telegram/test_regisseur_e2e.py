@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from telegram.ext import Application
 
 from bot.services.assignment import AssignmentService
@@ -27,6 +28,14 @@ MELDER, ANS, BAS, OLGA, ZITA, MEES, COBY = 501, 502, 503, 504, 505, 506, 507
 OTS_LVB = ("ja", "maatregel", "ots", "15", "lvb", "jeugdbescherming", "geen", "overslaan")
 VRIJWILLIG_LVB = ("ja", "vrijwillig", "30", "lvb", "zorg", "geen", "overslaan")
 WSG = "William Schrikker Groep (gecertificeerde instelling, beperking/LVB)"
+
+
+@pytest.fixture
+async def app(fake: FakeBotAPI, running: Running) -> App:
+    """The running bot, with a melder of the politie admitted."""
+    assert running.app is not None
+    await join(fake, running.app, MELDER, Role.MELDER, "politie")
+    return running.app
 
 
 async def join(
@@ -86,11 +95,8 @@ def assignments(app: App) -> AssignmentService:
 
 
 async def test_an_aanmelding_reaches_the_regisseur_who_accepts_and_the_melder_hears(
-    fake: FakeBotAPI, running: Running
+    fake: FakeBotAPI, app: App
 ) -> None:
-    app = running.app
-    assert app is not None
-    await join(fake, app, MELDER, Role.MELDER, "politie")
     await join(fake, app, ANS, partij="gi-wsg", expertise=["lvb"])
     await join(fake, app, BAS, partij="gi-wsg")
     reference = await aanmelden(fake, MELDER, OTS_LVB)
@@ -129,11 +135,8 @@ async def test_an_aanmelding_reaches_the_regisseur_who_accepts_and_the_melder_he
 
 
 async def test_a_decline_with_reason_goes_to_the_next_and_at_last_to_oov(
-    fake: FakeBotAPI, running: Running
+    fake: FakeBotAPI, app: App
 ) -> None:
-    app = running.app
-    assert app is not None
-    await join(fake, app, MELDER, Role.MELDER, "politie")
     await join(fake, app, ANS, partij="gi-wsg", expertise=["lvb"])
     await join(fake, app, BAS, partij="gi-wsg")
     await join(fake, app, OLGA, partij="oov")
@@ -155,11 +158,8 @@ async def test_a_decline_with_reason_goes_to_the_next_and_at_last_to_oov(
 
 
 async def test_reminder_then_timeout_to_the_next_then_oov_with_the_clock(
-    fake: FakeBotAPI, running: Running
+    fake: FakeBotAPI, app: App
 ) -> None:
-    app = running.app
-    assert app is not None
-    await join(fake, app, MELDER, Role.MELDER, "politie")
     await join(fake, app, ANS, partij="gi-wsg", expertise=["lvb"])
     await join(fake, app, BAS, partij="gi-wsg")
     await join(fake, app, COBY, Role.COORDINATOR)
@@ -179,11 +179,8 @@ async def test_reminder_then_timeout_to_the_next_then_oov_with_the_clock(
 
 
 async def test_a_partij_without_regisseurs_and_oov_hands_over_when_one_comes(
-    fake: FakeBotAPI, running: Running
+    fake: FakeBotAPI, app: App
 ) -> None:
-    app = running.app
-    assert app is not None
-    await join(fake, app, MELDER, Role.MELDER, "politie")
     await join(fake, app, OLGA, partij="oov")
     reference = await aanmelden(fake, MELDER, OTS_LVB)
     await wait_for_text(fake, OLGA, f"Casus {reference} is bij u ondergebracht")
@@ -200,11 +197,8 @@ async def test_a_partij_without_regisseurs_and_oov_hands_over_when_one_comes(
 
 
 async def test_screening_with_each_outcome_and_procesregie_offers_a_casusregisseur(
-    fake: FakeBotAPI, running: Running
+    fake: FakeBotAPI, app: App
 ) -> None:
-    app = running.app
-    assert app is not None
-    await join(fake, app, MELDER, Role.MELDER, "politie")
     await join(fake, app, ZITA, partij="zvh")
     await join(fake, app, MEES, partij="mee")
     for outcome, label in (
@@ -240,11 +234,7 @@ async def test_screening_with_each_outcome_and_procesregie_offers_a_casusregisse
     await wait_for_text(fake, MELDER, f"Casus {reference} is opgepakt door Professional {MEES}")
 
 
-async def test_several_melders_at_once_and_mine_lists_them(
-    fake: FakeBotAPI, running: Running
-) -> None:
-    app = running.app
-    assert app is not None
+async def test_several_melders_at_once_and_mine_lists_them(fake: FakeBotAPI, app: App) -> None:
     melders = [MELDER + 100 + n for n in range(5)]
     for melder in melders:
         await join(fake, app, melder, Role.MELDER, "politie")

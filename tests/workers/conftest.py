@@ -1,5 +1,5 @@
-"""The fake Bot API on 127.0.0.1 for the workers, which send through python-telegram-bot's Bot
-over aiohttp as `regiebot run` does."""
+"""A python-telegram-bot Bot on the fake Bot API (tests/conftest.py's `fake`), for the workers,
+which send through it over aiohttp as `regiebot run` does."""
 
 from __future__ import annotations
 
@@ -10,14 +10,6 @@ from telegram import Bot
 
 from bot.telegram.transport import AiohttpRequest
 from tests.telegram.fake_bot_api import TOKEN, FakeBotAPI
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeBotAPI]:
-    api = FakeBotAPI()
-    await api.start()
-    yield api
-    await api.stop()
 
 
 @pytest.fixture
