@@ -32,6 +32,7 @@ from sqlmodel import col, func, select
 from telegram import Bot
 
 from bench.telegram_load import SCRIPT, Users, admitted_database, start_bot
+from bot.services.outbox import OutboxService
 from bot.telegram.sender import Sender
 from bot.telegram.transport import AiohttpRequest
 from bot.workers.outbox import OutboxDispatcher
@@ -215,7 +216,7 @@ def dispatch(database_url: str, base_url: str) -> None:
     async def run() -> None:
         database = Database(database_url)
         async with Bot(TOKEN, base_url=base_url, request=AiohttpRequest(8)) as bot:
-            dispatcher = OutboxDispatcher(database, Sender(bot, TELEGRAM_RATE))
+            dispatcher = OutboxDispatcher(OutboxService(database), Sender(bot, TELEGRAM_RATE))
             asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, dispatcher.stop)
             await dispatcher.run()
         await database.dispose()

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from conversation.casus import About, Refusal, Trigger
-from rules.vocabulary import AssignmentStatus, CasusStatus, ScreeningOutcome
+from rules.vocabulary import AssignmentStatus, CasusStatus, Role, ScreeningOutcome
 
 STATUS_TEXT = {
     CasusStatus.AANGEMELD: "aangemeld",
@@ -301,3 +301,25 @@ def decline_question(reference: str, offer_id: int) -> Card:
             Action("Toch accepteren", "accept", subject),
         ),
     )
+
+
+UNDELIVERABLE = (
+    "Een bericht over casus {reference} kon niet worden bezorgd: {who} heeft regiebot "
+    "geblokkeerd of het account bestaat niet meer. Neem zo nodig op een andere manier contact op."
+)
+UNDELIVERABLE_WITHOUT_CASUS = (
+    "Een bericht kon niet worden bezorgd: {who} heeft regiebot geblokkeerd of het account "
+    "bestaat niet meer. Neem zo nodig op een andere manier contact op."
+)
+ROLE_NAMES = {Role.MELDER: "melder", Role.REGISSEUR: "regisseur", Role.COORDINATOR: "coördinator"}
+
+
+def undeliverable(reference: str | None, role: Role | None, name: str, chat_id: int) -> str:
+    """To the coordinators: a message could not reach someone who blocked the bot."""
+    if role is None:
+        who = f"de ontvanger (Telegram-chat {chat_id})"
+    else:
+        who = " ".join(filter(None, (ROLE_NAMES[role], name)))
+    if reference is None:
+        return UNDELIVERABLE_WITHOUT_CASUS.format(who=who)
+    return UNDELIVERABLE.format(reference=reference, who=who)

@@ -23,6 +23,7 @@ from bot.services.casussen import CasusService
 from bot.services.free_text import FreeTextService
 from bot.services.intake import IntakeService
 from bot.services.intake_expiry import IntakeExpiryService
+from bot.services.outbox import OutboxService
 from bot.services.profile import ProfileService
 from bot.settings import Settings
 from bot.telegram import texts
@@ -61,7 +62,7 @@ class Channel:
         self.sender = Sender(application.bot, settings.telegram_max_rate)
         # Sends what the services wrote to the outbox: at once after this process's commits,
         # and on a poll for what other processes wrote.
-        self.dispatcher = OutboxDispatcher(self.database, self.sender)
+        self.dispatcher = OutboxDispatcher(OutboxService(self.database), self.sender)
         self.database.after_outbox_commit = self.dispatcher.wake
         self._dispatching: asyncio.Task[None] | None = None
         self.assignments = AssignmentService(

@@ -4,13 +4,12 @@ it did. Run hourly by `regiebot run` through python-telegram-bot's JobQueue."""
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import UTC, datetime
 
 from telegram.error import TelegramError
 
 from bot.services.intake_expiry import Expired, IntakeExpiryService, Notice
 from bot.telegram.sender import Sender
-from storage.models import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -21,7 +20,7 @@ class IntakeExpiry:
         self.sender = sender
 
     async def run(self, now: datetime | None = None) -> Expired:
-        expired, notices = await self.service.run(now or utcnow())
+        expired, notices = await self.service.run(now or datetime.now(UTC))
         for notice in notices:
             await self._tell(notice)
         return expired

@@ -26,17 +26,14 @@ import logging
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
+from bot.services.outbox import Claimed, OutboxService
 from bot.telegram.render import card_keyboard
 from bot.telegram.sender import Sender
 from conversation.casus_texts import Action
-from rules.vocabulary import Role
-from storage import AuditLog, Database, Outbox
-from storage.models import utcnow
-from storage.repositories import Blocked, Claimed, GivenUp, block_chat
 
 log = logging.getLogger(__name__)
 
@@ -46,17 +43,6 @@ CHAT_INTERVAL = 1.0  # seconds from Telegram's answer to one message to the next
 AHEAD = 2.0  # seconds of sending claimed at once, at most MOST_IN_FLIGHT rows
 MOST_IN_FLIGHT = 100
 STOP_GRACE = 10.0  # seconds a stop waits for tries under way before abandoning them to the lease
-BLOCKED_ACTION = "geblokkeerd"  # the audit entry of a message given up for a blocked chat
-
-NOTICE = (
-    "Een bericht over casus {reference} kon niet worden bezorgd: {who} heeft regiebot "
-    "geblokkeerd of het account bestaat niet meer. Neem zo nodig op een andere manier contact op."
-)
-NOTICE_WITHOUT_CASUS = (
-    "Een bericht kon niet worden bezorgd: {who} heeft regiebot geblokkeerd of het account "
-    "bestaat niet meer. Neem zo nodig op een andere manier contact op."
-)
-ROLE_NAMES = {Role.MELDER: "melder", Role.REGISSEUR: "regisseur", Role.COORDINATOR: "coördinator"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,17 +69,17 @@ class OutboxDispatcher:
 
     def __init__(
         self,
-        database: Database,
+        outbox: OutboxService,
         sender: Sender,
         *,
-        now: Callable[[], datetime] = utcnow,
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
         lease: timedelta = LEASE,
         chat_interval: float = CHAT_INTERVAL,
         poll_interval: float = POLL_INTERVAL,
         backoff: Backoff = Backoff(),
         jitter: Callable[[], float] = random.random,
     ) -> None:
-        self.database = database
+        self.outbox = outbox
         self.sender = sender
         self.now = now
         self.lease = lease
@@ -133,8 +119,7 @@ class OutboxDispatcher:
             free = self.most_in_flight - len(self._in_flight)
             if free <= 0:
                 return
-            async with self.database.transaction() as session:
-                claimed = await Outbox(session).claim(self.now(), self.lease, free)
+            claimed = await self.outbox.claim(self.now(), self.lease, free)
         except Exception:  # the database is away: the rows wait, and so does the loop
             log.exception("the outbox dispatcher could not reach the database")
             return
@@ -153,8 +138,7 @@ class OutboxDispatcher:
             return
         ids, self._sent = self._sent, []
         try:
-            async with self.database.transaction() as session:
-                await Outbox(session).mark_sent(ids, self.now())
+            await self.outbox.mark_sent(ids, self.now())
         except Exception:
             self._sent[:0] = ids
             raise
@@ -221,64 +205,14 @@ class OutboxDispatcher:
             await asyncio.sleep(free_at - _loop_time())
 
     async def _retry(self, row: Claimed, error: str, after: timedelta) -> None:
-        async with self.database.transaction() as session:
-            await Outbox(session).retry(row.id, error, self.now() + after)
+        await self.outbox.retry(row.id, error, self.now() + after)
 
     async def _give_up(self, row: Claimed, error: str) -> None:
-        async with self.database.transaction() as session:
-            await Outbox(session).give_up(row.id, error, self.now())
+        await self.outbox.give_up(row.id, error, self.now())
 
     async def _blocked(self, row: Claimed, status: str, reason: str) -> None:
-        """Telegram will never deliver to this chat: give up every unsent row to it, mark its
-        person blocked, audit each row, and tell the coordinators, in one transaction."""
-        now = self.now()
-        async with self.database.transaction() as session:
-            outbox = Outbox(session)
-            given_up = await outbox.give_up_chat(row.chat_id, f"{status} {reason}", now)
-            if not given_up:  # another dispatcher got there first
-                return
-            blocked = await block_chat(session, row.chat_id, now)
-            audit = AuditLog(session)
-            for message in given_up:
-                await audit.record(
-                    BLOCKED_ACTION,
-                    casus_reference=message.casus_reference,
-                    details={
-                        "chat_id": row.chat_id,
-                        "person_id": blocked.person_id,
-                        "outbox_id": message.id,
-                        "status": status,
-                    },
-                )
-            for reference in _references(given_up):
-                text = _notice(reference, blocked, row.chat_id)
-                for coordinator in blocked.coordinators:
-                    await outbox.add(coordinator, {"text": text}, reference, now=now)
-        log.warning(
-            "chat %s refuses messages (%s): gave up %d rows (casus %s), told %d coordinators",
-            row.chat_id,
-            status,
-            len(given_up),
-            ", ".join(r or "-" for r in _references(given_up)),
-            len(blocked.coordinators),
-        )
-        if blocked.coordinators:
-            self.wake()
-
-
-def _references(given_up: list[GivenUp]) -> list[str | None]:
-    """The casussen the rows were about, each once, in the order of the rows."""
-    return list(dict.fromkeys(message.casus_reference for message in given_up))
-
-
-def _notice(reference: str | None, blocked: Blocked, chat_id: int) -> str:
-    if blocked.role is None:
-        who = f"de ontvanger (Telegram-chat {chat_id})"
-    else:
-        who = " ".join(filter(None, (ROLE_NAMES[blocked.role], blocked.display_name)))
-    if reference is None:
-        return NOTICE_WITHOUT_CASUS.format(who=who)
-    return NOTICE.format(reference=reference, who=who)
+        if await self.outbox.blocked(row, f"{status} {reason}", status, self.now()):
+            self.wake()  # the coordinators' notices
 
 
 def _named(row: Claimed) -> tuple[int, str, int]:

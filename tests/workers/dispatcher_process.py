@@ -13,6 +13,7 @@ from datetime import timedelta
 
 from telegram import Bot
 
+from bot.services.outbox import OutboxService
 from bot.telegram.sender import Sender
 from bot.telegram.transport import AiohttpRequest
 from bot.workers.outbox import Backoff, OutboxDispatcher
@@ -24,7 +25,7 @@ async def dispatch(database_url: str, base_url: str, lease: float, chat_interval
     database = Database(database_url)
     async with Bot(TOKEN, base_url=base_url, request=AiohttpRequest(8)) as bot:
         dispatcher = OutboxDispatcher(
-            database,
+            OutboxService(database),
             Sender(bot, max_rate=30),
             lease=timedelta(seconds=lease),
             chat_interval=chat_interval,

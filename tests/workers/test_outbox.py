@@ -14,8 +14,9 @@ from typing import Any
 from sqlmodel import col, select
 from telegram import Bot
 
+from bot.services.outbox import BLOCKED_ACTION, OutboxService
 from bot.telegram.sender import Sender
-from bot.workers.outbox import BLOCKED_ACTION, Backoff, OutboxDispatcher
+from bot.workers.outbox import Backoff, OutboxDispatcher
 from rules.vocabulary import Role
 from storage import AuditLog, Database, Outbox, People
 from storage.models import OutboxMessage, Person
@@ -35,7 +36,7 @@ OFFER = {
 
 def dispatcher_for(database: Database, bot: Bot, **options: Any) -> OutboxDispatcher:
     options = {"poll_interval": 0.05, "chat_interval": 0.0, "backoff": QUICK} | options
-    return OutboxDispatcher(database, Sender(bot, max_rate=30), **options)
+    return OutboxDispatcher(OutboxService(database), Sender(bot, max_rate=30), **options)
 
 
 @asynccontextmanager
