@@ -29,6 +29,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.storage
 	$(BIN)/python -m bench.intake
 	$(BIN)/python -m bench.telegram_load
+	$(BIN)/python -m bench.notify
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
