@@ -93,6 +93,14 @@ class CasusFacts:
     werkdagen: int = 5
 
 
+MAX_MESSAGE = 4096  # characters Telegram shows in one message
+
+
+def _fitting(text: str) -> str:
+    """A whole casus in one message, however long a region's schema lets free text be."""
+    return text if len(text) <= MAX_MESSAGE else text[: MAX_MESSAGE - 1] + "…"
+
+
 def _lines(*parts: str | None) -> str:
     return "\n".join(part for part in parts if part is not None)
 
@@ -141,7 +149,8 @@ def offer(facts: CasusFacts, offer_id: int, *, reminder: bool = False) -> Card:
     )
     subject = str(offer_id)
     return Card(
-        text, (Action("Accepteren", "accept", subject), Action("Afwijzen", "decline", subject))
+        _fitting(text),
+        (Action("Accepteren", "accept", subject), Action("Afwijzen", "decline", subject)),
     )
 
 
@@ -221,26 +230,14 @@ def available_again(facts: CasusFacts, casus_id: int) -> Card:
 def card(facts: CasusFacts, actions: tuple[Action, ...] = ()) -> Card:
     """A casus as its regisseur sees it, with the actions allowed to them now."""
     age = "vandaag" if facts.age_days == 0 else f"{facts.age_days} dagen geleden"
-    return Card(
-        "\n\n".join(
-            part
-            for part in (
-                _lines(
-                    f"Casus {facts.reference}",
-                    f"Status: {STATUS_TEXT[facts.status]}",
-                    f"Aangemeld: {facts.reported_on} ({age})",
-                    f"Bij: {facts.holder}, sinds {facts.holder_since}" if facts.holder else None,
-                    f"Toelichting screening: {facts.screening_note}"
-                    if facts.screening_note
-                    else None,
-                ),
-                _details(facts),
-                _advice(facts),
-            )
-            if part
-        ),
-        actions,
+    head = _lines(
+        f"Casus {facts.reference}",
+        f"Status: {STATUS_TEXT[facts.status]}",
+        f"Aangemeld: {facts.reported_on} ({age})",
+        f"Bij: {facts.holder}, sinds {facts.holder_since}" if facts.holder else None,
+        f"Toelichting screening: {facts.screening_note}" if facts.screening_note else None,
     )
+    return Card(_fitting("\n\n".join((head, _details(facts), _advice(facts)))), actions)
 
 
 def card_line(facts: CasusFacts) -> str:
