@@ -54,7 +54,8 @@ def test_every_screening_outcome_is_explained_to_the_melder(outcome: ScreeningOu
     assert told.endswith("Toelichting: Besproken.")
 
 
-@pytest.mark.parametrize("about", [a for a in About if a != About.OFFER])
+@pytest.mark.parametrize("about", [a for a in About if a not in (About.OFFER, About.REMINDER)])
 def test_every_notice_has_words(about: About) -> None:
+    """The offer and its reminder are cards with buttons (`offer`); every other notice is text."""
     facts = replace(FACTS, screening=ScreeningOutcome.SIGNALEREND)
     assert "ZVH-2026-0042" in notice(about, facts)
