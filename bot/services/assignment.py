@@ -100,6 +100,9 @@ class AssignmentService:
     async def press(self, who: Who, action: str, subject: str) -> Card:
         """A button on a casus message; the card that message becomes."""
         async with self.database.transaction() as session:
+            # The chat's state row before the casus, as a typed reason takes them: two units of
+            # work of one chat never wait for each other's locks.
+            await IntakeStates(session).lock(who.chat_id)
             return await self._press(session, who, action, subject)
 
     async def _press(self, session: AsyncSession, who: Who, action: str, subject: str) -> Card:
