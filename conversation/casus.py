@@ -44,8 +44,7 @@ class Recipient(StrEnum):
     MELDER = "melder"
     CANDIDATE = "candidate"  # the one the casus is offered to now
     OFFERED = "offered"  # the one whose offer this event is about
-    HOLDER = "holder"  # who holds the casus after the move
-    COORDINATORS = "coordinators"
+    HOLDER = "holder"  # who holds the casus after the move (the coördinatoren when nobody)
 
 
 class About(StrEnum):
@@ -54,6 +53,7 @@ class About(StrEnum):
     OFFER = "offer"
     REMINDER = "reminder"
     OFFER_EXPIRED = "offer_expired"
+    OFFER_WITHDRAWN = "offer_withdrawn"  # the casus was closed while offered
     OPGEPAKT = "opgepakt"
     IN_SCREENING = "in_screening"
     NAAR_OOV = "naar_oov"  # to the melder: what OOV holding it means
@@ -119,7 +119,15 @@ class Refusal(StrEnum):
     NOT_YOURS = "not_yours"  # the casus is not offered to, or held by, the one who acts
 
 
-OPEN_STATES = [S.OPGEPAKT, S.IN_SCREENING, S.GEEN_INZET, S.SIGNALEREND, S.PROCESREGIE, S.BIJ_OOV]
+OPEN_STATES = [
+    S.AANGEBODEN,
+    S.OPGEPAKT,
+    S.IN_SCREENING,
+    S.GEEN_INZET,
+    S.SIGNALEREND,
+    S.PROCESREGIE,
+    S.BIJ_OOV,
+]
 OFFERING = [S.AANGEBODEN, S.PROCESREGIE]  # states in which an offer can be open
 SCREENED = {
     ScreeningOutcome.GEEN_INZET: S.GEEN_INZET,
@@ -235,7 +243,13 @@ TRANSITIONS = [
         ["by_holder_or_coordinator", "has_candidate"],
         ["tell_candidate", "tell_melder_overgedragen"],
     ),
-    _move(T.CLOSE, OPEN_STATES, S.GESLOTEN, ["by_holder_or_coordinator"], ["tell_melder_closed"]),
+    _move(
+        T.CLOSE,
+        OPEN_STATES,
+        S.GESLOTEN,
+        ["by_holder_or_coordinator"],
+        ["tell_offered_withdrawn", "tell_melder_closed"],
+    ),
 ]
 
 
@@ -297,6 +311,10 @@ class _Casus:
 
     def tell_offered_expired(self, _: EventData) -> None:
         self._tell(Recipient.OFFERED, About.OFFER_EXPIRED)
+
+    def tell_offered_withdrawn(self, _: EventData) -> None:
+        if self.casus.offered_to is not None:
+            self._tell(Recipient.OFFERED, About.OFFER_WITHDRAWN)
 
     def tell_offered_reminder(self, _: EventData) -> None:
         self._tell(Recipient.OFFERED, About.REMINDER)

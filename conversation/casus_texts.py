@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from conversation.casus import About, Refusal, Trigger
+from conversation.privacy import identifying_detail
 from rules.vocabulary import AssignmentStatus, CasusStatus, Role, ScreeningOutcome
 
 STATUS_TEXT = {
@@ -79,7 +80,6 @@ class CasusFacts:
     answer_lines: tuple[str, ...]
     partij_name: str  # advised
     outcome_label: str
-    next_step: str
     reasons: tuple[str, ...]
     melder_partij: str | None = None  # the melder's organisation, never their name
     holder: str | None = None  # "<naam>, <partij>"
@@ -96,7 +96,7 @@ class CasusFacts:
 MAX_MESSAGE = 4096  # characters Telegram shows in one message
 
 
-def _fitting(text: str) -> str:
+def fitting(text: str) -> str:
     """A whole casus in one message, however long a region's schema lets free text be."""
     return text if len(text) <= MAX_MESSAGE else text[: MAX_MESSAGE - 1] + "…"
 
@@ -112,10 +112,16 @@ def _advice(facts: CasusFacts) -> str:
     )
 
 
+LONGEST_LINE = 1500  # characters of one answer shown, so the advice below it always fits
+
+
 def _details(facts: CasusFacts) -> str:
     return _lines(
         "Gegevens van de aanmelding:",
-        *facts.answer_lines,
+        *(
+            line if len(line) <= LONGEST_LINE else line[: LONGEST_LINE - 1] + "…"
+            for line in facts.answer_lines
+        ),
         f"• Betrokken (aangevuld): {', '.join(facts.betrokken)}" if facts.betrokken else None,
     )
 
@@ -149,7 +155,7 @@ def offer(facts: CasusFacts, offer_id: int, *, reminder: bool = False) -> Card:
     )
     subject = str(offer_id)
     return Card(
-        _fitting(text),
+        fitting(text),
         (Action("Accepteren", "accept", subject), Action("Afwijzen", "decline", subject)),
     )
 
@@ -161,6 +167,11 @@ def notice(about: About, facts: CasusFacts) -> str:
         return (
             f"Casus {reference} is niet op tijd beantwoord en is aan een andere regisseur "
             "aangeboden. U hoeft niets meer te doen."
+        )
+    if about == About.OFFER_WITHDRAWN:
+        return (
+            f"Het aanbod van casus {reference} is ingetrokken: de casus is gesloten. U hoeft "
+            "niets meer te doen."
         )
     if about == About.OPGEPAKT:
         return f"Casus {reference} is opgepakt door {facts.holder}."
@@ -177,15 +188,12 @@ def notice(about: About, facts: CasusFacts) -> str:
             "is. U hoort van ons zodra de casus is overgedragen."
         )
     if about == About.BIJ_OOV:
-        return _lines(
+        held = (
             f"Casus {reference} is bij u ondergebracht (afdeling OOV): er is nu geen geschikte "
-            f"casusregisseur van {facts.acting_partij} beschikbaar. U houdt de casusregie tot er "
-            "een is; u krijgt dan bericht en kunt de casus met één knop overdragen.",
-            "",
-            _details(facts),
-            "",
-            _advice(facts),
+            f"casusregisseur van {facts.acting_partij} beschikbaar. U houdt de casusregie tot "
+            "er een is; u krijgt dan bericht en kunt de casus met één knop overdragen."
         )
+        return fitting("\n\n".join((held, _details(facts), _advice(facts))))
     if about == About.SCREENED:
         assert facts.screening is not None
         means = SCREENING_MEANS[facts.screening].format(partij=facts.partij_name)
@@ -237,7 +245,7 @@ def card(facts: CasusFacts, actions: tuple[Action, ...] = ()) -> Card:
         f"Bij: {facts.holder}, sinds {facts.holder_since}" if facts.holder else None,
         f"Toelichting screening: {facts.screening_note}" if facts.screening_note else None,
     )
-    return Card(_fitting("\n\n".join((head, _details(facts), _advice(facts)))), actions)
+    return Card(fitting("\n\n".join((head, _details(facts), _advice(facts)))), actions)
 
 
 def card_line(facts: CasusFacts) -> str:
@@ -271,14 +279,15 @@ DONE = {
     Trigger.CLOSE: "Casus {reference} is gesloten. De melder is ingelicht.",
     Trigger.HAND_OVER: "Casus {reference} is overgedragen en aangeboden aan een casusregisseur.",
 }
-REASON_LENGTH = "Typ een korte toelichting van hoogstens {limit} tekens."
-TYPE_AGAIN = "Typ de toelichting opnieuw, zonder deze gegevens."
+HANDED_OVER = "Casus {reference} is al overgedragen; u hoeft niets meer te doen."
+NO_NAMES = "Noem geen namen, adressen, telefoonnummers of BSN: de melder leest mee."
 CLOSE_QUESTION = (
-    "Waarom sluit u casus {reference}? Typ een korte reden; de melder krijgt die te zien."
+    "Waarom sluit u casus {reference}? Typ een korte reden; de melder krijgt die te zien. "
+    + NO_NAMES
 )
 NOTE_QUESTION = (
     "Uitkomst van de screening van casus {reference}: {outcome}. Typ een korte toelichting voor "
-    "de melder, of kies Zonder toelichting."
+    "de melder, of kies Zonder toelichting. " + NO_NAMES
 )
 BETROKKEN_QUESTION = (
     "Welke organisaties zijn volgens de screening ook betrokken bij casus {reference}? Tik om "
@@ -289,10 +298,29 @@ MINE = "Uw open casussen (nieuwste eerst); tik er een aan voor de details:"
 MORE = "… en nog {count} oudere."
 
 
+def reason_problem(text: str, limit: int) -> str | None:
+    """Why a typed reason or note cannot be kept, in Dutch, ending with what to do; or None."""
+    if not text:
+        return "Typ een korte toelichting, of kies een van de knoppen."
+    if len(text) > limit:
+        return (
+            f"Uw tekst is {len(text)} tekens lang; het maximum is {limit}. Typ een kortere "
+            "toelichting."
+        )
+    detail = identifying_detail(text)
+    if detail is not None:
+        return (
+            f"Uw tekst lijkt {detail} te bevatten. Laat namen, adressen, telefoonnummers en BSN "
+            "weg, en typ de toelichting opnieuw."
+        )
+    return None
+
+
 def decline_question(reference: str, offer_id: int) -> Card:
     subject = str(offer_id)
     return Card(
-        f"Waarom wijst u casus {reference} af? Kies een reden, of typ een korte toelichting.",
+        f"Waarom wijst u casus {reference} af? Kies een reden, of typ een korte toelichting "
+        "(zonder namen, adressen, telefoonnummers of BSN).",
         (
             *(Action(label, f"why-{code}", subject) for code, label in DECLINE_REASONS.items()),
             Action("Toch accepteren", "accept", subject),

@@ -35,7 +35,6 @@ from conversation.casus import (
 )
 from conversation.casus_texts import Action, Card, CasusFacts
 from conversation.messages import Reply, Typed
-from conversation.privacy import identifying_detail
 from rules import Schema
 from rules.matching import OOV_PARTIJ, Regisseur, acting_partij, best, needs_of
 from rules.vocabulary import AssignmentStatus, CasusStatus, Role, ScreeningOutcome
@@ -113,6 +112,8 @@ class AssignmentService:
         if not subject.isdigit():
             return Card(say.STALE)
         casus = await Casussen(session).lock(int(subject))
+        if casus is not None and action == "handover" and casus.status != CasusStatus.BIJ_OOV:
+            return Card(say.HANDED_OVER.format(reference=casus.reference))  # a second press
         if casus is None or not await self._may_see(session, who, casus):
             return Card(say.REFUSED[Refusal.NOT_YOURS])
         if action == "card":
@@ -162,12 +163,11 @@ class AssignmentService:
     ) -> Turn:
         """A typed reason or note, for what the chat's state row says it is about."""
         text = event.text.strip()
-        problem = identifying_detail(text)
         about = saved.awaiting_about or ""
-        if problem is not None or not text or len(text) > MAX_REASON:
+        problem = say.reason_problem(text, MAX_REASON)
+        if problem is not None:  # the same question stands
             await IntakeStates(session).save(saved)
-            shown = problem or say.REASON_LENGTH.format(limit=MAX_REASON)
-            return Turn((Reply(f"{shown}\n\n{say.TYPE_AGAIN}"),))
+            return Turn((Reply(problem),))
         await IntakeStates(session).save(replace(saved, awaiting=None, awaiting_about=None))
         person = await People(session).get(melder_id) if melder_id is not None else None
         if person is None or person.id is None:
@@ -193,6 +193,7 @@ class AssignmentService:
                 return Card(say.STALE)
             casus = await Casussen(session).lock(offer.casus_id)
             assert casus is not None
+            await session.refresh(offer)  # as it is now that the casus is locked
             if offer.status != AssignmentStatus.AANGEBODEN:
                 return Card(say.OFFER_ANSWERED[offer.status].format(reference=casus.reference))
             return await self._act(
@@ -282,11 +283,14 @@ class AssignmentService:
         return say.card(await self._facts(session, casus), tuple(actions))
 
     async def _may_see(self, session: AsyncSession, who: Who, casus: Casus) -> bool:
+        """Coördinatoren, the holder, and whoever it is offered to now or who took it on; not
+        who declined it or let it pass."""
         if who.role == Role.COORDINATOR or casus.holder_id == who.person_id:
             return True
         assert casus.id is not None
         offers = await Assignments(session).of_casus(casus.id)
-        return any(offer.regisseur_id == who.person_id for offer in offers)
+        involved = (AssignmentStatus.AANGEBODEN, AssignmentStatus.GEACCEPTEERD)
+        return any(o.regisseur_id == who.person_id and o.status in involved for o in offers)
 
     # --- betrokken and hand-over ---------------------------------------------------------------
 
@@ -325,8 +329,8 @@ class AssignmentService:
 
     async def _hand_over(self, session: AsyncSession, who: Who, casus: Casus) -> Card:
         card = await self._act(session, who, casus, Event(Trigger.HAND_OVER))
-        if casus.status == CasusStatus.BIJ_OOV and who.person_id == casus.holder_id:
-            casus.handover_noted_at = None  # nobody after all: look again at the next round
+        if casus.status == CasusStatus.BIJ_OOV:  # nobody after all: look again next round
+            casus.handover_noted_at = None
             session.add(casus)
         return card
 
@@ -408,19 +412,27 @@ class AssignmentService:
         reason: str | None = None,
         reason_code: str | None = None,
     ) -> Card:
-        """An action by the person in `who`; the card their message becomes."""
+        """An action by the person in `who`; the card their message becomes, with anything the
+        move tells them (an OOV regisseur who declines may be the one OOV has hold it)."""
+        told: list[str] = []
         move = await self._move(
-            session, casus, who.actor, event, reason=reason, reason_code=reason_code
+            session,
+            casus,
+            who.actor,
+            event,
+            reason=reason,
+            reason_code=reason_code,
+            here=(who.chat_id, told),
         )
         if isinstance(move, Refusal):
             return await self._refused(session, who, casus, move)
         done = say.DONE[event.trigger].format(
             reference=casus.reference, status=say.STATUS_TEXT[casus.status]
         )
-        if event.trigger in (Trigger.DECLINE,):
-            return Card(done)
+        if event.trigger == Trigger.DECLINE:
+            return Card(say.fitting("\n\n".join((done, *told))))
         card = await self.card(session, who, casus)
-        return Card(f"{done}\n\n{card.text}", card.actions)
+        return Card(say.fitting("\n\n".join((done, *told, card.text))), card.actions)
 
     async def _refused(
         self, session: AsyncSession, who: Who, casus: Casus, refusal: Refusal
@@ -431,7 +443,7 @@ class AssignmentService:
         if refusal == Refusal.NOT_YOURS:
             return Card(text)
         card = await self.card(session, who, casus)
-        return Card(f"{text}\n\n{card.text}", card.actions)
+        return Card(say.fitting(f"{text}\n\n{card.text}"), card.actions)
 
     async def _move(
         self,
@@ -487,7 +499,7 @@ class AssignmentService:
         if candidate is not None and Recipient.CANDIDATE in {n.to for n in move.notices}:
             new_offer = await self._offer(session, casus, candidate, now)
         if move.status == CasusStatus.BIJ_OOV and casus.status != CasusStatus.BIJ_OOV:
-            oov = await self._candidate(session, casus, OOV_PARTIJ, now, passed=False)
+            oov = await self._oov_holder(session, casus, open_offer, now)
             casus.holder_id = oov.person_id if oov is not None else None
             casus.holder_since, casus.handover_noted_at = now, None
         casus.status, casus.updated_at = move.status, now
@@ -516,6 +528,16 @@ class AssignmentService:
         session.add(person)
         return offer
 
+    async def _oov_holder(
+        self, session: AsyncSession, casus: Casus, ended: Assignment | None, now: datetime
+    ) -> Regisseur | None:
+        """Who of OOV holds a casus nobody else can take: someone other than whose offer just
+        ended, when OOV has anyone else."""
+        regisseurs = await People(session).for_matching(OOV_PARTIJ)
+        needs = needs_of(self.schema, casus.answers)
+        other = best(regisseurs, needs, now, {ended.regisseur_id} if ended else set())
+        return other or best(regisseurs, needs, now)
+
     def _partij_to_act(self, casus: Casus, screening: ScreeningOutcome | None = None) -> str:
         """The partij whose regisseur is asked next: after procesregie the advised partij
         supplies the casusregisseur; otherwise as the outcome says (rules.matching)."""
@@ -532,7 +554,8 @@ class AssignmentService:
         *,
         passed: bool = True,
     ) -> Regisseur | None:
-        """Who matching asks next; `passed`: leave out everyone offered this casus before."""
+        """Who matching asks next; `passed`: leave out everyone offered this casus before (a
+        casus just stored has nobody to leave out)."""
         assert casus.id is not None
         before = (
             {o.regisseur_id for o in await Assignments(session).of_casus(casus.id)}
@@ -563,9 +586,7 @@ class AssignmentService:
         offer or the casus, where retention removes it)."""
         audit = AuditLog(session)
         details: dict[str, object] = {"status": move.status.value}
-        if open_offer is not None and event.trigger in (Trigger.ACCEPT, Trigger.DECLINE):
-            details["regisseur_id"] = open_offer.regisseur_id
-        if open_offer is not None and event.trigger in (Trigger.REMIND, Trigger.EXPIRE):
+        if open_offer is not None and event.trigger in _ABOUT_THE_OFFER:
             details["regisseur_id"] = open_offer.regisseur_id
         if reason_code is not None:
             details["reden"] = reason_code
@@ -690,7 +711,6 @@ class AssignmentService:
             answer_lines=tuple(answer_lines(self.schema, casus.answers)),
             partij_name=advice.partij_name,
             outcome_label=advice.outcome_label,
-            next_step=advice.next_step,
             reasons=advice.reasons,
             melder_partij=self._partij_name(melder.partij) if melder is not None else None,
             holder=self._person_text(holder),
@@ -720,6 +740,7 @@ class AssignmentService:
 _OFFERING = frozenset(
     {Trigger.OFFER, Trigger.DECLINE, Trigger.EXPIRE, Trigger.SCREEN, Trigger.HAND_OVER}
 )
+_ABOUT_THE_OFFER = frozenset({Trigger.ACCEPT, Trigger.DECLINE, Trigger.REMIND, Trigger.EXPIRE})
 _AUDITED = {  # the entry of each trigger but the first offer
     Trigger.ACCEPT: "geaccepteerd",
     Trigger.DECLINE: "afgewezen",

@@ -5,6 +5,7 @@ Nothing named: the intake, which answers text outside an aanmelding politely."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Protocol
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -49,3 +50,13 @@ class FreeTextService:
                 return self.intake.again(saved)
             dialogue = self.dialogues.get(saved.awaiting or IntakeService.name, self.intake)
             return await dialogue.step(session, handling(saved, update_id), Typed(text), person_id)
+
+    async def forget(self, chat_id: int) -> None:
+        """The chat gave a command: no question of another dialogue waits for its text any
+        more (a decline reason, a screening note, a day of absence), so later small talk is
+        never taken for one."""
+        async with self.database.transaction() as session:
+            states = IntakeStates(session)
+            saved = await states.lock(chat_id)
+            if saved is not None and saved.awaiting not in (None, IntakeService.name):
+                await states.save(replace(saved, awaiting=None, awaiting_about=None))

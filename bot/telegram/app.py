@@ -30,6 +30,7 @@ from bot.telegram import texts
 from bot.telegram.gate import Gate, RegieContext
 from bot.telegram.handlers import Family
 from bot.telegram.handlers.access import AccessHandlers
+from bot.telegram.handlers.intake import COMMANDS as INTAKE_COMMANDS
 from bot.telegram.handlers.intake import IntakeHandlers
 from bot.telegram.handlers.lookup import LookupHandlers
 from bot.telegram.handlers.profile import ProfileHandlers
@@ -48,6 +49,7 @@ log = logging.getLogger(__name__)
 
 App = Application[Any, RegieContext, Any, Any, Any, Any]
 GATE_GROUP = -1  # before every handler family (group 0)
+AFTER_GROUP = 1  # after them
 EXPIRY_INTERVAL = timedelta(hours=1)
 TIMER_INTERVAL = timedelta(minutes=1)
 
@@ -71,10 +73,11 @@ class Channel:
         intake = IntakeService(self.database, schema, self.assignments)
         self.profile = ProfileService(self.database, schema)  # tests may set its clock
         free_text = FreeTextService(self.database, intake, (self.assignments, self.profile))
+        self.text = TextHandlers(free_text, self.sender)
         self.families: tuple[Family, ...] = (
             AccessHandlers(self.admission, self.sender).family(),
             IntakeHandlers(intake, self.sender).family(),
-            TextHandlers(free_text, self.sender).family(),
+            self.text.family(),
             RegisseurHandlers(self.assignments, self.sender).family(),
             ProfileHandlers(self.profile, self.sender).family(),
             LookupHandlers(schema, self.sender).family(),
@@ -90,6 +93,7 @@ class Channel:
         application.add_handler(self.gate.handler(), group=GATE_GROUP)
         for family in self.families:
             application.add_handlers(family.handlers)
+        application.add_handler(self.text.after_commands(INTAKE_COMMANDS), group=AFTER_GROUP)
         application.add_error_handler(self.error)
         if application.job_queue is not None:
             application.job_queue.run_repeating(

@@ -228,7 +228,10 @@ async def test_a_typed_reason_with_a_phone_number_is_refused_and_asked_again(
     turn = await world.free_text.typed(
         world.chat("Ans"), "Bel mij op 0612345678", person_id=world.people["Ans"].id
     )
-    assert "Typ de toelichting opnieuw" in turn.replies[0].text
+    assert turn.replies[0].text == (
+        "Uw tekst lijkt een telefoonnummer te bevatten. Laat namen, adressen, telefoonnummers "
+        "en BSN weg, en typ de toelichting opnieuw."
+    )
     assert (await world.casus(casus.reference)).status == CasusStatus.AANGEBODEN
     turn = await world.free_text.typed(
         world.chat("Ans"), "Buiten mijn regio", person_id=world.people["Ans"].id
@@ -381,3 +384,83 @@ async def test_a_command_moves_on_from_an_asked_reason(world: World) -> None:
     turn = await world.free_text.typed(world.chat("Ans"), "ja", person_id=world.people["Ans"].id)
     assert turn.card is None and turn.replies[-1].step == "kader"  # the intake's answer
     assert (await world.casus(casus.reference)).status == CasusStatus.AANGEBODEN
+
+
+async def test_an_oov_regisseur_who_declines_is_told_when_oov_holds_it_after_all(
+    world: World,
+) -> None:
+    olga = await world.person("Olga", partij="oov")
+    async with world.database.transaction() as session:
+        casus = await Casussen(session).create(
+            answers={"kader": "vrijwillig"},
+            advice={
+                "partij": "oov",
+                "partij_name": "Gemeente, afdeling OOV",
+                "rule": "fallback",
+                "outcome": "oov",
+                "next_step": "OOV bewaakt het proces.",
+            },
+            chat_id=MELDER_CHAT,
+        )
+        await world.service.offer_new(session, casus)
+    declined = await world.press("Olga", "why-capaciteit", await world.open_offer(casus))
+    stored = await world.casus(casus.reference)
+    assert stored.status == CasusStatus.BIJ_OOV and stored.holder_id == olga.id
+    assert f"Casus {casus.reference} is bij u ondergebracht (afdeling OOV)" in declined.text
+    [offered] = await world.told("Olga")  # the rest is in her reply, not a message of its own
+    assert offered.startswith("Nieuwe casus voor u")
+    # with a colleague at OOV who declined before her, the colleague holds what she declines
+    await world.person("Otto", partij="oov")
+    async with world.database.transaction() as session:
+        again = await Casussen(session).create(
+            answers={}, advice=dict(casus.advice), chat_id=MELDER_CHAT
+        )
+        await world.service.offer_new(session, again)
+    first = await world.offered_to(again)
+    await world.press(first, "why-capaciteit", await world.open_offer(again))
+    last = await world.offered_to(again)
+    await world.press(last, "why-capaciteit", await world.open_offer(again))
+    assert {first, last} == {"Olga", "Otto"}
+    assert (await world.casus(again.reference)).holder_id == world.people[first].id
+
+
+async def test_a_coordinator_closes_an_offered_casus_and_the_offer_is_withdrawn(
+    world: World,
+) -> None:
+    await world.person("Ans", partij="gi-wsg")
+    await world.person("Coby", Role.COORDINATOR)
+    casus = await world.aanmelding(OTS_LVB)
+    offer = await world.open_offer(casus)
+    assert casus.id is not None
+    await world.press("Coby", "close", casus.id)
+    await world.free_text.typed(
+        world.chat("Coby"), "Dubbele aanmelding", person_id=world.people["Coby"].id
+    )
+    assert (await world.casus(casus.reference)).status == CasusStatus.GESLOTEN
+    assert (await world.told("Ans"))[-1] == (
+        f"Het aanbod van casus {casus.reference} is ingetrokken: de casus is gesloten. U hoeft "
+        "niets meer te doen."
+    )
+    late = await world.press("Ans", "accept", offer)
+    assert late.text.startswith("Dit aanbod is ingetrokken")
+
+
+async def test_who_declined_no_longer_sees_the_casus(world: World) -> None:
+    await world.person("Ans", partij="gi-wsg")
+    await world.person("Bas", partij="gi-wsg")
+    casus = await world.aanmelding(OTS_LVB)
+    first = await world.offered_to(casus)
+    await world.press(first, "why-capaciteit", await world.open_offer(casus))
+    assert casus.id is not None
+    card = await world.press(first, "card", casus.id)
+    assert card.text.startswith("Deze casus is niet aan u aangeboden")
+
+
+async def test_a_second_hand_over_press_says_it_is_done(world: World) -> None:
+    await world.person("Olga", partij="oov")
+    casus = await world.aanmelding(OTS_LVB)
+    await world.person("Ans", partij="gi-wsg")
+    assert casus.id is not None
+    await world.press("Olga", "handover", casus.id)
+    again = await world.press("Olga", "handover", casus.id)
+    assert again.text == f"Casus {casus.reference} is al overgedragen; u hoeft niets meer te doen."

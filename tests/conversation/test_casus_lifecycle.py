@@ -121,11 +121,13 @@ allow(
     ((R.CANDIDATE, A.OFFER), (R.MELDER, A.OVERGEDRAGEN)),
 )  # fmt: skip
 for state in (
-    S.OPGEPAKT, S.IN_SCREENING, S.GEEN_INZET, S.SIGNALEREND, S.PROCESREGIE, S.BIJ_OOV
+    S.AANGEBODEN, S.OPGEPAKT, S.IN_SCREENING, S.GEEN_INZET, S.SIGNALEREND, S.PROCESREGIE, S.BIJ_OOV
 ):  # fmt: skip
+    withdrawn = ((R.OFFERED, A.OFFER_WITHDRAWN),) if state in OFFERING else ()
+    closers = ["coordinator"] if state == S.AANGEBODEN else ["holder", "coordinator"]  # no holder
     allow(
-        state, BOTH, T.CLOSE, ["holder", "coordinator"], EITHER, None, S.GESLOTEN,
-        ((R.MELDER, A.GESLOTEN),),
+        state, BOTH, T.CLOSE, closers, EITHER, None, S.GESLOTEN,
+        (*withdrawn, (R.MELDER, A.GESLOTEN)),
     )  # fmt: skip
 
 

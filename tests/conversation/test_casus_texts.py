@@ -27,7 +27,6 @@ FACTS = CasusFacts(
     answer_lines=("• Omschrijving: " + "zorgen " * 1000,),
     partij_name="MEE",
     outcome_label="Screening door het Zorg- en Veiligheidshuis",
-    next_step="De informatieregisseur screent de aanmelding.",
     reasons=("Regime: vrijwillig kader.",),
     melder_partij="Politie",
     holder="Ans, MEE",
@@ -37,10 +36,15 @@ FACTS = CasusFacts(
 )
 
 
-def test_a_long_casus_fits_one_message() -> None:
-    for shown in (offer(FACTS, 7).text, card(FACTS).text):
-        assert len(shown) == MAX_MESSAGE and shown.endswith("…")
+def test_a_long_casus_fits_one_message_with_its_advice_and_deadline() -> None:
+    for shown in (offer(FACTS, 7).text, card(FACTS).text, notice(About.BIJ_OOV, FACTS)):
+        assert len(shown) <= MAX_MESSAGE
+        assert "zorgen zorgen…\n" in shown  # the long answer is cut, not what follows it
+        assert "Advies: casusregie bij MEE" in shown
     assert offer(FACTS, 7).text.startswith("Nieuwe casus voor u: ZVH-2026-0042\nAangemeld op ")
+    assert offer(FACTS, 7).text.endswith(
+        "Graag uw antwoord vóór 24-11-2026 10:00; daarna gaat de casus naar de volgende regisseur."
+    )
 
 
 @pytest.mark.parametrize("outcome", list(ScreeningOutcome))

@@ -265,3 +265,19 @@ async def test_several_melders_at_once_and_mine_lists_them(fake: FakeBotAPI, app
         "Accepteren",
         "Afwijzen",
     ]
+
+
+async def test_a_command_ends_an_asked_reason_so_small_talk_never_closes_a_casus(
+    fake: FakeBotAPI, app: App
+) -> None:
+    await join(fake, app, ANS, partij="gi-wsg")
+    reference = await aanmelden(fake, MELDER, OTS_LVB)
+    offer = await offer_to(fake, ANS, reference)
+    card = await press(fake, ANS, offer, "Accepteren", f"U heeft casus {reference} geaccepteerd")
+    await press(fake, ANS, card, "Sluiten", f"Waarom sluit u casus {reference}?")
+    await fake.send_text(ANS, "/mijn")
+    await wait_for_text(fake, ANS, "Uw open casussen")
+    last = max(m["message_id"] for m in fake.sent(ANS))
+    await fake.send_text(ANS, "dank je")
+    await fake.wait_for_message(ANS, last)
+    assert await status(app, reference) == CasusStatus.OPGEPAKT

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+from typing import Any
+
 from telegram import Update
 from telegram.ext import MessageHandler, filters
 
@@ -21,6 +24,16 @@ class TextHandlers:
     def family(self) -> Family:
         text = filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND
         return Family(name="text", handlers=(MessageHandler(text, self.typed),))
+
+    def after_commands(self, intake_commands: Collection[str]) -> MessageHandler[Any, Any]:
+        """For a group after the families': any other command ends a question that waits for
+        typed text (the intake's own commands do that in their step)."""
+        own = filters.Regex(rf"^/({'|'.join(intake_commands)})(@\w+)?(\s|$)")
+        return MessageHandler(filters.ChatType.PRIVATE & filters.COMMAND & ~own, self.commanded)
+
+    async def commanded(self, update: Update, context: RegieContext) -> None:
+        if update.effective_chat is not None and context.member is not None:
+            await self.free_text.forget(update.effective_chat.id)
 
     async def typed(self, update: Update, context: RegieContext) -> None:
         message = update.effective_message
