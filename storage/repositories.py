@@ -288,14 +288,12 @@ class Casussen:
         )
         return (await self.session.exec(statement)).all()
 
-    async def waiting_at_oov(self, limit: int = 100) -> Sequence[Casus]:
+    async def waiting_at_oov(self) -> Sequence[Casus]:
         """Casussen OOV holds whose holder has not yet been told someone is available again."""
         statement = (
             select(Casus)
             .where(Casus.status == CasusStatus.BIJ_OOV, col(Casus.handover_noted_at).is_(None))
             .order_by(col(Casus.id))
-            .limit(limit)
-            .with_for_update(skip_locked=True)
         )
         return (await self.session.exec(statement)).all()
 
@@ -353,20 +351,26 @@ class People:
     async def for_matching(self, partij: str) -> list[Regisseur]:
         """The active regisseurs of `partij` who can be reached, with their open caseload: the
         casussen they hold that are not finished, and the offers they have not answered."""
+        return (await self.for_matching_in((partij,))).get(partij, [])
+
+    async def for_matching_in(self, partijen: Sequence[str]) -> dict[str, list[Regisseur]]:
+        """`for_matching` of several partijen in one read, by partij."""
         rows = await self.session.run_sync(
-            lambda sync: sync.execute(_FOR_MATCHING, {"partij": partij}).all()
+            lambda sync: sync.execute(_FOR_MATCHING, {"partijen": list(partijen)}).all()
         )
-        return [
-            Regisseur(
-                row.id,
-                frozenset(row.expertise),
-                row.held + row.offered,
-                row.capacity,
-                row.last_assigned_at,
-                row.absent_until,
+        found: dict[str, list[Regisseur]] = {}
+        for row in rows:
+            found.setdefault(row.partij, []).append(
+                Regisseur(
+                    row.id,
+                    frozenset(row.expertise),
+                    row.held + row.offered,
+                    row.capacity,
+                    row.last_assigned_at,
+                    row.absent_until,
+                )
             )
-            for row in rows
-        ]
+        return found
 
     async def get(self, person_id: int) -> Person | None:
         return await self.session.get(Person, person_id)
@@ -377,14 +381,10 @@ class People:
             update(Person).where(col(Person.id) == person_id).values(blocked_at=None)
         )
 
-    async def coordinators(self) -> Sequence[Person]:
-        """Active coordinators who can be reached."""
-        statement = select(Person).where(
-            Person.role == Role.COORDINATOR,
-            col(Person.active).is_(True),
-            col(Person.blocked_at).is_(None),
-        )
-        return (await self.session.exec(statement)).all()
+    async def coordinators(self) -> list[int]:
+        """The Telegram chats of the active coordinators who can be reached."""
+        rows = await self.session.run_sync(lambda sync: sync.execute(_COORDINATORS).all())
+        return [int(row.telegram_id) for row in rows]
 
     async def reactivate(self, person: Person, invitation: Invitation) -> Person:
         """A deactivated person back in, as their new invitation says."""
@@ -423,8 +423,15 @@ class People:
 _casussen = Casus.__table__  # type: ignore[attr-defined]
 _assignments = Assignment.__table__  # type: ignore[attr-defined]
 FINISHED = (CasusStatus.GESLOTEN.value, CasusStatus.GEEN_INZET.value)  # no work left on them
+_COORDINATORS = sa.select(_people.c.telegram_id).where(
+    _people.c.role == Role.COORDINATOR.value,
+    _people.c.active.is_(True),
+    _people.c.blocked_at.is_(None),
+    _people.c.telegram_id.is_not(None),
+)
 _FOR_MATCHING = sa.select(
     _people.c.id,
+    _people.c.partij,
     _people.c.expertise,
     _people.c.capacity,
     _people.c.last_assigned_at,
@@ -442,7 +449,7 @@ _FOR_MATCHING = sa.select(
     .label("offered"),
 ).where(
     _people.c.role == Role.REGISSEUR.value,
-    _people.c.partij == bindparam("partij"),
+    _people.c.partij.in_(bindparam("partijen", expanding=True)),
     _people.c.active.is_(True),
     _people.c.blocked_at.is_(None),
     _people.c.telegram_id.is_not(None),

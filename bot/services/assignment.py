@@ -350,12 +350,24 @@ class AssignmentService:
                     if await self._fire(session, offer_id, casus_id, column, trigger, now):
                         reminded += trigger == Trigger.REMIND
                         expired += trigger == Trigger.EXPIRE
-        async with self.database.transaction() as session:
-            waiting = [c.id for c in await Casussen(session).waiting_at_oov() if c.id]
-        for casus_id in waiting:
+        for casus_id in await self._waiting_with_someone_available(now):
             async with self.database.transaction() as session:
                 available += await self._tell_oov_if_available(session, casus_id, now)
         return TimerRun(reminded, expired, available)
+
+    async def _waiting_with_someone_available(self, now: datetime) -> list[int]:
+        """The casussen OOV holds, not yet noted, of a partij with someone available: matching
+        asked once per partij rather than once per casus, every round."""
+        async with self.database.transaction() as session:
+            waiting = await Casussen(session).waiting_at_oov()
+            partijen = {self._partij_to_act(casus) for casus in waiting} - {OOV_PARTIJ}
+            people = People(session)
+            open_partijen = {
+                partij
+                for partij in partijen
+                if any(r.is_available(now) for r in await people.for_matching(partij))
+            }
+        return [c.id for c in waiting if c.id and self._partij_to_act(c) in open_partijen]
 
     async def _fire(
         self,
@@ -386,7 +398,8 @@ class AssignmentService:
         if casus is None or casus.status != CasusStatus.BIJ_OOV or casus.handover_noted_at:
             return False
         partij = self._partij_to_act(casus)
-        if partij == OOV_PARTIJ or await self._candidate(session, casus, partij, now) is None:
+        regisseurs = await People(session).for_matching(partij)
+        if partij == OOV_PARTIJ or await self._candidate(session, casus, regisseurs, now) is None:
             return False
         casus.handover_noted_at = now
         session.add(casus)
@@ -468,8 +481,12 @@ class AssignmentService:
         screening = event.screening
         partij = self._partij_to_act(casus, screening)
         candidate = None
-        if event.trigger in _OFFERING:
-            candidate = await self._candidate(session, casus, partij, now, passed=not first)
+        regisseurs: dict[str, list[Regisseur]] = {}
+        if event.trigger in _OFFERING:  # who could take it, and who of OOV if nobody can
+            regisseurs = await People(session).for_matching_in((partij, OOV_PARTIJ))
+            candidate = await self._candidate(
+                session, casus, regisseurs.get(partij, []), now, passed=not first
+            )
         view = _view(casus, open_offer)
         move = self.lifecycle.step(view, actor, replace(event, has_candidate=candidate is not None))
         if isinstance(move, Refusal):
@@ -499,7 +516,7 @@ class AssignmentService:
         if candidate is not None and Recipient.CANDIDATE in {n.to for n in move.notices}:
             new_offer = await self._offer(session, casus, candidate, now)
         if move.status == CasusStatus.BIJ_OOV and casus.status != CasusStatus.BIJ_OOV:
-            oov = await self._oov_holder(session, casus, open_offer, now)
+            oov = self._oov_holder(casus, regisseurs.get(OOV_PARTIJ, []), open_offer, now)
             casus.holder_id = oov.person_id if oov is not None else None
             casus.holder_since, casus.handover_noted_at = now, None
         casus.status, casus.updated_at = move.status, now
@@ -528,12 +545,15 @@ class AssignmentService:
         session.add(person)
         return offer
 
-    async def _oov_holder(
-        self, session: AsyncSession, casus: Casus, ended: Assignment | None, now: datetime
+    def _oov_holder(
+        self,
+        casus: Casus,
+        regisseurs: list[Regisseur],
+        ended: Assignment | None,
+        now: datetime,
     ) -> Regisseur | None:
         """Who of OOV holds a casus nobody else can take: someone other than whose offer just
         ended, when OOV has anyone else."""
-        regisseurs = await People(session).for_matching(OOV_PARTIJ)
         needs = needs_of(self.schema, casus.answers)
         other = best(regisseurs, needs, now, {ended.regisseur_id} if ended else set())
         return other or best(regisseurs, needs, now)
@@ -549,20 +569,19 @@ class AssignmentService:
         self,
         session: AsyncSession,
         casus: Casus,
-        partij: str,
+        regisseurs: list[Regisseur],
         now: datetime,
         *,
         passed: bool = True,
     ) -> Regisseur | None:
-        """Who matching asks next; `passed`: leave out everyone offered this casus before (a
-        casus just stored has nobody to leave out)."""
+        """Who of `regisseurs` matching asks next; `passed`: leave out everyone offered this
+        casus before (a casus just stored has nobody to leave out)."""
         assert casus.id is not None
         before = (
             {o.regisseur_id for o in await Assignments(session).of_casus(casus.id)}
             if passed
             else set()
         )
-        regisseurs = await People(session).for_matching(partij)
         return best(regisseurs, needs_of(self.schema, casus.answers), now, before)
 
     async def _view(self, session: AsyncSession, casus: Casus) -> CasusView:
@@ -624,7 +643,8 @@ class AssignmentService:
         they are collected in `here` for its reply."""
         if not move.notices:
             return
-        facts = await self._facts(session, casus, acting=partij, offer=new_offer)
+        offering = any(n.to == Recipient.CANDIDATE for n in move.notices)
+        facts = await self._facts(session, casus, acting=partij, offer=new_offer, melder=offering)
         present, told = here
         for notice in move.notices:
             if notice.to == Recipient.CANDIDATE and new_offer is not None:
@@ -678,7 +698,7 @@ class AssignmentService:
         return person.telegram_id if person is not None else None
 
     async def _chats_of_coordinators(self, session: AsyncSession) -> list[int]:
-        return [p.telegram_id for p in await People(session).coordinators() if p.telegram_id]
+        return await People(session).coordinators()
 
     async def _chats_of_holder_or_coordinators(
         self, session: AsyncSession, casus: Casus
@@ -694,10 +714,14 @@ class AssignmentService:
         *,
         acting: str | None = None,
         offer: Assignment | None = None,
+        melder: bool = True,
     ) -> CasusFacts:
+        """`melder`: whether the texts name the melder's organisation (an offer does)."""
         people = People(session)
         advice = casus.stored_advice
-        melder = await people.get(casus.melder_id) if casus.melder_id is not None else None
+        reporter = (
+            await people.get(casus.melder_id) if melder and casus.melder_id is not None else None
+        )
         holder = await people.get(casus.holder_id) if casus.holder_id is not None else None
         question = self.schema.betrokken_question
         found = casus.found_betrokken if question is not None else []
@@ -712,7 +736,7 @@ class AssignmentService:
             partij_name=advice.partij_name,
             outcome_label=advice.outcome_label,
             reasons=advice.reasons,
-            melder_partij=self._partij_name(melder.partij) if melder is not None else None,
+            melder_partij=self._partij_name(reporter.partij) if reporter is not None else None,
             holder=self._person_text(holder),
             holder_since=shown_date(casus.holder_since) if casus.holder_since else None,
             acting_partij=self._partij_name(acting or self._partij_to_act(casus)),
