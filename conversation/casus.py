@@ -5,6 +5,8 @@ A confirmed aanmelding is offered to the regisseur matching finds (aangeboden) a
 it to the next candidate; nobody left: bij_oov. Screening ends in geen_inzet, signalerend or
 procesregie; procesregie also offers the casus to a casusregisseur of the advised partij. The OOV
 holder hands a casus over once someone suitable is available. Any open casus can be closed.
+A coördinator can give an open casus to another partij or regisseur than the rules advised
+(afwijken: reassign), and reopen a closed one; both with a typed reason.
 
 Pure: a casus as the lifecycle sees it (`CasusView`), who acts (`Actor`) and what they do
 (`Event`) in; the new status and who must be told what (`Notice`) out, or a `Refusal` that says
@@ -38,6 +40,8 @@ class Trigger(StrEnum):
     ADD_BETROKKEN = "add_betrokken"
     HAND_OVER = "hand_over"  # from OOV to a regisseur who became available
     CLOSE = "close"
+    REASSIGN = "reassign"  # afwijken: a coördinator gives it to a regisseur of their choice
+    REOPEN = "reopen"  # a coördinator reopens a closed casus
 
 
 class Recipient(StrEnum):
@@ -45,6 +49,7 @@ class Recipient(StrEnum):
     CANDIDATE = "candidate"  # the one the casus is offered to now
     OFFERED = "offered"  # the one whose offer this event is about
     HOLDER = "holder"  # who holds the casus after the move (the coördinatoren when nobody)
+    FORMER_HOLDER = "former_holder"  # who held it before a coördinator gave it to someone else
 
 
 class About(StrEnum):
@@ -61,6 +66,10 @@ class About(StrEnum):
     SCREENED = "screened"  # to the melder: what the screening's outcome means for them
     GESLOTEN = "gesloten"
     OVERGEDRAGEN = "overgedragen"  # to the melder: OOV handed it to a regisseur
+    OFFER_REASSIGNED = "offer_reassigned"  # a coördinator gave the offered casus to another
+    REASSIGNED_AWAY = "reassigned_away"  # to the former holder: it is someone else's now
+    AFGEWEKEN = "afgeweken"  # to the melder: a coördinator chose another partij or regisseur
+    HEROPEND = "heropend"  # to the melder: a coördinator reopened the casus
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +138,7 @@ OPEN_STATES = [
     S.BIJ_OOV,
 ]
 OFFERING = [S.AANGEBODEN, S.PROCESREGIE]  # states in which an offer can be open
+REASSIGNABLE = [S.AANGEMELD, *OPEN_STATES]
 SCREENED = {
     ScreeningOutcome.GEEN_INZET: S.GEEN_INZET,
     ScreeningOutcome.SIGNALEREND: S.SIGNALEREND,
@@ -250,6 +260,28 @@ TRANSITIONS = [
         ["by_holder_or_coordinator"],
         ["tell_offered_withdrawn", "tell_melder_closed"],
     ),
+    _move(
+        T.REASSIGN,
+        REASSIGNABLE,
+        S.AANGEBODEN,
+        ["by_coordinator", "has_candidate"],
+        ["tell_offered_reassigned", "tell_former_holder", "tell_candidate", "tell_melder_afgeweken"],
+    ),
+    _move(
+        T.REOPEN,
+        S.GESLOTEN,
+        S.AANGEBODEN,
+        ["by_coordinator", "has_candidate"],
+        ["tell_melder_heropend", "tell_candidate"],
+    ),
+    _move(
+        T.REOPEN,
+        S.GESLOTEN,
+        S.BIJ_OOV,
+        ["by_coordinator"],
+        ["tell_melder_heropend", "tell_oov"],
+        unless=["has_candidate"],
+    ),
 ]
 
 
@@ -277,6 +309,9 @@ class _Casus:
 
     def by_holder_or_coordinator(self, event: EventData) -> bool:
         return self.by_the_holder(event) or self.actor.role == Role.COORDINATOR
+
+    def by_coordinator(self, _: EventData) -> bool:
+        return self.actor.role == Role.COORDINATOR
 
     def has_candidate(self, _: EventData) -> bool:
         return self.event.has_candidate
@@ -315,6 +350,20 @@ class _Casus:
     def tell_offered_withdrawn(self, _: EventData) -> None:
         if self.casus.offered_to is not None:
             self._tell(Recipient.OFFERED, About.OFFER_WITHDRAWN)
+
+    def tell_offered_reassigned(self, _: EventData) -> None:
+        if self.casus.offered_to is not None:
+            self._tell(Recipient.OFFERED, About.OFFER_REASSIGNED)
+
+    def tell_former_holder(self, _: EventData) -> None:
+        if self.casus.holder_id is not None:
+            self._tell(Recipient.FORMER_HOLDER, About.REASSIGNED_AWAY)
+
+    def tell_melder_afgeweken(self, _: EventData) -> None:
+        self._tell(Recipient.MELDER, About.AFGEWEKEN)
+
+    def tell_melder_heropend(self, _: EventData) -> None:
+        self._tell(Recipient.MELDER, About.HEROPEND)
 
     def tell_offered_reminder(self, _: EventData) -> None:
         self._tell(Recipient.OFFERED, About.REMINDER)

@@ -120,15 +120,31 @@ allow(
     S.BIJ_OOV, BOTH, T.HAND_OVER, ["holder", "coordinator"], [True], None, S.AANGEBODEN,
     ((R.CANDIDATE, A.OFFER), (R.MELDER, A.OVERGEDRAGEN)),
 )  # fmt: skip
-for state in (
+OPEN = (
     S.AANGEBODEN, S.OPGEPAKT, S.IN_SCREENING, S.GEEN_INZET, S.SIGNALEREND, S.PROCESREGIE, S.BIJ_OOV
-):  # fmt: skip
+)  # fmt: skip
+for state in OPEN:
     withdrawn = ((R.OFFERED, A.OFFER_WITHDRAWN),) if state in OFFERING else ()
     closers = ["coordinator"] if state == S.AANGEBODEN else ["holder", "coordinator"]  # no holder
     allow(
         state, BOTH, T.CLOSE, closers, EITHER, None, S.GESLOTEN,
         (*withdrawn, (R.MELDER, A.GESLOTEN)),
     )  # fmt: skip
+for state in (S.AANGEMELD, *OPEN):
+    offered = ((R.OFFERED, A.OFFER_REASSIGNED),) if state in OFFERING else ()
+    held = () if state in (S.AANGEMELD, S.AANGEBODEN) else ((R.FORMER_HOLDER, A.REASSIGNED_AWAY),)
+    allow(
+        state, BOTH, T.REASSIGN, ["coordinator"], [True], None, S.AANGEBODEN,
+        (*offered, *held, (R.CANDIDATE, A.OFFER), (R.MELDER, A.AFGEWEKEN)),
+    )  # fmt: skip
+allow(
+    S.GESLOTEN, BOTH, T.REOPEN, ["coordinator"], [True], None, S.AANGEBODEN,
+    ((R.MELDER, A.HEROPEND), (R.CANDIDATE, A.OFFER)),
+)  # fmt: skip
+allow(
+    S.GESLOTEN, BOTH, T.REOPEN, ["coordinator"], [False], None, S.BIJ_OOV,
+    ((R.MELDER, A.HEROPEND), (R.MELDER, A.NAAR_OOV), (R.HOLDER, A.BIJ_OOV)),
+)  # fmt: skip
 
 
 def every_combination() -> list[Case]:
@@ -169,6 +185,17 @@ def test_a_screened_casus_handed_over_is_picked_up_not_screened_again() -> None:
     casus = CasusView(S.AANGEBODEN, "screening", OFFERED, None, ScreeningOutcome.PROCESREGIE)
     move = LIFECYCLE.step(casus, ACTORS["offered"], Event(T.ACCEPT))
     assert isinstance(move, Move) and move.status == S.OPGEPAKT
+
+
+def test_afwijken_needs_someone_to_offer_it_to_and_only_a_coordinator_may() -> None:
+    casus = view(S.OPGEPAKT, "reguliere_regie")
+    nobody = LIFECYCLE.step(casus, ACTORS["coordinator"], Event(T.REASSIGN, has_candidate=False))
+    assert nobody == Refusal.NOT_YOURS  # the service finds a candidate first, or does not ask
+    assert LIFECYCLE.step(casus, ACTORS["holder"], Event(T.REASSIGN, True)) == Refusal.NOT_NOW
+    assert LIFECYCLE.step(casus, ACTORS["stranger"], Event(T.REASSIGN, True)) == Refusal.NOT_YOURS
+    closed = view(S.GESLOTEN, "reguliere_regie")
+    assert LIFECYCLE.step(closed, ACTORS["coordinator"], Event(T.REASSIGN, True)) == Refusal.NOT_NOW
+    assert LIFECYCLE.step(closed, ACTORS["holder"], Event(T.REOPEN, True)) == Refusal.NOT_NOW
 
 
 def test_the_diagram_comes_from_the_same_definition() -> None:
