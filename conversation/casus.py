@@ -265,7 +265,12 @@ TRANSITIONS = [
         REASSIGNABLE,
         S.AANGEBODEN,
         ["by_coordinator", "has_candidate"],
-        ["tell_offered_reassigned", "tell_former_holder", "tell_candidate", "tell_melder_afgeweken"],
+        [
+            "tell_offered_reassigned",
+            "tell_former_holder",
+            "tell_candidate",
+            "tell_melder_afgeweken",
+        ],
     ),
     _move(
         T.REOPEN,

@@ -91,6 +91,8 @@ class CasusFacts:
     answer_before: str | None = None  # an open offer's deadline
     close_reason: str | None = None
     werkdagen: int = 5
+    coordinator_reason: str | None = None  # why a coördinator gave it elsewhere or reopened it
+    history: tuple[str, ...] = ()  # "<datum>: <wat>" from the audit log, for coördinatoren
 
 
 MAX_MESSAGE = 4096  # characters Telegram shows in one message
@@ -208,6 +210,27 @@ def notice(about: About, facts: CasusFacts) -> str:
             f"Casus {reference} is gesloten.",
             f"Reden: {facts.close_reason}" if facts.close_reason else None,
         )
+    if about == About.OFFER_REASSIGNED:
+        return (
+            f"Het aanbod van casus {reference} is ingetrokken: een coördinator heeft de casus in "
+            "overleg elders belegd. U hoeft niets meer te doen."
+        )
+    if about == About.REASSIGNED_AWAY:
+        return (
+            f"Casus {reference} is niet langer bij u: een coördinator heeft hem in overleg aan "
+            f"{facts.acting_partij} gegeven. U hoeft niets meer te doen."
+        )
+    if about == About.AFGEWEKEN:
+        return _lines(
+            f"Casus {reference} is in overleg door een coördinator aangeboden aan een "
+            f"casusregisseur van {facts.acting_partij}. U hoort wie hem oppakt.",
+            f"Reden: {facts.coordinator_reason}" if facts.coordinator_reason else None,
+        )
+    if about == About.HEROPEND:
+        return _lines(
+            f"Casus {reference} is door een coördinator heropend.",
+            f"Reden: {facts.coordinator_reason}" if facts.coordinator_reason else None,
+        )
     if about == About.OVERGEDRAGEN:
         return (
             f"Casus {reference} is door de afdeling OOV overgedragen en aangeboden aan een "
@@ -245,12 +268,42 @@ def card(facts: CasusFacts, actions: tuple[Action, ...] = ()) -> Card:
         f"Bij: {facts.holder}, sinds {facts.holder_since}" if facts.holder else None,
         f"Toelichting screening: {facts.screening_note}" if facts.screening_note else None,
     )
-    return Card(fitting("\n\n".join((head, _details(facts), _advice(facts)))), actions)
+    history = _lines("Geschiedenis:", *(f"• {line}" for line in facts.history))
+    parts = (head, _details(facts), _advice(facts), history if facts.history else None)
+    return Card(fitting("\n\n".join(p for p in parts if p)), actions)
 
 
 def card_line(facts: CasusFacts) -> str:
     age = "vandaag" if facts.age_days == 0 else f"{facts.age_days} d"
     return f"• {facts.reference}: {STATUS_TEXT[facts.status]} ({age})"
+
+
+HISTORY = {  # audit actions as the card's history names them; others are not shown
+    "casus_aangemeld": "aangemeld",
+    "aangeboden": "aangeboden aan een regisseur",
+    "geaccepteerd": "geaccepteerd",
+    "afgewezen": "afgewezen",
+    "herinnerd": "herinnering verstuurd",
+    "verlopen": "aanbod verlopen",
+    "gescreend": "gescreend",
+    "betrokkene_toegevoegd": "betrokkene toegevoegd",
+    "betrokkene_verwijderd": "betrokkene verwijderd",
+    "naar_oov": "naar de afdeling OOV",
+    "regisseur_beschikbaar": "weer een regisseur beschikbaar",
+    "overgedragen": "overgedragen door OOV",
+    "gesloten": "gesloten",
+    "afgeweken": "in overleg elders belegd",
+    "heropend": "heropend",
+}
+HISTORY_SHOWN = 15  # the newest entries a card shows
+
+
+def history_line(moment: str, action: str, partij_name: str | None = None) -> str | None:
+    """One entry of a card's history, or None for what the history leaves out (card views)."""
+    word = HISTORY.get(action)
+    if word is None:
+        return None
+    return f"{moment}: {word}" + (f" ({partij_name})" if partij_name else "")
 
 
 REFUSED = {
@@ -278,6 +331,8 @@ DONE = {
     "is ingelicht.",
     Trigger.CLOSE: "Casus {reference} is gesloten. De melder is ingelicht.",
     Trigger.HAND_OVER: "Casus {reference} is overgedragen en aangeboden aan een casusregisseur.",
+    Trigger.REASSIGN: "Casus {reference} is in overleg elders belegd; de melder is ingelicht.",
+    Trigger.REOPEN: "Casus {reference} is heropend; de melder is ingelicht.",
 }
 HANDED_OVER = "Casus {reference} is al overgedragen; u hoeft niets meer te doen."
 NO_NAMES = "Noem geen namen, adressen, telefoonnummers of BSN: de melder leest mee."
@@ -289,6 +344,26 @@ NOTE_QUESTION = (
     "Uitkomst van de screening van casus {reference}: {outcome}. Typ een korte toelichting voor "
     "de melder, of kies Zonder toelichting. " + NO_NAMES
 )
+REASSIGN_PARTIJ = "Aan welke partij geeft u casus {reference}? Het advies was {partij}."
+REASSIGN_REGISSEUR = "Aan wie van {partij} geeft u casus {reference}?"
+NEXT_AVAILABLE = "Eerstvolgende beschikbare"
+NOBODY_AVAILABLE = (
+    "Bij {partij} is nu niemand beschikbaar die casus {reference} kan krijgen. Kies een andere "
+    "partij of regisseur."
+)
+REASSIGN_QUESTION = (
+    "Waarom geeft u casus {reference} aan {who}? Typ een korte reden (verplicht); de melder "
+    "krijgt die te zien. " + NO_NAMES
+)
+REOPEN_QUESTION = (
+    "Waarom heropent u casus {reference}? Typ een korte reden (verplicht); de melder krijgt "
+    "die te zien. " + NO_NAMES
+)
+COORDINATORS_ONLY = "Dit kunnen alleen coördinatoren."
+LIST_HEAD = "Casussen{filters}: {first}-{last} van {total} (nieuwste eerst). Tik er een aan."
+LIST_EMPTY = "Er zijn geen casussen{filters}."
+AGES = {"7": "jonger dan 7 dagen", "30": "jonger dan 30 dagen", "oud": "30 dagen of ouder"}
+OPEN_FILTER = "open"  # every status but gesloten
 BETROKKEN_QUESTION = (
     "Welke organisaties zijn volgens de screening ook betrokken bij casus {reference}? Tik om "
     "toe te voegen of weg te halen; daarna Klaar."

@@ -210,6 +210,10 @@ class Casus(SQLModel, table=True):
     close_reason: str | None = Field(default=None, sa_type=sa.Text)  # free text: retention
     # When the OOV holder was told a regisseur is available again, so they are told once.
     handover_noted_at: datetime | None = _utc(default=None)
+    # A coördinator's choice against the advice (afwijken): the partij that acts now; and the
+    # reason typed for the last afwijken or reopening (free text: retention).
+    afgeweken_partij: str | None = Field(default=None, max_length=24)
+    coordinator_reason: str | None = Field(default=None, sa_type=sa.Text)
 
     __table_args__ = (
         sa.UniqueConstraint("year", "number", name="uq_casussen_year_number"),

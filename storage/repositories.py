@@ -297,6 +297,41 @@ class Casussen:
         )
         return (await self.session.exec(statement)).all()
 
+    async def listed(
+        self,
+        *,
+        statuses: Sequence[CasusStatus] = (),
+        partij: str | None = None,
+        created_after: datetime | None = None,
+        created_before: datetime | None = None,
+        offset: int = 0,
+        limit: int = 10,
+    ) -> tuple[Sequence[Casus], int]:
+        """One page of casussen, newest first, and how many match in all. `partij`: the partij
+        a coördinator gave it to, or else the advised one; empty `statuses`: every status."""
+        conditions: list[Any] = []
+        if statuses:
+            conditions.append(col(Casus.status).in_(statuses))
+        if partij:
+            conditions.append(
+                sa.func.coalesce(col(Casus.afgeweken_partij), col(Casus.partij)) == partij
+            )
+        if created_after is not None:
+            conditions.append(col(Casus.created_at) >= created_after)
+        if created_before is not None:
+            conditions.append(col(Casus.created_at) < created_before)
+        total = (
+            await self.session.exec(select(func.count()).select_from(Casus).where(*conditions))
+        ).one()
+        statement = (
+            select(Casus)
+            .where(*conditions)
+            .order_by(col(Casus.created_at).desc(), col(Casus.id).desc())
+            .offset(offset)
+            .limit(limit)
+        )
+        return (await self.session.exec(statement)).all(), int(total)
+
     async def close(self, casus: Casus, now: datetime | None = None) -> None:
         casus.status = CasusStatus.GESLOTEN
         casus.closed_at = casus.updated_at = now or utcnow()

@@ -1,5 +1,6 @@
 """Retention: casussen closed longer ago than the retention period lose what could identify a
-person: free answers, the advice's reasons, screening notes, closing and decline reasons. Figures
+person: free answers, the advice's reasons, screening notes, closing, decline and coördinator's
+reasons. Figures
 stay: reference, partij, rule, outcome, status, timestamps, reason codes and the coarse answers
 that counts are made of. Which answers are coarse is the decision schema's to say; the caller
 passes it in as KeptAnswers."""
@@ -55,7 +56,7 @@ async def anonymise_closed(
     for casus in casussen:
         casus.answers = kept.of(casus.answers)
         casus.advice = {k: v for k, v in casus.advice.items() if k in KEPT_ADVICE}
-        casus.screening_note = casus.close_reason = None
+        casus.screening_note = casus.close_reason = casus.coordinator_reason = None
         casus.anonymised_at = now or utcnow()
         session.add(casus)
     ids = [casus.id for casus in casussen]

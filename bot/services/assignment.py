@@ -1,5 +1,7 @@
 """The casus after its aanmelding: offered to the regisseur matching finds, accepted, declined
-with a reason, reminded and timed out, screened, handed over by OOV, closed.
+with a reason, reminded and timed out, screened, handed over by OOV, closed; and what the
+coördinatoren do: every casus listed (/casussen), given elsewhere than advised (afwijken),
+reopened.
 
 Each action is one unit of work: lock the casus, let the lifecycle (conversation/casus.py) decide,
 then write the casus, the offer, an audit entry and the outbox rows for everyone else it concerns,
@@ -36,7 +38,15 @@ from conversation.casus import (
 from conversation.casus_texts import Action, Card, CasusFacts
 from conversation.messages import Reply, Typed
 from rules import Schema
-from rules.matching import OOV_PARTIJ, Regisseur, acting_partij, best, needs_of
+from rules.matching import (
+    OOV_PARTIJ,
+    SCREENING,
+    SCREENING_PARTIJ,
+    Regisseur,
+    acting_partij,
+    best,
+    needs_of,
+)
 from rules.vocabulary import AssignmentStatus, CasusStatus, Role, ScreeningOutcome
 from storage import Assignments, AuditLog, Casussen, Database, Intake, IntakeStates, Outbox, People
 from storage.models import Assignment, Casus, Person, utcnow
@@ -45,6 +55,8 @@ log = logging.getLogger(__name__)
 
 MAX_REASON = 500  # characters of a typed reason or note
 LISTED = 20  # casussen /mijn lists; one message stays readable on a phone
+PAGE = 10  # casussen per page of /casussen
+CHOICES = 90  # regisseurs an afwijken offers as buttons; Telegram allows 100 on a message
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +70,27 @@ class Who:
     @property
     def actor(self) -> Actor:
         return Actor(self.person_id, self.role)
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """What /casussen shows: a status (or `open`, or every one when empty), a partij, an age
+    (`7`, `30` days or `oud`), and the page."""
+
+    status: str = ""
+    partij: str = ""
+    age: str = ""
+    page: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """One page of /casussen: its text, and the casussen on it as (reference, id)."""
+
+    text: str
+    casussen: tuple[tuple[str, int], ...]
+    filters: Filters
+    pages: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +142,11 @@ class AssignmentService:
             return await self._on_offer(session, who, action, subject)
         if action == "nonote":
             return await self._without_text(session, who, subject)
+        if action.startswith("afr-"):  # subject: "<casus id>.<regisseur id, 0: the next>"
+            casus_id, _, regisseur = subject.partition(".")
+            return await self._choose_regisseur(
+                session, who, casus_id, action.removeprefix("afr-"), regisseur
+            )
         if not subject.isdigit():
             return Card(say.STALE)
         casus = await Casussen(session).lock(int(subject))
@@ -131,6 +169,10 @@ class AssignmentService:
             return await self._betrokken(session, who, casus, action.removeprefix("bet-"))
         if action == "handover":
             return await self._hand_over(session, who, casus)
+        if action == "afw" or action.startswith("afw-"):
+            return await self._reassign_to(session, who, casus, action.removeprefix("afw-"))
+        if action == "reopen":
+            return await self._ask_reason(session, who, casus, Trigger.REOPEN, "reopen", "")
         return Card(say.STALE)
 
     async def _on_offer(self, session: AsyncSession, who: Who, action: str, subject: str) -> Card:
@@ -204,6 +246,11 @@ class AssignmentService:
             return Card(say.STALE)
         if kind == "close":
             return await self._act(session, who, casus, Event(Trigger.CLOSE), reason=text)
+        if kind.startswith("afw."):
+            partij, _, regisseur = kind.removeprefix("afw.").rpartition(".")
+            return await self._reassign(session, who, casus, partij, int(regisseur), text)
+        if kind == "reopen":
+            return await self._act(session, who, casus, Event(Trigger.REOPEN), reason=text)
         if kind.startswith("screen-"):
             outcome = ScreeningOutcome(kind.removeprefix("screen-"))
             return await self._act(
@@ -280,7 +327,19 @@ class AssignmentService:
             actions.append(Action("Overdragen", "handover", subject))
         if self.lifecycle.allows(view, who.actor, Trigger.CLOSE):
             actions.append(Action("Sluiten", "close", subject))
-        return say.card(await self._facts(session, casus), tuple(actions))
+        if who.role != Role.COORDINATOR:
+            return say.card(await self._facts(session, casus), tuple(actions))
+        if self.lifecycle.allows(view, who.actor, Trigger.REASSIGN):
+            actions.append(Action("Afwijken", "afw", subject))
+        if self.lifecycle.allows(view, who.actor, Trigger.REOPEN):
+            actions.append(Action("Heropenen", "reopen", subject))
+        facts = replace(
+            await self._facts(session, casus), history=await self._history(session, casus)
+        )
+        await AuditLog(session).record(
+            "kaart_bekeken", actor_id=who.person_id, casus_reference=casus.reference
+        )
+        return say.card(facts, tuple(actions))
 
     async def _may_see(self, session: AsyncSession, who: Who, casus: Casus) -> bool:
         """Coördinatoren, the holder, and whoever it is offered to now or who took it on; not
@@ -291,6 +350,223 @@ class AssignmentService:
         offers = await Assignments(session).of_casus(casus.id)
         involved = (AssignmentStatus.AANGEBODEN, AssignmentStatus.GEACCEPTEERD)
         return any(o.regisseur_id == who.person_id and o.status in involved for o in offers)
+
+    # --- the coördinatoren: every casus, afwijken, reopening --------------------------------------
+
+    async def listing(self, who: Who, filters: Filters) -> Listing | None:
+        """A page of every casus the filters let through, newest first; None for anyone but a
+        coördinator."""
+        if who.role != Role.COORDINATOR:
+            return None
+        now = self.clock()
+        after = before = None
+        if filters.age in ("7", "30"):
+            after = now - timedelta(days=int(filters.age))
+        elif filters.age == "oud":
+            before = now - timedelta(days=30)
+        statuses: list[CasusStatus] = [
+            s
+            for s in CasusStatus
+            if s == filters.status
+            or (filters.status == say.OPEN_FILTER and s != CasusStatus.GESLOTEN)
+        ]
+        async with self.database.transaction() as session:
+            repository = Casussen(session)
+
+            async def page(number: int) -> tuple[Sequence[Casus], int]:
+                return await repository.listed(
+                    statuses=statuses,
+                    partij=filters.partij or None,
+                    created_after=after,
+                    created_before=before,
+                    offset=number * PAGE,
+                    limit=PAGE,
+                )
+
+            casussen, total = await page(filters.page)
+            pages = max(1, -(-total // PAGE))
+            if filters.page >= pages:  # fewer casussen than when the button was made
+                filters = replace(filters, page=pages - 1)
+                casussen, total = await page(filters.page)
+            facts = [await self._facts(session, casus, melder=False) for casus in casussen]
+        shown = self._filters_text(filters)
+        if not casussen:
+            return Listing(say.LIST_EMPTY.format(filters=shown), (), filters, pages)
+        first = filters.page * PAGE + 1
+        head = say.LIST_HEAD.format(
+            filters=shown, first=first, last=first + len(casussen) - 1, total=total
+        )
+        text = say.fitting("\n".join((head, *(say.card_line(f) for f in facts))))
+        found = tuple((c.reference, c.id) for c in casussen if c.id is not None)
+        return Listing(text, found, filters, pages)
+
+    def _filters_text(self, filters: Filters) -> str:
+        parts = []
+        if filters.status == say.OPEN_FILTER:
+            parts.append("open")
+        elif filters.status in set(CasusStatus):
+            parts.append(say.STATUS_TEXT[CasusStatus(filters.status)])
+        if filters.partij:
+            parts.append(self._partij_name(filters.partij) or filters.partij)
+        if filters.age in say.AGES:
+            parts.append(say.AGES[filters.age])
+        return f" ({'; '.join(parts)})" if parts else ""
+
+    async def _reassign_to(
+        self, session: AsyncSession, who: Who, casus: Casus, partij: str
+    ) -> Card:
+        """Afwijken, first the partij, then who of it: the choices as buttons."""
+        view = await self._view(session, casus)
+        if who.role != Role.COORDINATOR:
+            return Card(say.COORDINATORS_ONLY)
+        if not self.lifecycle.allows(view, who.actor, Trigger.REASSIGN):
+            return await self._refused(session, who, casus, Refusal.NOT_NOW)
+        assert casus.id is not None
+        back = Action("Terug", "back", str(casus.id))
+        if partij not in self.schema.partij_by_code:
+            return Card(
+                say.REASSIGN_PARTIJ.format(
+                    reference=casus.reference, partij=casus.stored_advice.partij_name
+                ),
+                (
+                    *(Action(p.name, f"afw-{p.code}", str(casus.id)) for p in self.schema.partijen),
+                    back,
+                ),
+            )
+        people = People(session)
+        regisseurs = (await people.for_matching(partij))[:CHOICES]
+        names = [
+            (r.person_id, self._person_text(await people.get(r.person_id))) for r in regisseurs
+        ]
+        name = self._partij_name(partij)
+        return Card(
+            say.REASSIGN_REGISSEUR.format(partij=name, reference=casus.reference),
+            (
+                Action(say.NEXT_AVAILABLE, f"afr-{partij}", f"{casus.id}.0"),
+                *(Action(text or str(i), f"afr-{partij}", f"{casus.id}.{i}") for i, text in names),
+                Action("Andere partij", "afw", str(casus.id)),
+                back,
+            ),
+        )
+
+    async def _choose_regisseur(
+        self, session: AsyncSession, who: Who, casus_id: str, partij: str, regisseur: str
+    ) -> Card:
+        """The regisseur chosen (or the next available): now the mandatory typed reason."""
+        if (
+            not (casus_id.isdigit() and regisseur.isdigit())
+            or partij not in self.schema.partij_by_code
+        ):
+            return Card(say.STALE)
+        casus = await Casussen(session).lock(int(casus_id))
+        if casus is None or who.role != Role.COORDINATOR:
+            return Card(say.COORDINATORS_ONLY if casus is not None else say.STALE)
+        chosen = await self._chosen(session, casus, partij, int(regisseur))
+        if chosen is None:
+            name = self._partij_name(partij)
+            return Card(
+                say.NOBODY_AVAILABLE.format(partij=name, reference=casus.reference),
+                (
+                    Action("Andere keuze", f"afw-{partij}", casus_id),
+                    Action("Terug", "back", casus_id),
+                ),
+            )
+        person = await People(session).get(chosen.person_id) if int(regisseur) else None
+        target = (
+            self._person_text(person)
+            if person
+            else f"een regisseur van {self._partij_name(partij)}"
+        )
+        return await self._ask_reason(
+            session, who, casus, Trigger.REASSIGN, f"afw.{partij}.{regisseur}", target or ""
+        )
+
+    async def _ask_reason(
+        self,
+        session: AsyncSession,
+        who: Who,
+        casus: Casus,
+        trigger: Trigger,
+        kind: str,
+        target: str,
+    ) -> Card:
+        """The mandatory reason of an afwijken or a reopening, typed next in this chat."""
+        if who.role != Role.COORDINATOR:
+            return Card(say.COORDINATORS_ONLY)
+        view = await self._view(session, casus)
+        if not self.lifecycle.allows(view, who.actor, trigger):
+            return await self._refused(session, who, casus, Refusal.NOT_NOW)
+        assert casus.id is not None
+        await self._await(session, who, f"{kind}:{casus.id}")
+        question = say.REOPEN_QUESTION if trigger == Trigger.REOPEN else say.REASSIGN_QUESTION
+        return Card(
+            question.format(reference=casus.reference, who=target),
+            (Action("Terug", "back", str(casus.id)),),
+        )
+
+    async def _chosen(
+        self, session: AsyncSession, casus: Casus, partij: str, regisseur_id: int
+    ) -> Regisseur | None:
+        """Who of `partij` the coördinator chose, if they can still be reached; 0: whoever
+        matching finds first, other than who has or is offered it now."""
+        regisseurs = await People(session).for_matching(partij)
+        if regisseur_id:
+            return next((r for r in regisseurs if r.person_id == regisseur_id), None)
+        assert casus.id is not None
+        offer = await Assignments(session).open_offer(casus.id)
+        now_with = {casus.holder_id, offer.regisseur_id if offer else None} - {None}
+        needs = needs_of(self.schema, casus.answers)
+        return best(regisseurs, needs, self.clock(), {i for i in now_with if i is not None})
+
+    async def _reassign(
+        self,
+        session: AsyncSession,
+        who: Who,
+        casus: Casus,
+        partij: str,
+        regisseur_id: int,
+        reason: str | None,
+    ) -> Card:
+        """Afwijken with its reason: the casus offered to the chosen regisseur. The audit entry
+        keeps the old advice and the new choice; the reason stays on the casus (retention)."""
+        if who.role != Role.COORDINATOR or partij not in self.schema.partij_by_code:
+            return Card(say.COORDINATORS_ONLY)
+        chosen = await self._chosen(session, casus, partij, regisseur_id)
+        if chosen is None or not reason:
+            assert casus.id is not None
+            return Card(
+                say.NOBODY_AVAILABLE.format(
+                    partij=self._partij_name(partij), reference=casus.reference
+                ),
+                (Action("Terug", "back", str(casus.id)),),
+            )
+        details = {
+            "old_partij": self._partij_to_act(casus),
+            "old_rule": casus.rule,
+            "new_partij": partij,
+            "new_regisseur_id": chosen.person_id,
+        }
+        return await self._act(
+            session,
+            who,
+            casus,
+            Event(Trigger.REASSIGN),
+            reason=reason,
+            chosen=(partij, chosen),
+            details=details,
+        )
+
+    async def _history(self, session: AsyncSession, casus: Casus) -> tuple[str, ...]:
+        """The casus's audit entries as the card shows them: when and what, no free text."""
+        lines = []
+        for entry in await AuditLog(session).of_casus(casus.reference):
+            new_partij = entry.details.get("new_partij") if entry.action == "afgeweken" else None
+            line = say.history_line(
+                shown_moment(entry.at), entry.action, self._partij_name(new_partij)
+            )
+            if line is not None:
+                lines.append(line)
+        return tuple(lines[-say.HISTORY_SHOWN :])
 
     # --- betrokken and hand-over ---------------------------------------------------------------
 
@@ -424,6 +700,8 @@ class AssignmentService:
         *,
         reason: str | None = None,
         reason_code: str | None = None,
+        chosen: tuple[str, Regisseur] | None = None,
+        details: dict[str, object] | None = None,
     ) -> Card:
         """An action by the person in `who`; the card their message becomes, with anything the
         move tells them (an OOV regisseur who declines may be the one OOV has hold it)."""
@@ -436,6 +714,8 @@ class AssignmentService:
             reason=reason,
             reason_code=reason_code,
             here=(who.chat_id, told),
+            chosen=chosen,
+            details=details,
         )
         if isinstance(move, Refusal):
             return await self._refused(session, who, casus, move)
@@ -469,10 +749,13 @@ class AssignmentService:
         reason_code: str | None = None,
         now: datetime | None = None,
         here: tuple[int | None, list[str]] | None = None,
+        chosen: tuple[str, Regisseur] | None = None,
+        details: dict[str, object] | None = None,
     ) -> Move | Refusal:
         """One step of the lifecycle on a locked casus, with everything it writes. `here`: the
         chat whose update this is, and the list that collects what it is told (by default the
-        actor's chat, which their own reply informs)."""
+        actor's chat, which their own reply informs). `chosen`: the partij and regisseur a
+        coördinator gives it to (afwijken); `details`: more for its audit entry."""
         now = now or self.clock()
         assert casus.id is not None
         assignments = Assignments(session)
@@ -485,13 +768,20 @@ class AssignmentService:
         if event.trigger in _OFFERING:  # who could take it, and who of OOV if nobody can
             regisseurs = await People(session).for_matching_in((partij, OOV_PARTIJ))
             candidate = await self._candidate(
-                session, casus, regisseurs.get(partij, []), now, passed=not first
+                session,
+                casus,
+                regisseurs.get(partij, []),
+                now,
+                passed=not first and event.trigger != Trigger.REOPEN,
             )
+        if chosen is not None:
+            partij, candidate = chosen
         view = _view(casus, open_offer)
         move = self.lifecycle.step(view, actor, replace(event, has_candidate=candidate is not None))
         if isinstance(move, Refusal):
             return move
         trigger = event.trigger
+        former_holder = None
         if trigger == Trigger.ACCEPT and open_offer is not None:
             await assignments.answer(open_offer, accepted=True, now=now)
             casus.holder_id, casus.holder_since = open_offer.regisseur_id, now
@@ -506,12 +796,24 @@ class AssignmentService:
             session.add(open_offer)
         elif trigger == Trigger.SCREEN:
             casus.screening_outcome, casus.screening_note = screening, reason
+            if screening == ScreeningOutcome.PROCESREGIE:  # the screening chooses anew
+                casus.afgeweken_partij = None
         elif trigger == Trigger.CLOSE:
             casus.close_reason, casus.closed_at = reason, now
             if open_offer is not None:
                 assignments.close(open_offer, AssignmentStatus.INGETROKKEN, now)
         elif trigger == Trigger.HAND_OVER:
             casus.holder_id = casus.holder_since = casus.handover_noted_at = None
+        elif trigger in (Trigger.REASSIGN, Trigger.REOPEN):
+            if open_offer is not None:
+                assignments.close(open_offer, AssignmentStatus.INGETROKKEN, now)
+            former_holder = casus.holder_id
+            casus.holder_id = casus.holder_since = casus.handover_noted_at = None
+            casus.coordinator_reason = reason
+            if trigger == Trigger.REASSIGN:
+                casus.afgeweken_partij = partij
+            else:
+                casus.closed_at = casus.close_reason = None
         new_offer = None
         if candidate is not None and Recipient.CANDIDATE in {n.to for n in move.notices}:
             new_offer = await self._offer(session, casus, candidate, now)
@@ -521,10 +823,12 @@ class AssignmentService:
             casus.holder_since, casus.handover_noted_at = now, None
         casus.status, casus.updated_at = move.status, now
         session.add(casus)
-        await self._audit(session, casus, actor, event, move, open_offer, new_offer, reason_code)
+        await self._audit(
+            session, casus, actor, event, move, open_offer, new_offer, reason_code, details
+        )
         if here is None:
             here = (await self._chat_of(session, actor), [])
-        await self._tell(session, casus, move, open_offer, new_offer, partij, here)
+        await self._tell(session, casus, move, open_offer, new_offer, partij, here, former_holder)
         log.info("casus %s: %s -> %s", casus.reference, trigger.value, move.status.value)
         return move
 
@@ -559,8 +863,11 @@ class AssignmentService:
         return other or best(regisseurs, needs, now)
 
     def _partij_to_act(self, casus: Casus, screening: ScreeningOutcome | None = None) -> str:
-        """The partij whose regisseur is asked next: after procesregie the advised partij
-        supplies the casusregisseur; otherwise as the outcome says (rules.matching)."""
+        """The partij whose regisseur is asked next: the one a coördinator gave it to; after
+        procesregie the advised partij supplies the casusregisseur; otherwise as the outcome
+        says (rules.matching)."""
+        if casus.afgeweken_partij is not None and screening != ScreeningOutcome.PROCESREGIE:
+            return casus.afgeweken_partij
         if ScreeningOutcome.PROCESREGIE in (screening, casus.screening_outcome):
             return casus.partij
         return acting_partij(casus.outcome, casus.partij)
@@ -600,11 +907,12 @@ class AssignmentService:
         open_offer: Assignment | None,
         new_offer: Assignment | None,
         reason_code: str | None,
+        more: dict[str, object] | None = None,
     ) -> None:
         """One entry per thing that happened, without free text (the typed reason stays on the
         offer or the casus, where retention removes it)."""
         audit = AuditLog(session)
-        details: dict[str, object] = {"status": move.status.value}
+        details: dict[str, object] = {"status": move.status.value, **(more or {})}
         if open_offer is not None and event.trigger in _ABOUT_THE_OFFER:
             details["regisseur_id"] = open_offer.regisseur_id
         if reason_code is not None:
@@ -638,6 +946,7 @@ class AssignmentService:
         new_offer: Assignment | None,
         partij: str,
         here: tuple[int | None, list[str]],
+        former_holder: int | None = None,
     ) -> None:
         """The move's notices as outbox rows, except those to the chat whose update this is:
         they are collected in `here` for its reply."""
@@ -657,6 +966,9 @@ class AssignmentService:
                     card = say.offer(reminding, open_offer.id or 0, reminder=True)
                 else:
                     card = Card(say.notice(notice.about, facts))
+            elif notice.to == Recipient.FORMER_HOLDER and former_holder is not None:
+                chats = await self._chats(session, former_holder)
+                card = Card(say.notice(notice.about, facts))
             elif notice.to == Recipient.MELDER:
                 chats = [casus.chat_id] if casus.chat_id is not None else []
                 card = Card(say.notice(notice.about, facts))
@@ -746,6 +1058,7 @@ class AssignmentService:
             answer_before=shown_moment(offer.expires_at) if offer and offer.expires_at else None,
             close_reason=casus.close_reason,
             werkdagen=self.schema.contact_werkdagen,
+            coordinator_reason=casus.coordinator_reason,
         )
 
     def _partij_name(self, code: str | None) -> str | None:
@@ -761,8 +1074,15 @@ class AssignmentService:
         return f"{person.display_name}, {partij}" if partij else person.display_name
 
 
-_OFFERING = frozenset(
-    {Trigger.OFFER, Trigger.DECLINE, Trigger.EXPIRE, Trigger.SCREEN, Trigger.HAND_OVER}
+_OFFERING = frozenset(  # REASSIGN offers it too, to whom the coördinator chose
+    {
+        Trigger.OFFER,
+        Trigger.DECLINE,
+        Trigger.EXPIRE,
+        Trigger.SCREEN,
+        Trigger.HAND_OVER,
+        Trigger.REOPEN,
+    }
 )
 _ABOUT_THE_OFFER = frozenset({Trigger.ACCEPT, Trigger.DECLINE, Trigger.REMIND, Trigger.EXPIRE})
 _AUDITED = {  # the entry of each trigger but the first offer
@@ -774,6 +1094,8 @@ _AUDITED = {  # the entry of each trigger but the first offer
     Trigger.ADD_BETROKKEN: "betrokkene_toegevoegd",
     Trigger.HAND_OVER: "overgedragen",
     Trigger.CLOSE: "gesloten",
+    Trigger.REASSIGN: "afgeweken",
+    Trigger.REOPEN: "heropend",
 }
 
 
@@ -781,11 +1103,19 @@ def _view(casus: Casus, open_offer: Assignment | None) -> CasusView:
     """The casus as the lifecycle weighs it."""
     return CasusView(
         casus.status,
-        casus.outcome,
+        _outcome(casus),
         open_offer.regisseur_id if open_offer is not None else None,
         casus.holder_id,
         casus.screening_outcome,
     )
+
+
+def _outcome(casus: Casus) -> str:
+    """The outcome the lifecycle weighs: a casus a coördinator gave to the ZVH is screened, one
+    given to anyone else is taken on as they chose, whatever the advice's outcome was."""
+    if casus.afgeweken_partij is None:
+        return casus.outcome
+    return SCREENING if casus.afgeweken_partij == SCREENING_PARTIJ else "afgeweken"
 
 
 def _codes(answer: object) -> Sequence[str]:
