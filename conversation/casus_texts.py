@@ -364,6 +364,16 @@ LIST_HEAD = "Casussen{filters}: {first}-{last} van {total} (nieuwste eerst). Tik
 LIST_EMPTY = "Er zijn geen casussen{filters}."
 AGES = {"7": "jonger dan 7 dagen", "30": "jonger dan 30 dagen", "oud": "30 dagen of ouder"}
 OPEN_FILTER = "open"  # every status but gesloten
+LIST_CHOOSE = {"s": "Welke status?", "p": "Welke partij?", "l": "Hoe oud?"}
+LIST_BUTTONS = {
+    "s": "Status",
+    "p": "Partij",
+    "l": "Leeftijd",
+    "prev": "« Vorige",
+    "next": "Volgende »",
+}
+LIST_ALL = "Alle"
+AGE_BUTTONS = {"7": "< 7 dagen", "30": "< 30 dagen", "oud": "30 dagen of ouder"}
 BETROKKEN_QUESTION = (
     "Welke organisaties zijn volgens de screening ook betrokken bij casus {reference}? Tik om "
     "toe te voegen of weg te halen; daarna Klaar."

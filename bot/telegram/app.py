@@ -30,6 +30,7 @@ from bot.telegram import texts
 from bot.telegram.gate import Gate, RegieContext
 from bot.telegram.handlers import Family
 from bot.telegram.handlers.access import AccessHandlers
+from bot.telegram.handlers.casussen import CasussenHandlers
 from bot.telegram.handlers.intake import COMMANDS as INTAKE_COMMANDS
 from bot.telegram.handlers.intake import IntakeHandlers
 from bot.telegram.handlers.lookup import LookupHandlers
@@ -79,6 +80,7 @@ class Channel:
             IntakeHandlers(intake, self.sender).family(),
             self.text.family(),
             RegisseurHandlers(self.assignments, self.sender).family(),
+            CasussenHandlers(self.assignments, self.sender).family(),
             ProfileHandlers(self.profile, self.sender).family(),
             LookupHandlers(schema, self.sender).family(),
             StatusHandlers(CasusService(self.database, schema), self.sender).family(),

@@ -78,3 +78,16 @@ class ProfileButton(CallbackData):
     prefix: ClassVar[str] = "p"
     action: str
     value: str = ""
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ListButton(CallbackData):
+    """A button of /casussen (coördinatoren): which filter's choices to show (`menu`, empty for
+    the list), the filters and the page, so every press shows a list as it is now."""
+
+    prefix: ClassVar[str] = "k"
+    menu: str
+    status: str
+    partij: str
+    age: str
+    page: str

@@ -63,6 +63,7 @@ MENU = (  # Telegram's command menu, in this order
     ("status", "Uw aanmeldingen"),
     ("mijn", "Uw open casussen (regisseurs)"),
     ("profiel", "Uw expertise, capaciteit en afwezigheid (regisseurs)"),
+    ("casussen", "Alle casussen, met filters (coördinatoren)"),
     ("stoppen", "De lopende aanmelding stoppen"),
     ("opnieuw", "De lopende aanmelding opnieuw beginnen"),
     ("help", "Wat kan regiebot?"),
