@@ -63,6 +63,8 @@ MENU = (  # Telegram's command menu, in this order
     ("status", "Uw aanmeldingen"),
     ("mijn", "Uw open casussen (regisseurs)"),
     ("profiel", "Uw expertise, capaciteit en afwezigheid (regisseurs)"),
+    ("uitnodigen", "Iemand uitnodigen voor regiebot (coördinatoren)"),
+    ("mensen", "Wie toegang heeft, en wijzigen of deactiveren (coördinatoren)"),
     ("stoppen", "De lopende aanmelding stoppen"),
     ("opnieuw", "De lopende aanmelding opnieuw beginnen"),
     ("help", "Wat kan regiebot?"),
