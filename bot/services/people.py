@@ -222,24 +222,30 @@ class PeopleService:
     async def set_expertise(
         self, coordinator_id: int, person_id: int, code: str, chosen: bool
     ) -> PersonCard:
-        await self.card(person_id)  # only someone with access
+        await self._must_have_access(person_id)
         await self.profiles.set_expertise(person_id, code, chosen, actor_id=coordinator_id)
         return await self.card(person_id)
 
     async def set_capacity(self, coordinator_id: int, person_id: int, capacity: int) -> PersonCard:
-        await self.card(person_id)
+        await self._must_have_access(person_id)
         await self.profiles.set_capacity(person_id, capacity, actor_id=coordinator_id)
         return await self.card(person_id)
 
     async def absent_for(self, coordinator_id: int, person_id: int, days: int) -> PersonCard:
-        await self.card(person_id)
+        await self._must_have_access(person_id)
         await self.profiles.absent_for(person_id, days, actor_id=coordinator_id)
         return await self.card(person_id)
 
     async def present_again(self, coordinator_id: int, person_id: int) -> PersonCard:
-        await self.card(person_id)
+        await self._must_have_access(person_id)
         await self.profiles.present_again(person_id, actor_id=coordinator_id)
         return await self.card(person_id)
+
+    async def _must_have_access(self, person_id: int) -> None:
+        """Someone deactivated is not changed any more (a LookupError), whatever an older
+        message of /mensen still offers."""
+        async with self.database.transaction() as session:
+            await self._active(People(session), person_id)
 
     async def _active(self, people: People, person_id: int) -> Person:
         person = await people.lock(person_id)
