@@ -454,6 +454,11 @@ class People:
         )
         return (await self.session.exec(held)).one() + (await self.session.exec(offered)).one()
 
+    async def active(self) -> Sequence[Person]:
+        """Everyone who has access now, in the order they came in."""
+        statement = select(Person).where(col(Person.active).is_(True)).order_by(col(Person.id))
+        return (await self.session.exec(statement)).all()
+
 
 _casussen = Casus.__table__  # type: ignore[attr-defined]
 _assignments = Assignment.__table__  # type: ignore[attr-defined]
@@ -524,6 +529,26 @@ class Invitations:
         invitation.used_by = person_id
         invitation.used_at = utcnow()
         self.session.add(invitation)
+
+    async def pending(self, now: datetime) -> Sequence[Invitation]:
+        """Invitations nobody used that still admit someone, oldest first."""
+        statement = (
+            select(Invitation)
+            .where(col(Invitation.used_at).is_(None), col(Invitation.expires_at) > now)
+            .order_by(col(Invitation.id))
+        )
+        return (await self.session.exec(statement)).all()
+
+    async def revoke(self, invitation_id: int, now: datetime) -> Invitation | None:
+        """Ends a pending invitation at `now`, so its code no longer admits anyone; None when
+        there is no such invitation or it was used or ended already."""
+        statement = select(Invitation).where(Invitation.id == invitation_id).with_for_update()
+        invitation = (await self.session.exec(statement)).one_or_none()
+        if invitation is None or invitation.used_at is not None or invitation.expires_at <= now:
+            return None
+        invitation.expires_at = now
+        self.session.add(invitation)
+        return invitation
 
 
 class Assignments:
@@ -601,6 +626,18 @@ class Assignments:
             .order_by(col(due_at))
             .limit(limit)
             .with_for_update(skip_locked=True)
+        )
+        return (await self.session.exec(statement)).all()
+
+    async def open_offers_of(self, regisseur_id: int) -> Sequence[Assignment]:
+        """The offers waiting for `regisseur_id`'s answer, oldest first."""
+        statement = (
+            select(Assignment)
+            .where(
+                Assignment.regisseur_id == regisseur_id,
+                Assignment.status == AssignmentStatus.AANGEBODEN,
+            )
+            .order_by(col(Assignment.id))
         )
         return (await self.session.exec(statement)).all()
 

@@ -1073,6 +1073,17 @@ class AssignmentService:
         partij = self._partij_name(person.partij)
         return f"{person.display_name}, {partij}" if partij else person.display_name
 
+    # --- someone leaves -------------------------------------------------------------------------
+
+    async def withdraw_offers_of(self, session: AsyncSession, person_id: int) -> None:
+        """Every open offer of someone just deactivated goes on to the next candidate at once,
+        as if it had expired; they are told nothing (they can no longer be reached)."""
+        for offer in await Assignments(session).open_offers_of(person_id):
+            casus = await Casussen(session).lock(offer.casus_id)
+            await session.refresh(offer)  # as it is now that the casus is locked
+            if casus is not None and offer.status == AssignmentStatus.AANGEBODEN:
+                await self._move(session, casus, SYSTEM, Event(Trigger.EXPIRE))
+
 
 _OFFERING = frozenset(  # REASSIGN offers it too, to whom the coördinator chose
     {

@@ -93,10 +93,13 @@ class ProfileService:
                 await self._stop_waiting(session, chat_id)
             return await self._profile(session, await self._person(session, person_id))
 
-    async def set_expertise(self, person_id: int, code: str, chosen: bool) -> Profile:
+    async def set_expertise(
+        self, person_id: int, code: str, chosen: bool, *, actor_id: int | None = None
+    ) -> Profile:
         """Chooses or unchooses `code`, the same whether it was chosen before or not, so a press
         that comes twice counts once. Only the codes of the schema's expertise questions:
-        anything else is a ValueError."""
+        anything else is a ValueError. `actor_id`: who changes it, when not the person (a
+        coördinator); every method that changes a profile takes it."""
         if code not in self.expertise_codes:
             raise ValueError(f"not an expertise code: {code!r}")
         async with self.database.transaction() as session:
@@ -105,10 +108,12 @@ class ProfileService:
                 others = [c for c in person.expertise if c != code]
                 person.expertise = [*others, code] if chosen else others
                 details = {"field": "expertise", "code": code, "chosen": chosen}
-                await self._changed(session, person, details)
+                await self._changed(session, person, details, actor_id)
             return await self._profile(session, person)
 
-    async def set_capacity(self, person_id: int, capacity: int) -> Profile:
+    async def set_capacity(
+        self, person_id: int, capacity: int, *, actor_id: int | None = None
+    ) -> Profile:
         """How many casussen at once; from MIN_CAPACITY to MAX_CAPACITY, else a ValueError."""
         if not MIN_CAPACITY <= capacity <= MAX_CAPACITY:
             raise ValueError(f"capacity {capacity} is not from {MIN_CAPACITY} to {MAX_CAPACITY}")
@@ -117,11 +122,16 @@ class ProfileService:
             if person.capacity != capacity:
                 details = {"field": "capacity", "from": person.capacity, "to": capacity}
                 person.capacity = capacity
-                await self._changed(session, person, details)
+                await self._changed(session, person, details, actor_id)
             return await self._profile(session, person)
 
     async def set_absence(
-        self, person_id: int, last_day: date, *, chat_id: int | None = None
+        self,
+        person_id: int,
+        last_day: date,
+        *,
+        chat_id: int | None = None,
+        actor_id: int | None = None,
     ) -> Profile:
         """Absent to the end of `last_day` (Dutch time): from today up to a year ahead, else a
         ValueError. With `chat_id`, that chat no longer waits for a typed day."""
@@ -130,16 +140,25 @@ class ProfileService:
         async with self.database.transaction() as session:
             if chat_id is not None:
                 await self._stop_waiting(session, chat_id)
-            person = await self._absent(session, await self._person(session, person_id), last_day)
+            person = await self._person(session, person_id)
+            person = await self._absent(session, person, last_day, actor_id)
             return await self._profile(session, person)
 
-    async def absent_for(self, person_id: int, days: int, *, chat_id: int | None = None) -> Profile:
+    async def absent_for(
+        self,
+        person_id: int,
+        days: int,
+        *,
+        chat_id: int | None = None,
+        actor_id: int | None = None,
+    ) -> Profile:
         """Absent to the end of the day `days` from today ("1 week": 7)."""
-        return await self.set_absence(
-            person_id, self.today() + timedelta(days=days), chat_id=chat_id
-        )
+        last_day = self.today() + timedelta(days=days)
+        return await self.set_absence(person_id, last_day, chat_id=chat_id, actor_id=actor_id)
 
-    async def present_again(self, person_id: int, *, chat_id: int | None = None) -> Profile:
+    async def present_again(
+        self, person_id: int, *, chat_id: int | None = None, actor_id: int | None = None
+    ) -> Profile:
         """Ends an absence at once: matching offers them casussen again."""
         async with self.database.transaction() as session:
             if chat_id is not None:
@@ -147,7 +166,8 @@ class ProfileService:
             person = await self._person(session, person_id)
             if self._last_absent_day(person) is not None:
                 person.absent_until = None
-                await self._changed(session, person, {"field": "absent_until", "to": None})
+                details = {"field": "absent_until", "to": None}
+                await self._changed(session, person, details, actor_id)
             return await self._profile(session, person)
 
     async def ask_absence_day(self, chat_id: int, message_id: int | None = None) -> None:
@@ -189,18 +209,27 @@ class ProfileService:
             raise LookupError(f"no person {person_id}")
         return person
 
-    async def _absent(self, session: AsyncSession, person: Person, last_day: date) -> Person:
+    async def _absent(
+        self, session: AsyncSession, person: Person, last_day: date, actor_id: int | None = None
+    ) -> Person:
         if self._last_absent_day(person) != last_day:
             person.absent_until = _end_of(last_day)
             details = {"field": "absent_until", "to": last_day.isoformat()}
-            await self._changed(session, person, details)
+            await self._changed(session, person, details, actor_id)
         return person
 
     async def _changed(
-        self, session: AsyncSession, person: Person, details: dict[str, Any]
+        self,
+        session: AsyncSession,
+        person: Person,
+        details: dict[str, Any],
+        actor_id: int | None = None,
     ) -> None:
+        """Saves and audits a change; one made by someone else names whose profile it was."""
         await People(session).save(person)
-        await AuditLog(session).record(CHANGED, actor_id=person.id, details=details)
+        if actor_id is not None and actor_id != person.id:
+            details = {**details, "person_id": person.id}
+        await AuditLog(session).record(CHANGED, actor_id=actor_id or person.id, details=details)
 
     async def _profile(self, session: AsyncSession, person: Person) -> Profile:
         assert person.id is not None

@@ -24,6 +24,7 @@ from bot.services.free_text import FreeTextService
 from bot.services.intake import IntakeService
 from bot.services.intake_expiry import IntakeExpiryService
 from bot.services.outbox import OutboxService
+from bot.services.people import PeopleService
 from bot.services.profile import ProfileService
 from bot.settings import Settings
 from bot.telegram import texts
@@ -31,6 +32,7 @@ from bot.telegram.gate import Gate, RegieContext
 from bot.telegram.handlers import Family
 from bot.telegram.handlers.access import AccessHandlers
 from bot.telegram.handlers.casussen import CasussenHandlers
+from bot.telegram.handlers.coordination import CoordinationHandlers
 from bot.telegram.handlers.intake import COMMANDS as INTAKE_COMMANDS
 from bot.telegram.handlers.intake import IntakeHandlers
 from bot.telegram.handlers.lookup import LookupHandlers
@@ -75,6 +77,14 @@ class Channel:
         self.profile = ProfileService(self.database, schema)  # tests may set its clock
         free_text = FreeTextService(self.database, intake, (self.assignments, self.profile))
         self.text = TextHandlers(free_text, self.sender)
+        self.people = PeopleService(
+            self.database,
+            schema,
+            self.admission,
+            self.profile,
+            self.assignments,
+            invitation_days=settings.invitation_days,
+        )
         self.families: tuple[Family, ...] = (
             AccessHandlers(self.admission, self.sender).family(),
             IntakeHandlers(intake, self.sender).family(),
@@ -82,6 +92,7 @@ class Channel:
             RegisseurHandlers(self.assignments, self.sender).family(),
             CasussenHandlers(self.assignments, self.sender).family(),
             ProfileHandlers(self.profile, self.sender).family(),
+            CoordinationHandlers(self.people, schema, self.sender).family(),
             LookupHandlers(schema, self.sender).family(),
             StatusHandlers(CasusService(self.database, schema), self.sender).family(),
             StaleButtons(self.sender).family(),  # last: every button nobody else routes

@@ -91,3 +91,16 @@ class ListButton(CallbackData):
     partij: str
     age: str
     page: str
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class CoordinationButton(CallbackData):
+    """A button of /uitnodigen or /mensen: `action` on `subject` (a person or invitation id, or
+    the invitation being made) with its `value` (a partij or expertise code, a capacity, a
+    number of days, the chosen expertise as a bitmask; empty where none). Values are absolute,
+    so a press on an older message sets what that message showed."""
+
+    prefix: ClassVar[str] = "c"
+    action: str
+    subject: str = ""
+    value: str = ""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from bot.services.profile import Profile
 from bot.telegram.callbacks import ProfileButton
@@ -21,6 +21,8 @@ TYPE_DAY = "datum"  # the next typed text is the last day
 PRESENT = "aanwezig"
 BACK = "terug"
 DONE = "klaar"
+
+Key = Callable[[str, str, object], dict[str, str]]  # a button: its text, action and value
 
 ABSENCE_CHOICES = (("1 week", 7), ("2 weken", 14))
 
@@ -85,27 +87,30 @@ def closed(profile: Profile) -> str:
     return f"{text(profile)}\n\n{DONE_HINT}"
 
 
-def profile_rows(profile: Profile) -> list[list[dict[str, str]]]:
+def profile_rows(profile: Profile, key: Key | None = None) -> list[list[dict[str, str]]]:
+    """The buttons that change `profile`; `key` makes each button (text, action, value), for
+    a coördinator who changes someone else's profile with buttons of their own."""
+    key = key or _key
     rows: list[list[dict[str, str]]] = []
     for group in profile.expertise:
         options = [Button(o.code, o.label, o.chosen) for o in group.options]
         rows += [
-            [_key(label(b, multi=True), UNCHOOSE if b.selected else CHOOSE, b.id) for b in row]
+            [key(label(b, multi=True), UNCHOOSE if b.selected else CHOOSE, b.id) for b in row]
             for row in laid_out(options)
         ]
     capacity = []
     if profile.can_lower:
         capacity.append(
-            _key(f"➖ Capaciteit {profile.capacity - 1}", CAPACITY, profile.capacity - 1)
+            key(f"➖ Capaciteit {profile.capacity - 1}", CAPACITY, profile.capacity - 1)
         )
     if profile.can_raise:
         capacity.append(
-            _key(f"➕ Capaciteit {profile.capacity + 1}", CAPACITY, profile.capacity + 1)
+            key(f"➕ Capaciteit {profile.capacity + 1}", CAPACITY, profile.capacity + 1)
         )
-    absence = [_key(ABSENT_BUTTON, ABSENCE)]
+    absence = [key(ABSENT_BUTTON, ABSENCE, "")]
     if profile.last_absent_day is not None:
-        absence.append(_key(PRESENT_BUTTON, PRESENT))
-    return [*rows, capacity, absence, [_key(DONE_BUTTON, DONE)]]
+        absence.append(key(PRESENT_BUTTON, PRESENT, ""))
+    return [*rows, capacity, absence, [key(DONE_BUTTON, DONE, "")]]
 
 
 def _key(text: str, action: str, value: object = "") -> dict[str, str]:

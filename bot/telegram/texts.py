@@ -64,14 +64,27 @@ MENU = (  # Telegram's command menu, in this order
     ("mijn", "Uw open casussen (regisseurs)"),
     ("profiel", "Uw expertise, capaciteit en afwezigheid (regisseurs)"),
     ("casussen", "Alle casussen, met filters (coördinatoren)"),
+    ("uitnodigen", "Iemand uitnodigen voor regiebot (coördinatoren)"),
+    ("mensen", "Wie toegang heeft, en wijzigen of deactiveren (coördinatoren)"),
     ("stoppen", "De lopende aanmelding stoppen"),
     ("opnieuw", "De lopende aanmelding opnieuw beginnen"),
     ("help", "Wat kan regiebot?"),
 )
 
 
+HELP_COORDINATOR = (
+    "\n\nAls coördinator:\n"
+    "/casussen: alle casussen, met filters; per casus de geschiedenis, afwijken, sluiten of "
+    "heropenen\n"
+    "/uitnodigen: iemand toegang geven, met rol, partij en expertise\n"
+    "/mensen: wie toegang heeft; wijzigen, afwezig melden of deactiveren"
+)
+
+
 def help_for(role: Role | None) -> str:
-    """What /help shows: the regisseur's work too, for those who do it."""
-    if role in (Role.REGISSEUR, Role.COORDINATOR):
+    """What /help shows: the regisseur's and coördinator's work too, for those who do it."""
+    if role == Role.COORDINATOR:
+        return HELP + HELP_REGISSEUR + HELP_COORDINATOR
+    if role == Role.REGISSEUR:
         return HELP + HELP_REGISSEUR
     return HELP

@@ -71,6 +71,8 @@ async def test_command_menu_is_set_at_start(fake: FakeBotAPI, running: Running) 
         "mijn",
         "profiel",
         "casussen",
+        "uitnodigen",
+        "mensen",
         "stoppen",
         "opnieuw",
         "help",
