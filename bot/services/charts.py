@@ -5,6 +5,7 @@ and the quick commands do not pay for it (about half a second)."""
 from __future__ import annotations
 
 import io
+import threading
 from typing import TYPE_CHECKING
 
 from bot.services.figures import Figures
@@ -18,34 +19,36 @@ FONT = 17
 MOST_REGISSEURS = 15  # the busiest shown; the CSV lists all
 MONTH_NAMES = ("jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
 NOTHING = "Geen gegevens in deze periode"
+_drawing = threading.Lock()
 
 
 def draw(figures: Figures) -> bytes:
-    """The PNG's bytes."""
+    """The PNG's bytes. Safe to call from several threads: matplotlib's style settings are
+    global, so one chart is drawn at a time."""
     import matplotlib
+    from matplotlib.figure import Figure
 
-    matplotlib.use("Agg")  # no display on a server; before pyplot is imported
-    import matplotlib.pyplot as plt
-
-    with plt.rc_context(
-        {"font.size": FONT, "axes.titlesize": FONT + 3, "axes.titleweight": "bold"}
+    with (
+        _drawing,
+        matplotlib.rc_context(
+            {"font.size": FONT, "axes.titlesize": FONT + 3, "axes.titleweight": "bold"}
+        ),
     ):
-        figure, axes = plt.subplots(4, 1, figsize=(WIDTH, HEIGHT), dpi=DPI)
-        try:
-            figure.suptitle(
-                f"Cijfers {figures.start:%d-%m-%Y} t/m {figures.end:%d-%m-%Y}",
-                fontsize=FONT + 5,
-                fontweight="bold",
-            )
-            _per_month(axes[0], figures)
-            _per_partij(axes[1], figures)
-            _acceptance(axes[2], figures)
-            _caseload(axes[3], figures)
-            figure.tight_layout(rect=(0, 0, 1, 0.98))
-            out = io.BytesIO()
-            figure.savefig(out, format="png", metadata={"Software": None})
-        finally:
-            plt.close(figure)
+        # A Figure of its own rather than pyplot: no global figure list, no GUI backend.
+        figure = Figure(figsize=(WIDTH, HEIGHT), dpi=DPI)
+        axes = figure.subplots(4, 1)
+        figure.suptitle(
+            f"Cijfers {figures.start:%d-%m-%Y} t/m {figures.end:%d-%m-%Y}",
+            fontsize=FONT + 5,
+            fontweight="bold",
+        )
+        _per_month(axes[0], figures)
+        _per_partij(axes[1], figures)
+        _acceptance(axes[2], figures)
+        _caseload(axes[3], figures)
+        figure.tight_layout(rect=(0, 0, 1, 0.98))
+        out = io.BytesIO()
+        figure.savefig(out, format="png", metadata={"Software": None})
     return out.getvalue()
 
 

@@ -57,12 +57,15 @@ CASUS_NOT_FOUND = "Die casus vind ik niet bij uw aanmeldingen. /status toont ze 
 YOUR_CASUSSEN = "Uw aanmeldingen:"
 ANSWERED_MARK = "✓ "  # the first line of a question's message once answered
 ANSWERED = ANSWERED_MARK + "{answer}"
+OVERVIEW_CAPTION = "Cijfers over de aanmeldingen van {start} tot en met {end}."
+OVERVIEW_CSV_CAPTION = "Dezelfde cijfers als tabel (CSV), zonder namen of vrije tekst."
 MENU = (  # Telegram's command menu, in this order
     ("aanmelden", "Een casus aanmelden"),
     ("wie", "Wie neemt de casusregie? Bijvoorbeeld /wie ots 15 lvb"),
     ("status", "Uw aanmeldingen"),
     ("mijn", "Uw open casussen (regisseurs)"),
     ("profiel", "Uw expertise, capaciteit en afwezigheid (regisseurs)"),
+    ("overzicht", "Cijfers en grafieken (coördinatoren)"),
     ("stoppen", "De lopende aanmelding stoppen"),
     ("opnieuw", "De lopende aanmelding opnieuw beginnen"),
     ("help", "Wat kan regiebot?"),
