@@ -20,8 +20,9 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from bot.services.dates import LOCAL_TIME
+from bot.settings import Settings
 from rules import Schema
-from storage import Database
+from storage import Database, open_database
 from storage.figures_queries import caseloads, casussen_between
 
 ALL = "alle"  # the acceptance row over every partij
@@ -134,6 +135,12 @@ class FiguresService:
         """The schema's partijen in its order, then any code it no longer knows."""
         known = [p.code for p in self.schema.partijen if p.code in codes]
         return known + sorted(codes - set(known))
+
+
+async def export_figures(settings: Settings, start: date, end: date) -> Figures:
+    """The figures for `regiebot export`, from the configured database."""
+    async with open_database(settings.database_url) as database:
+        return await FiguresService(database, settings.load_schema()).figures(start, end)
 
 
 def tables(figures: Figures) -> tuple[Table, ...]:
