@@ -41,6 +41,10 @@ HELP_REGISSEUR = (
     f"{PROFILE_HELP}\n"
     "Een nieuw aanbod krijgt u als bericht, met de knoppen Accepteren en Afwijzen."
 )
+HELP_COORDINATOR = (
+    "\n\nAls coördinator:\n"
+    "/overzicht: cijfers van de afgelopen twaalf maanden, als grafiek en als tabel (CSV)"
+)
 WIE_HINT = (
     "Typ na /wie wat u weet, bijvoorbeeld: /wie ots 15 lvb of /wie vrijwillig 30 huiselijk geweld"
 )
@@ -73,7 +77,9 @@ MENU = (  # Telegram's command menu, in this order
 
 
 def help_for(role: Role | None) -> str:
-    """What /help shows: the regisseur's work too, for those who do it."""
-    if role in (Role.REGISSEUR, Role.COORDINATOR):
+    """What /help shows: the regisseur's and the coördinator's work too, for those who do it."""
+    if role is Role.COORDINATOR:
+        return HELP + HELP_REGISSEUR + HELP_COORDINATOR
+    if role is Role.REGISSEUR:
         return HELP + HELP_REGISSEUR
     return HELP
