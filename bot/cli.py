@@ -17,6 +17,7 @@ import functools
 import os
 import sys
 from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -93,6 +94,15 @@ def build_parser(schema: Schema | None = None) -> argparse.ArgumentParser:
     audit = commands.add_parser("audit", help="the history of one casus, from the audit log")
     audit.add_argument("reference", help="e.g. ZVH-2026-0042")
     audit.set_defaults(handler=_audit)
+
+    export = commands.add_parser(
+        "export", help="the coördinators' figures without personal data (CSV or JSON)"
+    )
+    export.add_argument("--from", dest="start", required=True, metavar="YYYY-MM-DD")
+    export.add_argument("--to", dest="end", required=True, metavar="YYYY-MM-DD")
+    export.add_argument("--format", choices=("csv", "json"), default="csv")
+    export.add_argument("--output", "-o", type=Path, help="file to write (default: stdout)")
+    export.set_defaults(handler=_export)
 
     db_parser = commands.add_parser("db", help="database maintenance (REGIEBOT_DATABASE_URL)")
     db_commands = db_parser.add_subparsers(dest="db_command", required=True)
@@ -447,6 +457,36 @@ def _audit(args: argparse.Namespace) -> int:
     for entry in history.entries:
         print(f"  {entry}")
     return 0
+
+
+@_operator_errors
+def _export(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from bot.services.figures import export_figures, to_csv, to_json
+    from bot.settings import load_settings
+
+    start, end = _day(args.start, "--from"), _day(args.end, "--to")
+    if start > end:
+        raise BadInput(f"--from {start} is after --to {end}.")
+    figures = asyncio.run(export_figures(load_settings(), start, end))
+    document = to_csv(figures) if args.format == "csv" else to_json(figures)
+    if args.output is None:
+        sys.stdout.write(document)
+        return 0
+    try:
+        args.output.write_text(document, encoding="utf-8")
+    except OSError as error:
+        raise BadInput(f"{args.output}: cannot write the export: {error.strerror}.") from None
+    print(f"Wrote the figures of {start} to {end} to {args.output}.", file=sys.stderr)
+    return 0
+
+
+def _day(text: str, option: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise BadInput(f"{option} {text!r} is not a date; expected YYYY-MM-DD.") from None
 
 
 @_operator_errors

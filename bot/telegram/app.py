@@ -20,6 +20,7 @@ from telegram.ext import (
 from bot.services.admission import AdmissionService
 from bot.services.assignment import AssignmentService, TimerRun
 from bot.services.casussen import CasusService
+from bot.services.figures import FiguresService
 from bot.services.free_text import FreeTextService
 from bot.services.intake import IntakeService
 from bot.services.intake_expiry import IntakeExpiryService
@@ -36,6 +37,7 @@ from bot.telegram.handlers.coordination import CoordinationHandlers
 from bot.telegram.handlers.intake import COMMANDS as INTAKE_COMMANDS
 from bot.telegram.handlers.intake import IntakeHandlers
 from bot.telegram.handlers.lookup import LookupHandlers
+from bot.telegram.handlers.overzicht import OverzichtHandlers
 from bot.telegram.handlers.profile import ProfileHandlers
 from bot.telegram.handlers.regisseur import RegisseurHandlers
 from bot.telegram.handlers.stale import StaleButtons
@@ -95,6 +97,7 @@ class Channel:
             CoordinationHandlers(self.people, schema, self.sender).family(),
             LookupHandlers(schema, self.sender).family(),
             StatusHandlers(CasusService(self.database, schema), self.sender).family(),
+            OverzichtHandlers(FiguresService(self.database, schema), self.sender).family(),
             StaleButtons(self.sender).family(),  # last: every button nobody else routes
         )
         self.gate = Gate(self.admission, self.sender, self.families)

@@ -20,7 +20,7 @@ from collections import deque
 from datetime import timedelta
 from typing import Any
 
-from telegram import Bot
+from telegram import Bot, InputFile
 from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
 from telegram.warnings import PTBUserWarning
 
@@ -43,7 +43,10 @@ class Sender:
         # was most of the CPU an update cost (bench/telegram_load.py). PTB warns about that use.
         warnings.filterwarnings(
             "ignore",
-            message=r"Please use 'Bot\.(sendMessage|editMessageText)' instead of",
+            message=(
+                r"Please use 'Bot\.(sendMessage|editMessageText|sendPhoto|sendDocument)' "
+                "instead of"
+            ),
             category=PTBUserWarning,
         )
         self._overall = RollingWindow(max_rate, WINDOW)
@@ -55,6 +58,38 @@ class Sender:
         if keyboard is not None:
             parameters["reply_markup"] = keyboard
         result = await self._call("sendMessage", parameters, counted=True)
+        return int(result["message_id"]) if isinstance(result, dict) else None
+
+    async def send_photo(
+        self, chat_id: int, png: bytes, filename: str, caption: str | None = None
+    ) -> int | None:
+        """Sends a picture (PNG bytes), with the retries of a reply; returns its message id."""
+        return await self._send_file("sendPhoto", "photo", chat_id, png, filename, caption)
+
+    async def send_document(
+        self, chat_id: int, content: bytes, filename: str, caption: str | None = None
+    ) -> int | None:
+        """Sends a file as a document, with the retries of a reply; returns its message id."""
+        return await self._send_file(
+            "sendDocument", "document", chat_id, content, filename, caption
+        )
+
+    async def _send_file(
+        self,
+        method: str,
+        field: str,
+        chat_id: int,
+        content: bytes,
+        filename: str,
+        caption: str | None,
+    ) -> int | None:
+        parameters: dict[str, Any] = {
+            "chat_id": chat_id,
+            field: InputFile(content, filename=filename),
+        }
+        if caption is not None:
+            parameters["caption"] = caption
+        result = await self._call(method, parameters, counted=True)
         return int(result["message_id"]) if isinstance(result, dict) else None
 
     async def send_once(self, chat_id: int, text: str, keyboard: str | None = None) -> int:

@@ -57,6 +57,8 @@ CASUS_NOT_FOUND = "Die casus vind ik niet bij uw aanmeldingen. /status toont ze 
 YOUR_CASUSSEN = "Uw aanmeldingen:"
 ANSWERED_MARK = "✓ "  # the first line of a question's message once answered
 ANSWERED = ANSWERED_MARK + "{answer}"
+OVERVIEW_CAPTION = "Cijfers over de aanmeldingen van {start} tot en met {end}."
+OVERVIEW_CSV_CAPTION = "Dezelfde cijfers als tabel (CSV), zonder namen of vrije tekst."
 MENU = (  # Telegram's command menu, in this order
     ("aanmelden", "Een casus aanmelden"),
     ("wie", "Wie neemt de casusregie? Bijvoorbeeld /wie ots 15 lvb"),
@@ -66,6 +68,7 @@ MENU = (  # Telegram's command menu, in this order
     ("casussen", "Alle casussen, met filters (coördinatoren)"),
     ("uitnodigen", "Iemand uitnodigen voor regiebot (coördinatoren)"),
     ("mensen", "Wie toegang heeft, en wijzigen of deactiveren (coördinatoren)"),
+    ("overzicht", "Cijfers en grafieken (coördinatoren)"),
     ("stoppen", "De lopende aanmelding stoppen"),
     ("opnieuw", "De lopende aanmelding opnieuw beginnen"),
     ("help", "Wat kan regiebot?"),
@@ -77,14 +80,15 @@ HELP_COORDINATOR = (
     "/casussen: alle casussen, met filters; per casus de geschiedenis, afwijken, sluiten of "
     "heropenen\n"
     "/uitnodigen: iemand toegang geven, met rol, partij en expertise\n"
-    "/mensen: wie toegang heeft; wijzigen, afwezig melden of deactiveren"
+    "/mensen: wie toegang heeft; wijzigen, afwezig melden of deactiveren\n"
+    "/overzicht: cijfers van de afgelopen twaalf maanden, als grafiek en als tabel (CSV)"
 )
 
 
 def help_for(role: Role | None) -> str:
-    """What /help shows: the regisseur's and coördinator's work too, for those who do it."""
-    if role == Role.COORDINATOR:
+    """What /help shows: the regisseur's and the coördinator's work too, for those who do it."""
+    if role is Role.COORDINATOR:
         return HELP + HELP_REGISSEUR + HELP_COORDINATOR
-    if role == Role.REGISSEUR:
+    if role is Role.REGISSEUR:
         return HELP + HELP_REGISSEUR
     return HELP

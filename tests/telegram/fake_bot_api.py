@@ -50,6 +50,15 @@ class Fault:
     retry_after: int = 1  # of a 429, in seconds
 
 
+@dataclass(frozen=True)
+class Upload:
+    """A file the bot uploaded, as the multipart form carried it."""
+
+    filename: str
+    content_type: str
+    content: bytes
+
+
 @dataclass
 class Call:
     method: str
@@ -105,7 +114,10 @@ class FakeBotAPI:
         form = await request.post()
         params: dict[str, Any] = {}
         for key, value in form.items():
-            params[key] = json.loads(str(value)) if key in JSON_FIELDS else str(value)
+            if isinstance(value, web.FileField):  # an upload (sendPhoto, sendDocument)
+                params[key] = Upload(value.filename, value.content_type, value.file.read())
+            else:
+                params[key] = json.loads(str(value)) if key in JSON_FIELDS else str(value)
         fault = next(
             (
                 f
@@ -235,6 +247,39 @@ class FakeBotAPI:
             message["reply_markup"] = params["reply_markup"]
         self._next_message += 1
         self.messages[(chat_id, message["message_id"])] = message
+        return message
+
+    def _api_sendPhoto(self, params: dict[str, Any]) -> dict[str, Any]:
+        upload = params["photo"]
+        assert isinstance(upload, Upload), "a photo is uploaded, not referred to"
+        size = {"file_id": f"photo{self._next_message}", "file_unique_id": "p", "width": 1}
+        return self._sent_file(params, {"photo": [dict(size, height=1)]})
+
+    def _api_sendDocument(self, params: dict[str, Any]) -> dict[str, Any]:
+        upload = params["document"]
+        assert isinstance(upload, Upload), "a document is uploaded, not referred to"
+        document = {
+            "file_id": f"document{self._next_message}",
+            "file_unique_id": "d",
+            "file_name": upload.filename,
+            "mime_type": upload.content_type,
+            "file_size": len(upload.content),
+        }
+        return self._sent_file(params, {"document": document})
+
+    def _sent_file(self, params: dict[str, Any], media: dict[str, Any]) -> dict[str, Any]:
+        """A message with a file; kept in `messages` with its caption as its text."""
+        chat_id = int(params["chat_id"])
+        message = {
+            "message_id": self._next_message,
+            "date": int(time.time()),
+            "chat": {"id": chat_id, "type": "private"},
+            "from": BOT,
+            "caption": params.get("caption", ""),
+            **media,
+        }
+        self._next_message += 1
+        self.messages[(chat_id, message["message_id"])] = dict(message, text=message["caption"])
         return message
 
     def _api_editMessageText(self, params: dict[str, Any]) -> dict[str, Any]:

@@ -73,6 +73,7 @@ async def test_command_menu_is_set_at_start(fake: FakeBotAPI, running: Running) 
         "casussen",
         "uitnodigen",
         "mensen",
+        "overzicht",
         "stoppen",
         "opnieuw",
         "help",
