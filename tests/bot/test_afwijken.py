@@ -64,7 +64,8 @@ async def test_afwijken_with_a_reason_reaches_the_new_holder_and_the_melder(worl
     assert afgeweken.details["old_partij"] == "gi-wsg" and afgeweken.details["old_rule"]
     assert afgeweken.details["new_partij"] == "wijkteam"
     assert afgeweken.details["new_regisseur_id"] == zeger.id
-    assert all(REASON not in str(e.details) for e in entries)  # free text stays off the log
+    assert afgeweken.details["reden"] == REASON  # why the advice was not followed
+    assert [e.action for e in entries if REASON in str(e.details)] == ["afgeweken"]
     assert [e.action for e in entries].count("kaart_bekeken") >= 1
     assert [o.status for o in offers] == [AssignmentStatus.INGETROKKEN, AssignmentStatus.AANGEBODEN]
     # Zeger accepts: it is his, as the coördinator chose, not screened
