@@ -89,7 +89,8 @@ REVOKED = "De uitnodiging is ingetrokken: de link werkt niet meer."
 ALREADY_GONE = "Deze uitnodiging was al gebruikt of verlopen."
 PENDING_LINE = "{n}. {what}, geldig tot {until}"
 REVOKE_BUTTON = "Intrekken {n}"
-LISTED = 80  # people with a button; a keyboard holds about 100
+LISTED = 80  # invitations with a button; a keyboard holds about 100
+PAGE = 25  # people a page of /mensen lists, each with a button
 
 
 def invite_roles() -> tuple[str, str]:
@@ -153,20 +154,33 @@ def chosen_codes(schema: Schema, mask: int) -> tuple[str, ...]:
     return tuple(c for i, c in enumerate(expertise_codes(schema)) if mask >> i & 1)
 
 
-def people_list(groups: Sequence[Group]) -> tuple[str, str]:
-    lines = [PEOPLE]
+def people_list(groups: Sequence[Group], page: int = 0) -> tuple[str, str]:
+    """Everyone with access by role and partij, a page of PAGE people at a time, each a button
+    to their card: any number of people stays within Telegram's limits."""
+    everyone = [(group, person) for group in groups for person in group.people]
+    pages = max(1, -(-len(everyone) // PAGE))
+    page = min(max(page, 0), pages - 1)
+    shown = everyone[page * PAGE : (page + 1) * PAGE]
+    lines = [PEOPLE if pages == 1 else f"{PEOPLE} (blad {page + 1} van {pages})"]
     keys: list[list[dict[str, str]]] = []
-    for group in groups:
-        title = ROLE_TITLE[group.role] + (f" – {group.partij_name}" if group.partij_name else "")
-        lines += ["", title]
-        for person in group.people:
-            lines.append(f"• {_line(person)}")
-            if len(keys) < LISTED:
-                keys.append([_key(person.name or "(zonder naam)", CARD, str(person.person_id))])
-    if not groups:
-        lines += ["", NOBODY]
-    else:
-        lines += ["", PEOPLE_HINT]
+    current: Group | None = None
+    for group, person in shown:
+        if group is not current:
+            current = group
+            title = ROLE_TITLE[group.role] + (
+                f" – {group.partij_name}" if group.partij_name else ""
+            )
+            lines += ["", title]
+        lines.append(f"• {_line(person)}")
+        keys.append([_key(person.name or "(zonder naam)", CARD, str(person.person_id))])
+    lines += ["", NOBODY if not groups else PEOPLE_HINT]
+    turns = [
+        _key(label, LIST, "", str(to))
+        for label, to in (("« Vorige", page - 1), ("Volgende »", page + 1))
+        if 0 <= to < pages
+    ]
+    if turns:
+        keys.append(turns)
     keys.append([_key(INVITATIONS_BUTTON, PENDING), _key(DONE_BUTTON, profile_view.DONE)])
     return _fitting("\n".join(lines)), _keyboard(keys)
 

@@ -11,6 +11,7 @@ from typing import Any
 from bot.telegram import texts
 from rules.vocabulary import Role
 from storage import People
+from storage.models import Person
 from tests.telegram.conftest import Running
 from tests.telegram.fake_bot_api import FakeBotAPI
 from tests.telegram.helpers import channel, wait_for_text
@@ -122,3 +123,36 @@ async def test_melders_and_regisseurs_are_refused(fake: FakeBotAPI, running: Run
     await join(fake, app, ANS, Role.REGISSEUR, "gi-wsg")
     for user, text in ((MELDER, "/uitnodigen"), (ANS, "/mensen")):
         await command(fake, user, text, texts.NOT_FOR_YOUR_ROLE)
+
+
+async def test_mensen_pages_through_any_number_of_people(
+    fake: FakeBotAPI, running: Running
+) -> None:
+    assert running.app is not None
+    app = running.app
+    await join(fake, app, COBY, Role.COORDINATOR)
+    async with channel(app).database.transaction() as session:
+        for n in range(60):
+            await People(session).add(
+                Person(
+                    telegram_id=50_000 + n,
+                    display_name=f"Regisseur {n:02d}",
+                    role=Role.REGISSEUR,
+                    partij="wijkteam",
+                )
+            )
+    listed = await command(fake, COBY, "/mensen", "Mensen met toegang")
+    seen: list[str] = []
+    for page in (1, 2, 3):
+        assert f"(blad {page} van 3)" in listed["text"]
+        names = [
+            key["text"]
+            for row in listed["reply_markup"]["inline_keyboard"]
+            for key in row
+            if key["text"].startswith("Regisseur ")
+        ]
+        assert len(listed["text"]) < 4096 and len(names) <= 25
+        seen += names
+        if page < 3:
+            listed = await press(fake, COBY, listed, "Volgende »")
+    assert sorted(seen) == [f"Regisseur {n:02d}" for n in range(60)]

@@ -92,7 +92,7 @@ class CoordinationHandlers:
         if action in (view.ROLE, view.PARTIJ, view.EXPERTISE, view.MAKE, view.CANCEL):
             return await self._inviting(me, button, username)
         if action == view.LIST:
-            return view.people_list(await self.people.groups())
+            return view.people_list(await self.people.groups(), _number(button.value or "0"))
         if action == profile_view.DONE:
             return view.CLOSED, None
         if action == view.PENDING:
