@@ -21,6 +21,17 @@ STATUS_TEXT = {
     CasusStatus.BIJ_OOV: "bij de gemeente (afdeling OOV)",
     CasusStatus.GESLOTEN: "gesloten",
 }
+STATUS_LABEL = {  # a status on a button
+    CasusStatus.AANGEMELD: "Aangemeld",
+    CasusStatus.AANGEBODEN: "Aangeboden",
+    CasusStatus.OPGEPAKT: "Opgepakt",
+    CasusStatus.IN_SCREENING: "In screening",
+    CasusStatus.GEEN_INZET: "Geen inzet",
+    CasusStatus.SIGNALEREND: "Signalerend",
+    CasusStatus.PROCESREGIE: "Procesregie",
+    CasusStatus.BIJ_OOV: "Bij OOV",
+    CasusStatus.GESLOTEN: "Gesloten",
+}
 SCREENING_LABEL = {
     ScreeningOutcome.GEEN_INZET: "Geen inzet",
     ScreeningOutcome.SIGNALEREND: "Signalerend",
@@ -312,7 +323,10 @@ REFUSED = {
     Refusal.NOT_NOW: "Dat kan nu niet meer: casus {reference} is intussen {status}.",
 }
 
-STALE = "Deze knop is verlopen. Met /mijn ziet u uw casussen zoals ze nu zijn."
+STALE = (
+    "Deze knop is verlopen. Met /mijn (regisseurs) of /casussen (coördinatoren) ziet u de "
+    "casussen zoals ze nu zijn."
+)
 OFFER_ANSWERED = {
     AssignmentStatus.GEACCEPTEERD: "U heeft casus {reference} al geaccepteerd. Met /mijn ziet u "
     "hem terug.",

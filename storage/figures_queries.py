@@ -51,7 +51,8 @@ _FIRST_ACCEPTED = (
 _CASUSSEN = (
     sa.select(
         _casussen.c.created_at,
-        _casussen.c.partij,
+        # The partij that has it: a coördinator's afwijken before the rules' advice.
+        sa.func.coalesce(_casussen.c.afgeweken_partij, _casussen.c.partij).label("partij"),
         _casussen.c.outcome,
         _FIRST_ACCEPTED.label("accepted_at"),
     )

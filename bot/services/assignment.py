@@ -250,6 +250,8 @@ class AssignmentService:
             partij, _, regisseur = kind.removeprefix("afw.").rpartition(".")
             return await self._reassign(session, who, casus, partij, int(regisseur), text)
         if kind == "reopen":
+            if text is None:  # a reason is required; no button offers to go without
+                return Card(say.STALE)
             return await self._act(session, who, casus, Event(Trigger.REOPEN), reason=text)
         if kind.startswith("screen-"):
             outcome = ScreeningOutcome(kind.removeprefix("screen-"))
@@ -434,7 +436,10 @@ class AssignmentService:
                 ),
             )
         people = People(session)
-        regisseurs = (await people.for_matching(partij))[:CHOICES]
+        offer = await Assignments(session).open_offer(casus.id)
+        now_with = {casus.holder_id, offer.regisseur_id if offer is not None else None}
+        regisseurs = [r for r in await people.for_matching(partij) if r.person_id not in now_with]
+        regisseurs = regisseurs[:CHOICES]
         names = [
             (r.person_id, self._person_text(await people.get(r.person_id))) for r in regisseurs
         ]

@@ -102,6 +102,10 @@ async def test_a_closed_casus_is_reopened_with_a_reason_and_offered_again(world:
     assert [a.label for a in card.actions] == ["Heropenen"]
     asked = await world.press("Coby", "reopen", casus.id or 0)
     assert asked.text.startswith(f"Waarom heropent u casus {casus.reference}?")
+    forged = await world.press("Coby", "nonote", f"reopen:{casus.id}")  # no button offers this
+    assert forged.text.startswith("Deze knop is verlopen")
+    assert (await world.casus(casus.reference)).status == CasusStatus.GESLOTEN
+    asked = await world.press("Coby", "reopen", casus.id or 0)
     await world.free_text.typed(
         world.chat("Coby"), "Toch niet dubbel", person_id=world.people["Coby"].id
     )

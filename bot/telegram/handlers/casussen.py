@@ -90,7 +90,7 @@ class CasussenHandlers:
             options = [
                 (say.LIST_ALL, replace(first, status="")),
                 ("Open", replace(first, status=say.OPEN_FILTER)),
-                *((s.value.replace("_", " "), replace(first, status=s.value)) for s in CasusStatus),
+                *((say.STATUS_LABEL[s], replace(first, status=s.value)) for s in CasusStatus),
             ]
         elif menu == "p":
             options = [
