@@ -8,14 +8,14 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 
-from telegram import Message, Update
+from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot.services.assignment import AssignmentService, Filters, Listing, Who
 from bot.telegram import texts
 from bot.telegram.callbacks import CasusButton, ListButton
 from bot.telegram.gate import RegieContext
-from bot.telegram.handlers import Family
+from bot.telegram.handlers import Family, own_press
 from bot.telegram.render import laid_out
 from bot.telegram.sender import Sender
 from conversation import casus_texts as say
@@ -50,26 +50,24 @@ class CasussenHandlers:
         await self.sender.send(chat_id, text, markup)
 
     async def pressed(self, update: Update, context: RegieContext) -> None:
-        query = update.callback_query
-        if query is None:
+        press = await own_press(update, ListButton, self.sender)
+        if press is None:
             return
-        shown = query.message if isinstance(query.message, Message) else None
-        chat_id = query.from_user.id
-        button = ListButton.unpack(query.data)
-        if button is None or not button.page.isdigit():
-            await self.sender.acknowledge(query.id, texts.STALE_BUTTON)
+        button, chat_id = press.button, press.chat_id
+        if not button.page.isdigit():
+            await self.sender.acknowledge(press.query_id, texts.STALE_BUTTON)
             return
-        await self.sender.acknowledge(query.id)
+        await self.sender.acknowledge(press.query_id)
         chosen = Filters(button.status, button.partij, button.age, int(button.page))
         markup: str | None
         if button.menu in say.LIST_CHOOSE:
             text, markup = say.LIST_CHOOSE[button.menu], self._menu(button.menu, chosen)
         else:
             text, markup = await self._page(self._who(context, chat_id), chosen)
-        if shown is None:
+        if press.message_id is None:
             await self.sender.send(chat_id, text, markup)
         else:
-            await self.sender.edit(chat_id, shown.message_id, text, markup)
+            await self.sender.edit(chat_id, press.message_id, text, markup)
 
     @staticmethod
     def _who(context: RegieContext, chat_id: int) -> Who:

@@ -7,7 +7,7 @@ message it was pressed on."""
 
 from __future__ import annotations
 
-from telegram import Message, Update
+from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot.services.people import PeopleService
@@ -15,7 +15,7 @@ from bot.telegram import coordination_view as view
 from bot.telegram import profile_view, texts
 from bot.telegram.callbacks import CoordinationButton
 from bot.telegram.gate import RegieContext
-from bot.telegram.handlers import Family
+from bot.telegram.handlers import Family, own_press
 from bot.telegram.sender import Sender
 from rules import Schema
 from rules.schema import Partij
@@ -62,27 +62,24 @@ class CoordinationHandlers:
             await self.sender.send(update.effective_chat.id, PRIVATE_ONLY)
 
     async def pressed(self, update: Update, context: RegieContext) -> None:
-        query = update.callback_query
-        if query is None:
+        press = await own_press(update, CoordinationButton, self.sender)
+        if press is None:
             return
-        message = query.message if isinstance(query.message, Message) else None
-        chat_id = query.from_user.id  # a private chat's id is its user's
-        button = CoordinationButton.unpack(query.data)
-        if message is None or message.chat.id != chat_id or button is None:
-            await self.sender.acknowledge(query.id, texts.STALE_BUTTON)
+        if press.message_id is None:  # too old to edit: the command shows it anew
+            await self.sender.acknowledge(press.query_id, texts.STALE_BUTTON)
             return
         me = context.admitted.person_id
         try:
-            text, keyboard = await self._act(me, button, context.bot.username)
+            text, keyboard = await self._act(me, press.button, context.bot.username)
         except LookupError:  # someone deactivated meanwhile
-            await self.sender.acknowledge(query.id, view.NOT_ACTIVE)
+            await self.sender.acknowledge(press.query_id, view.NOT_ACTIVE)
             text, keyboard = view.back_to_list(view.NOT_ACTIVE)
         except ValueError:  # a value an older message offered that is no longer allowed
-            await self.sender.acknowledge(query.id, texts.STALE_BUTTON)
+            await self.sender.acknowledge(press.query_id, texts.STALE_BUTTON)
             text, keyboard = view.people_list(await self.people.groups())
         else:
-            await self.sender.acknowledge(query.id)
-        await self.sender.edit(chat_id, message.message_id, text, keyboard)
+            await self.sender.acknowledge(press.query_id)
+        await self.sender.edit(press.chat_id, press.message_id, text, keyboard)
 
     async def _act(
         self, me: int, button: CoordinationButton, username: str

@@ -4,7 +4,7 @@ day of absence comes through handlers/text.py to the profile service's dialogue.
 
 from __future__ import annotations
 
-from telegram import Message, Update
+from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot.services.profile import ProfileService
@@ -12,7 +12,7 @@ from bot.telegram import profile_view as view
 from bot.telegram import texts
 from bot.telegram.callbacks import ProfileButton
 from bot.telegram.gate import RegieContext
-from bot.telegram.handlers import Family
+from bot.telegram.handlers import Family, own_press
 from bot.telegram.sender import Sender
 from conversation import absence
 from rules.vocabulary import Role
@@ -51,25 +51,23 @@ class ProfileHandlers:
             await self.sender.send(update.effective_chat.id, view.PRIVATE_ONLY)
 
     async def pressed(self, update: Update, context: RegieContext) -> None:
-        query = update.callback_query
-        if query is None:
+        press = await own_press(update, ProfileButton, self.sender)
+        if press is None:
             return
-        message = query.message if isinstance(query.message, Message) else None
-        chat_id = query.from_user.id  # a private chat's id is its user's
-        button = ProfileButton.unpack(query.data)
-        if message is None or message.chat.id != chat_id or button is None:
-            await self.sender.acknowledge(query.id, texts.STALE_BUTTON)
+        chat_id, message_id = press.chat_id, press.message_id
+        if message_id is None:  # too old to edit: /profiel shows it anew
+            await self.sender.acknowledge(press.query_id, texts.STALE_BUTTON)
             return
         try:
             text, keyboard = await self._act(
-                context.admitted.person_id, chat_id, message.message_id, button
+                context.admitted.person_id, chat_id, message_id, press.button
             )
         except ValueError:  # a value an older message offered that is no longer allowed
-            await self.sender.acknowledge(query.id, texts.STALE_BUTTON)
+            await self.sender.acknowledge(press.query_id, texts.STALE_BUTTON)
             text, keyboard = view.shown(await self.profiles.profile(context.admitted.person_id))
         else:
-            await self.sender.acknowledge(query.id)
-        await self.sender.edit(chat_id, message.message_id, text, keyboard)
+            await self.sender.acknowledge(press.query_id)
+        await self.sender.edit(chat_id, message_id, text, keyboard)
 
     async def _act(
         self, person: int, chat_id: int, message_id: int, button: ProfileButton

@@ -4,14 +4,14 @@ handlers/text.py, to the dialogue the chat's state row names."""
 
 from __future__ import annotations
 
-from telegram import Message, Update
+from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot.services.assignment import AssignmentService, Who
-from bot.telegram import render, texts
+from bot.telegram import render
 from bot.telegram.callbacks import CasusButton
 from bot.telegram.gate import RegieContext
-from bot.telegram.handlers import Family
+from bot.telegram.handlers import Family, own_press
 from bot.telegram.sender import Sender
 from rules.vocabulary import Role
 
@@ -44,21 +44,15 @@ class RegisseurHandlers:
         await self.sender.send(chat_id, card.text, render.card_keyboard(card.actions))
 
     async def pressed(self, update: Update, context: RegieContext) -> None:
-        query = update.callback_query
-        if query is None:
+        press = await own_press(update, CasusButton, self.sender)
+        if press is None:
             return
-        shown = query.message if isinstance(query.message, Message) else None
-        chat_id = query.from_user.id
-        button = CasusButton.unpack(query.data)
-        if button is None or (shown is not None and shown.chat.id != chat_id):
-            await self.sender.acknowledge(query.id, texts.STALE_BUTTON)
-            return
-        await self.sender.acknowledge(query.id)
+        await self.sender.acknowledge(press.query_id)
         member = context.admitted
-        who = Who(member.person_id, member.role, chat_id)
-        card = await self.assignments.press(who, button.action, button.subject)
+        who = Who(member.person_id, member.role, press.chat_id)
+        card = await self.assignments.press(who, press.button.action, press.button.subject)
         markup = render.card_keyboard(card.actions)
-        if shown is None:
-            await self.sender.send(chat_id, card.text, markup)
+        if press.message_id is None:
+            await self.sender.send(press.chat_id, card.text, markup)
         else:
-            await self.sender.edit(chat_id, shown.message_id, card.text, markup)
+            await self.sender.edit(press.chat_id, press.message_id, card.text, markup)
