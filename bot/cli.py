@@ -91,6 +91,10 @@ def build_parser(schema: Schema | None = None) -> argparse.ArgumentParser:
     )
     graph.set_defaults(handler=_rules_graph)
 
+    commands.add_parser(
+        "health", help="exit 0 when the database answers and is up to date, else 1"
+    ).set_defaults(handler=_health)
+
     audit = commands.add_parser("audit", help="the history of one casus, from the audit log")
     audit.add_argument("reference", help="e.g. ZVH-2026-0042")
     audit.set_defaults(handler=_audit)
@@ -436,6 +440,22 @@ def _rules_graph(args: argparse.Namespace) -> int:
         args.output.write_bytes(rendered.stdout)
     else:
         sys.stdout.buffer.write(rendered.stdout)
+    return 0
+
+
+def _health(args: argparse.Namespace) -> int:
+    """For a load balancer or a monitor: any problem, a bad setting too, is one line and 1."""
+    import asyncio
+
+    from bot.services.maintenance import health
+    from bot.settings import SettingsError, load_settings
+    from storage.database import DatabaseUnreachable, DatabaseUnusable, OutdatedDatabase
+
+    try:
+        print(asyncio.run(health(load_settings())))
+    except (SettingsError, DatabaseUnusable, DatabaseUnreachable, OutdatedDatabase) as error:
+        print(error, file=sys.stderr)
+        return EXIT_PROBLEM
     return 0
 
 

@@ -106,11 +106,16 @@ class Database:
 
     async def is_current(self) -> bool:
         """Whether the database has every migration applied."""
+        current, newest = await self.revisions()
+        return current == newest
+
+    async def revisions(self) -> tuple[str | None, str | None]:
+        """The migration the database is at (None: none yet) and the newest there is."""
         async with self.engine.connect() as connection:
             current = await connection.run_sync(
                 lambda sync: MigrationContext.configure(sync).get_current_revision()
             )
-        return bool(current == ScriptDirectory.from_config(alembic_config()).get_current_head())
+        return current, ScriptDirectory.from_config(alembic_config()).get_current_head()
 
     async def prepare(self) -> None:
         """Ready for the bot: an embedded SQLite file migrates itself (a newcomer never runs a

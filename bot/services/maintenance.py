@@ -6,12 +6,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 
 from bot.services.admission import AdmissionService
 from bot.settings import Settings
 from rules import Schema
 from rules.vocabulary import Role
-from storage import AuditLog, Casussen, People, open_database
+from storage import AuditLog, Casussen, Database, OutdatedDatabase, People, open_database
 from storage.models import AuditEntry, Invitation, Person
 from storage.retention import KeptAnswers, anonymise_closed
 
@@ -96,3 +97,27 @@ def _entry(entry: AuditEntry, named: dict[int, str]) -> str:
     actor = named.get(entry.actor_id, "?") if entry.actor_id is not None else "regiebot"
     details = " ".join(f"{key}={value}" for key, value in entry.details.items())
     return f"{entry.at:%Y-%m-%d %H:%M} UTC  {entry.action:<22} {actor}  {details}".rstrip()
+
+
+async def health(settings: Settings) -> str:
+    """One line saying the database answers and is up to date; OutdatedDatabase,
+    DatabaseUnreachable or DatabaseUnusable (storage.database) when it is not. A SQLite file that
+    is not there is not created by asking."""
+    database = Database(settings.database_url)
+    shown = database.url.render_as_string(hide_password=True)
+    try:
+        file = database.url.database
+        if database.is_sqlite and file and not Path(file).exists():
+            raise OutdatedDatabase(
+                f"Database {file} does not exist yet: run `regiebot db upgrade`."
+            )
+        with database.typed_errors():
+            current, newest = await database.revisions()
+    finally:
+        await database.dispose()
+    if current != newest:
+        raise OutdatedDatabase(
+            f"Database {shown} is at migration {current or 'none'}, the newest is {newest}: "
+            "run `regiebot db upgrade`."
+        )
+    return f"Database {shown} answers and is up to date (migration {current})."
