@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.services.casussen import partij_name, person_line
 from bot.services.dates import shown_date, shown_moment
 from bot.services.turn import Turn
 from conversation import casus_texts as say
@@ -49,7 +50,7 @@ from rules.matching import (
 )
 from rules.vocabulary import AssignmentStatus, CasusStatus, Role, ScreeningOutcome
 from storage import Assignments, AuditLog, Casussen, Database, Intake, IntakeStates, Outbox, People
-from storage.models import Assignment, Casus, Person, utcnow
+from storage.models import Assignment, Casus, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -409,7 +410,7 @@ class AssignmentService:
         elif filters.status in set(CasusStatus):
             parts.append(say.STATUS_TEXT[CasusStatus(filters.status)])
         if filters.partij:
-            parts.append(self._partij_name(filters.partij) or filters.partij)
+            parts.append(partij_name(self.schema, filters.partij) or filters.partij)
         if filters.age in say.AGES:
             parts.append(say.AGES[filters.age])
         return f" ({'; '.join(parts)})" if parts else ""
@@ -441,9 +442,10 @@ class AssignmentService:
         regisseurs = [r for r in await people.for_matching(partij) if r.person_id not in now_with]
         regisseurs = regisseurs[:CHOICES]
         names = [
-            (r.person_id, self._person_text(await people.get(r.person_id))) for r in regisseurs
+            (r.person_id, person_line(self.schema, await people.get(r.person_id)))
+            for r in regisseurs
         ]
-        name = self._partij_name(partij)
+        name = partij_name(self.schema, partij)
         return Card(
             say.REASSIGN_REGISSEUR.format(partij=name, reference=casus.reference),
             (
@@ -468,7 +470,7 @@ class AssignmentService:
             return Card(say.COORDINATORS_ONLY if casus is not None else say.STALE)
         chosen = await self._chosen(session, casus, partij, int(regisseur))
         if chosen is None:
-            name = self._partij_name(partij)
+            name = partij_name(self.schema, partij)
             return Card(
                 say.NOBODY_AVAILABLE.format(partij=name, reference=casus.reference),
                 (
@@ -478,9 +480,9 @@ class AssignmentService:
             )
         person = await People(session).get(chosen.person_id) if int(regisseur) else None
         target = (
-            self._person_text(person)
+            person_line(self.schema, person)
             if person
-            else f"een regisseur van {self._partij_name(partij)}"
+            else f"een regisseur van {partij_name(self.schema, partij)}"
         )
         return await self._ask_reason(
             session, who, casus, Trigger.REASSIGN, f"afw.{partij}.{regisseur}", target or ""
@@ -541,7 +543,7 @@ class AssignmentService:
             assert casus.id is not None
             return Card(
                 say.NOBODY_AVAILABLE.format(
-                    partij=self._partij_name(partij), reference=casus.reference
+                    partij=partij_name(self.schema, partij), reference=casus.reference
                 ),
                 (Action("Terug", "back", str(casus.id)),),
             )
@@ -567,7 +569,7 @@ class AssignmentService:
         for entry in await AuditLog(session).of_casus(casus.reference):
             new_partij = entry.details.get("new_partij") if entry.action == "afgeweken" else None
             line = say.history_line(
-                shown_moment(entry.at), entry.action, self._partij_name(new_partij)
+                shown_moment(entry.at), entry.action, partij_name(self.schema, new_partij)
             )
             if line is not None:
                 lines.append(line)
@@ -1056,10 +1058,12 @@ class AssignmentService:
             partij_name=advice.partij_name,
             outcome_label=advice.outcome_label,
             reasons=advice.reasons,
-            melder_partij=self._partij_name(reporter.partij) if reporter is not None else None,
-            holder=self._person_text(holder),
+            melder_partij=partij_name(self.schema, reporter.partij)
+            if reporter is not None
+            else None,
+            holder=person_line(self.schema, holder),
             holder_since=shown_date(casus.holder_since) if casus.holder_since else None,
-            acting_partij=self._partij_name(acting or self._partij_to_act(casus)),
+            acting_partij=partij_name(self.schema, acting or self._partij_to_act(casus)),
             screening=casus.screening_outcome,
             screening_note=casus.screening_note,
             betrokken=tuple(betrokken),
@@ -1068,18 +1072,6 @@ class AssignmentService:
             werkdagen=self.schema.contact_werkdagen,
             coordinator_reason=casus.coordinator_reason,
         )
-
-    def _partij_name(self, code: str | None) -> str | None:
-        if code is None:
-            return None
-        partij = self.schema.partij_by_code.get(code)
-        return partij.name if partij is not None else code
-
-    def _person_text(self, person: Person | None) -> str | None:
-        if person is None:
-            return None
-        partij = self._partij_name(person.partij)
-        return f"{person.display_name}, {partij}" if partij else person.display_name
 
     # --- someone leaves -------------------------------------------------------------------------
 

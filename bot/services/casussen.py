@@ -55,7 +55,7 @@ class CasusService:
             status=STATUS_TEXT[casus.status],
             partij_name=casus.stored_advice.partij_name,
             next_step=casus.next_step,
-            holder=None if holder is None else self._named(holder),
+            holder=person_line(self.schema, holder),
             holder_since=shown_date(casus.holder_since) if casus.holder_since else None,
             found_betrokken=self._labels(casus.found_betrokken),
         )
@@ -64,6 +64,18 @@ class CasusService:
         question = self.schema.betrokken_question
         return tuple(question.label_of(c) for c in codes) if question is not None else ()
 
-    def _named(self, person: Person) -> str:
-        partij = self.schema.partij_by_code.get(person.partij or "")
-        return f"{person.display_name}, {partij.name}" if partij else person.display_name
+
+def partij_name(schema: Schema, code: str | None) -> str | None:
+    """A partij as people read it: its name, or its code where the schema does not know it."""
+    if code is None:
+        return None
+    partij = schema.partij_by_code.get(code)
+    return partij.name if partij is not None else code
+
+
+def person_line(schema: Schema, person: Person | None) -> str | None:
+    """A professional as a casus shows who holds it: "<naam>, <partij>"."""
+    if person is None:
+        return None
+    partij = partij_name(schema, person.partij)
+    return f"{person.display_name}, {partij}" if partij else person.display_name
