@@ -32,6 +32,7 @@ class Settings(BaseSettings):
     # regiebot's own loggers; libraries stay at INFO or quieter unless named here (bot/logs.py)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
     debug_loggers: str = ""  # comma-separated logger names, e.g. "telegram.ext,apscheduler"
+    log_format: Literal["text", "json"] = "text"  # json: one JSON object per line
 
     telegram_token: SecretStr | None = None
     telegram_base_url: str | None = None  # another Bot API server, e.g. http://127.0.0.1:8081/bot
@@ -40,6 +41,8 @@ class Settings(BaseSettings):
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = Field(default=8443, ge=1, le=65535)
     invitation_days: int = Field(default=7, ge=1)
+    # The most persons one group aanmelding holds.
+    group_max: int = Field(default=25, ge=2, le=40)
     # A regisseur answers an offer within this time (a reminder at half of it), or it goes on.
     assign_timeout_hours: float = Field(default=24.0, gt=0)
     # Telegram's broadcast limit is about 30 messages a second; a local Bot API server has none.
