@@ -6,6 +6,7 @@ from storage.repositories import (
     Assignments,
     AuditLog,
     Casussen,
+    Groups,
     Intake,
     IntakeStates,
     Invitations,
@@ -13,6 +14,7 @@ from storage.repositories import (
     Outbox,
     People,
     casus_reference,
+    group_reference,
     membership,
 )
 
@@ -21,6 +23,7 @@ __all__ = [
     "AuditLog",
     "Casussen",
     "Database",
+    "Groups",
     "Intake",
     "IntakeStates",
     "Invitations",
@@ -30,6 +33,7 @@ __all__ = [
     "People",
     "StoredAdvice",
     "casus_reference",
+    "group_reference",
     "membership",
     "open_database",
 ]

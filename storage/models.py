@@ -143,6 +143,10 @@ class IntakeState(SQLModel, table=True):
         sa_column=sa.Column(sa.JSON, nullable=False, server_default=sa.text("'[]'")),
     )
     question_message_id: int | None = Field(default=None, sa_type=sa.BigInteger)
+    # One person or a group, and a group's persons while they are added (conversation.group).
+    group_memory: dict[str, Any] | None = Field(
+        default=None, sa_column=sa.Column(sa.JSON, nullable=True)
+    )
     expiry_warned_at: datetime | None = _utc(default=None)
     updated_at: datetime = _utc(default_factory=utcnow)
 
@@ -154,6 +158,37 @@ class ReferenceCounter(SQLModel, table=True):
 
     year: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
     last_number: int = Field(default=0)
+
+
+class GroupCounter(SQLModel, table=True):
+    """The last group number handed out per year, as ReferenceCounter for casussen."""
+
+    __tablename__ = "group_counters"
+
+    year: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    last_number: int = Field(default=0)
+
+
+class CasusGroup(SQLModel, table=True):
+    """Persons aangemeld together, such as a group of jongeren: each is a casus of its own, with
+    its own advice; the group has a reference of its own and keeps what the ZVH regisseurs found
+    about the group as a whole."""
+
+    __tablename__ = "casus_groups"
+
+    id: int | None = Field(default=None, primary_key=True)
+    reference: str = Field(max_length=24, unique=True)
+    year: int
+    number: int
+    melder_id: int | None = Field(default=None, foreign_key="people.id", index=True)
+    chat_id: int | None = Field(default=None, sa_type=sa.BigInteger)
+    created_at: datetime = _utc(default_factory=utcnow)
+    finding: str | None = Field(default=None, max_length=32)  # a code, e.g. "signalerend"
+    finding_note: str | None = Field(default=None, sa_type=sa.Text)  # free text: retention
+    finding_by: int | None = Field(default=None, foreign_key="people.id")
+    finding_at: datetime | None = _utc(default=None)
+
+    __table_args__ = (sa.UniqueConstraint("year", "number", name="uq_casus_groups_year_number"),)
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,6 +249,7 @@ class Casus(SQLModel, table=True):
     # reason typed for the last afwijken or reopening (free text: retention).
     afgeweken_partij: str | None = Field(default=None, max_length=24)
     coordinator_reason: str | None = Field(default=None, sa_type=sa.Text)
+    group_id: int | None = Field(default=None, foreign_key="casus_groups.id", index=True)
 
     __table_args__ = (
         sa.UniqueConstraint("year", "number", name="uq_casussen_year_number"),

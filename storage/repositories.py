@@ -22,6 +22,8 @@ from storage.models import (
     Assignment,
     AuditEntry,
     Casus,
+    CasusGroup,
+    GroupCounter,
     IntakeState,
     Invitation,
     OutboxMessage,
@@ -31,10 +33,15 @@ from storage.models import (
 )
 
 REFERENCE_PREFIX = "ZVH"
+GROUP_MARK = "G"
 
 
 def casus_reference(year: int, number: int) -> str:
     return f"{REFERENCE_PREFIX}-{year}-{number:04d}"
+
+
+def group_reference(year: int, number: int) -> str:
+    return f"{REFERENCE_PREFIX}-{year}-{GROUP_MARK}{number:03d}"
 
 
 async def _insert_ignoring_conflict(session: AsyncSession, model: Any, **values: Any) -> None:
@@ -62,6 +69,7 @@ class Intake:
     handled_updates: tuple[int, ...] = ()
     question_message_id: int | None = None
     awaiting_about: str | None = None
+    group: dict[str, Any] | None = None  # one person or a group, as the dialogue keeps it
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +98,7 @@ _SAVE_INTAKE = (
         awaiting_about=bindparam("awaiting_about"),
         handled_updates=bindparam("handled_updates", type_=_intake.c.handled_updates.type),
         question_message_id=bindparam("question_message_id"),
+        group_memory=bindparam("group", type_=_intake.c.group_memory.type),
         updated_at=bindparam("updated_at", type_=_intake.c.updated_at.type),
     )
 )
@@ -120,6 +129,7 @@ class IntakeStates:
             tuple(row.handled_updates),
             row.question_message_id,
             row.awaiting_about,
+            row.group_memory,
         )
 
     async def lock_or_create(self, chat_id: int, state: str) -> Intake:
@@ -150,6 +160,7 @@ class IntakeStates:
                 "awaiting_about": intake.awaiting_about,
                 "handled_updates": list(intake.handled_updates),
                 "question_message_id": intake.question_message_id,
+                "group": intake.group,
                 "updated_at": utcnow(),
             },
         )
@@ -200,25 +211,30 @@ class IntakeStates:
         return bool((await self.session.exec(statement)).rowcount)
 
 
+async def _next_number(
+    session: AsyncSession, counter: type[ReferenceCounter] | type[GroupCounter], year: int
+) -> int:
+    """The next number of `year` on `counter`, whose row stays locked until commit."""
+    bump = (
+        update(counter)
+        .where(col(counter.year) == year)
+        .values(last_number=counter.last_number + 1)
+        .returning(col(counter.last_number))
+    )
+    number = (await session.exec(bump)).scalar_one_or_none()
+    if number is None:
+        await _insert_ignoring_conflict(session, counter, year=year, last_number=0)
+        number = (await session.exec(bump)).scalar_one()
+    return int(number)
+
+
 class Casussen:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
     async def next_number(self, year: int) -> int:
         """The next casus number of `year`; the counter row stays locked until commit."""
-        bump = (
-            update(ReferenceCounter)
-            .where(col(ReferenceCounter.year) == year)
-            .values(last_number=ReferenceCounter.last_number + 1)
-            .returning(col(ReferenceCounter.last_number))
-        )
-        number = (await self.session.exec(bump)).scalar_one_or_none()
-        if number is None:
-            await _insert_ignoring_conflict(
-                self.session, ReferenceCounter, year=year, last_number=0
-            )
-            number = (await self.session.exec(bump)).scalar_one()
-        return int(number)
+        return await _next_number(self.session, ReferenceCounter, year)
 
     async def create(
         self,
@@ -227,6 +243,7 @@ class Casussen:
         advice: dict[str, Any],
         melder_id: int | None = None,
         chat_id: int | None = None,
+        group_id: int | None = None,
         now: datetime | None = None,
     ) -> Casus:
         now = now or utcnow()
@@ -245,6 +262,7 @@ class Casussen:
             advice=dict(advice),
             created_at=now,
             updated_at=now,
+            group_id=group_id,
         )
         self.session.add(casus)
         await self.session.flush()
@@ -342,6 +360,61 @@ _people = Person.__table__  # type: ignore[attr-defined]
 _MEMBERSHIP = sa.select(
     _people.c.id, _people.c.role, _people.c.partij, _people.c.active, _people.c.blocked_at
 ).where(_people.c.telegram_id == bindparam("telegram_id"))
+
+
+class Groups:
+    """Group aanmeldingen: a reference of their own, their members (casussen) and the finding."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def create(
+        self,
+        *,
+        melder_id: int | None = None,
+        chat_id: int | None = None,
+        now: datetime | None = None,
+    ) -> CasusGroup:
+        now = now or utcnow()
+        number = await _next_number(self.session, GroupCounter, now.year)
+        group = CasusGroup(
+            reference=group_reference(now.year, number),
+            year=now.year,
+            number=number,
+            melder_id=melder_id,
+            chat_id=chat_id,
+            created_at=now,
+        )
+        self.session.add(group)
+        await self.session.flush()
+        return group
+
+    async def by_reference(self, reference: str) -> CasusGroup | None:
+        statement = select(CasusGroup).where(CasusGroup.reference == reference)
+        return (await self.session.exec(statement)).one_or_none()
+
+    async def get(self, group_id: int) -> CasusGroup | None:
+        return await self.session.get(CasusGroup, group_id)
+
+    async def lock(self, group_id: int) -> CasusGroup | None:
+        statement = select(CasusGroup).where(CasusGroup.id == group_id).with_for_update()
+        return (await self.session.exec(statement)).one_or_none()
+
+    async def members(self, group_id: int) -> Sequence[Casus]:
+        """The group's casussen in the order they were aangemeld."""
+        statement = select(Casus).where(Casus.group_id == group_id).order_by(col(Casus.number))
+        return (await self.session.exec(statement)).all()
+
+    async def of_ids(self, group_ids: Sequence[int]) -> dict[int, CasusGroup]:
+        if not group_ids:
+            return {}
+        statement = select(CasusGroup).where(col(CasusGroup.id).in_(group_ids))
+        groups = (await self.session.exec(statement)).all()
+        return {group.id: group for group in groups if group.id is not None}
+
+    async def save(self, group: CasusGroup) -> None:
+        self.session.add(group)
+        await self.session.flush()
 
 
 @dataclass(frozen=True, slots=True)

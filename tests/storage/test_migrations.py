@@ -35,6 +35,8 @@ TABLES = {
     "invitations",
     "intake_states",
     "reference_counters",
+    "group_counters",
+    "casus_groups",
     "casussen",
     "assignments",
     "outbox",

@@ -12,6 +12,7 @@ from storage import (
     AuditLog,
     Casussen,
     Database,
+    Groups,
     Intake,
     IntakeStates,
     Invitations,
@@ -46,6 +47,9 @@ ANSWERS = {
 }
 
 
+GROUP = {"scope": "groep", "shared": {"criteria": "ja"}, "persons": [{"leeftijd": 15}], "at": 1}
+
+
 class Boom(Exception):
     pass
 
@@ -62,6 +66,7 @@ async def test_intake_state_round_trip(database: Database) -> None:
                 ["lvb"],
                 awaiting="intake",
                 handled_updates=(9001, 9002),
+                group=GROUP,
             )
         )
     async with database.transaction() as session:
@@ -73,6 +78,7 @@ async def test_intake_state_round_trip(database: Database) -> None:
             ["lvb"],
             "intake",
             (9001, 9002),
+            group=GROUP,
         )
         assert await IntakeStates(session).count() == 1
         await IntakeStates(session).delete(42)
@@ -141,6 +147,30 @@ async def test_casus_references_count_per_year(database: Database) -> None:
         "aangemeld",
     )
     assert stored.answers == ANSWERS and stored.advice == ADVICE
+
+
+async def test_a_group_numbers_apart_from_casussen_and_lists_its_members_in_order(
+    database: Database,
+) -> None:
+    day = datetime(2026, 11, 23, tzinfo=UTC)
+    async with database.transaction() as session:
+        first = await Groups(session).create(melder_id=None, chat_id=7, now=day)
+        second = await Groups(session).create(now=day)
+        members = [
+            await Casussen(session).create(
+                answers=ANSWERS, advice=ADVICE, chat_id=7, group_id=first.id, now=day
+            )
+            for _ in range(3)
+        ]
+        await Casussen(session).create(answers=ANSWERS, advice=ADVICE, now=day)
+    assert (first.reference, second.reference) == ("ZVH-2026-G001", "ZVH-2026-G002")
+    assert [m.reference for m in members] == ["ZVH-2026-0001", "ZVH-2026-0002", "ZVH-2026-0003"]
+    async with database.transaction() as session:
+        found = await Groups(session).by_reference("ZVH-2026-G001")
+        assert found is not None and found.chat_id == 7
+        listed = await Groups(session).members(found.id or 0)
+        assert [m.reference for m in listed] == [m.reference for m in members]
+        assert await Groups(session).members(second.id or 0) == []
 
 
 async def test_melder_sees_own_casussen_newest_first(database: Database) -> None:
