@@ -26,6 +26,7 @@ from storage.models import IntakeState, utcnow
 
 DIALOGUE = [
     "ja",
+    "een persoon",
     "maatregel",
     "ots",
     "15",

@@ -33,7 +33,18 @@ from storage.models import Person
 from tests.telegram.fake_bot_api import Call, FakeBotAPI
 
 # The vrijwillig path by buttons: the command, then each button (profiel: toggle lvb, then verder).
-SCRIPT = ["ja", "vrijwillig", "volwassen", "lvb", "verder", "zorg", "geen", "overslaan", "bevestig"]
+SCRIPT = [
+    "ja",
+    "een persoon",
+    "vrijwillig",
+    "volwassen",
+    "lvb",
+    "verder",
+    "zorg",
+    "geen",
+    "overslaan",
+    "bevestig",
+]
 REPLY_TIMEOUT = 10.0
 ROUNDS = 3  # closed loops per bot, taking turns
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")

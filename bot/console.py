@@ -60,7 +60,7 @@ def to_input(line: str) -> Input | None:
 
 async def chat(settings: Settings, stdin: TextIO, stdout: TextIO) -> int:
     async with open_database(settings.database_url) as database:
-        service = IntakeService(database, settings.load_schema())
+        service = IntakeService(database, settings.load_schema(), group_max=settings.group_max)
 
         running = False
 

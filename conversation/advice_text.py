@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rules import Advice, OpenAdvice
 from rules.engine import Candidate, Requirement
 from rules.schema import Question
@@ -17,6 +19,64 @@ def advice_text(advice: Advice, reference: str | None = None) -> str:
     if reference is not None:
         lines += ["", f"Uw casusnummer: {reference}"]
     return "\n".join(lines)
+
+
+# One message holds at most 4096 characters; a group's advice is cut into parts below that.
+PART_LENGTH = 3500
+GROUP_SEEN = (
+    "Het Zorg- en Veiligheidshuis bekijkt de personen ook als groep. Vinden de regisseurs iets "
+    "over de groep als geheel, zoals een verband met dezelfde instelling, dan laten zij u dat "
+    "weten."
+)
+
+GroupMember = tuple[str, str, Advice, Sequence[str]]  # casus reference, person line, advice, news
+
+
+def group_advice_texts(reference: str, members: Sequence[GroupMember]) -> list[str]:
+    """A group's advice: one line per person with their casus and partij, then what happens next
+    once per distinct next step, naming the persons it is for; then any news. In parts that
+    each fit one message."""
+    lines = [
+        f"Uw groepsaanmelding is ontvangen: {len(members)} personen, groepsnummer {reference}.",
+        "Advies per persoon:",
+    ]
+    steps: dict[str, list[int]] = {}
+    notes: dict[str, None] = {}
+    for number, (casus, line, advice, _) in enumerate(members, start=1):
+        outcome = advice.outcome.label
+        lines.append(
+            f"{number}. {casus} · {line} → {advice.partij.name}: "
+            f"{outcome[:1].lower()}{outcome[1:]}."
+        )
+        steps.setdefault(advice.next_step, []).append(number)
+        notes.update(dict.fromkeys(advice.notes))
+    after = ["Wat er nu gebeurt:"]
+    after += [
+        f"• {_persons_named(numbers, len(members))}: {step}" for step, numbers in steps.items()
+    ]
+    after += [*notes, GROUP_SEEN]
+    news = [item for *_, told in members for item in told]
+    return [*_parts(lines), *_parts(after), *news]
+
+
+def _persons_named(numbers: Sequence[int], of: int) -> str:
+    if len(numbers) == of and of > 1:
+        return "Alle personen"
+    if len(numbers) == 1:
+        return f"Persoon {numbers[0]}"
+    listed = [str(n) for n in numbers]
+    return f"Personen {', '.join(listed[:-1])} en {listed[-1]}"
+
+
+def _parts(lines: Sequence[str]) -> list[str]:
+    """Lines joined into as few texts as fit one message each."""
+    parts: list[str] = []
+    for line in lines:
+        if parts and len(parts[-1]) + 1 + len(line) <= PART_LENGTH:
+            parts[-1] += "\n" + line
+        else:
+            parts.append(line)
+    return parts
 
 
 def open_advice_text(result: OpenAdvice) -> str:

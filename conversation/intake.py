@@ -14,24 +14,29 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, cast
 
 from transitions import EventData, Machine
 from transitions.extensions import GraphMachine
 
-from conversation.advice_text import advice_text
+from conversation.advice_text import advice_text, group_advice_texts
 from conversation.answers import answer_text
+from conversation.group import GROUP, ONE, Group, person_line
 from conversation.messages import (
+    ADD_PERSON,
     BACK,
     CANCEL,
     CONFIRM,
     DONE,
     EDIT,
+    EDIT_PERSON,
     NO_NAME,
     NONE,
+    REMOVE_PERSON,
     REVISE,
     SKIP,
+    TO_GROUP,
     Button,
     Command,
     Input,
@@ -49,7 +54,9 @@ from rules.schema import Band, Question
 from rules.words import normalize
 
 START = "start"
+SCOPE = "omvang"  # one person or a group: before the first question asked per person
 SUMMARY = "summary"
+OVERVIEW = "groep"  # a group aanmelding's persons, before it is confirmed
 ADVICE = "advice"
 FINISHED = "done"
 CANCELLED = "cancelled"
@@ -81,10 +88,37 @@ NAME_DOUBT = (
     "Uw tekst lijkt een naam te bevatten ({names}). Namen horen hier niet. "
     "Pas de tekst aan, of bevestig dat er geen naam in staat."
 )
+SCOPE_QUESTION = (
+    "Gaat de aanmelding over één persoon, of over een groep personen (bijvoorbeeld een groep "
+    "jongeren)? Bij een groep vraag ik per persoon naar {asked}; de andere vragen beantwoordt u "
+    "één keer voor de hele groep, en per persoon waar die afwijkt."
+)
+SCOPE_UNKNOWN = "Kies Eén persoon of Een groep."
+OVERVIEW_UNKNOWN = (
+    "Dat herken ik niet. Tik op Bevestigen als alles klopt, of kies een knop. U kunt ook "
+    "'bevestig', 'toevoegen', 'wijzig 2' of 'verwijder 2' typen."
+)
+GROUP_FULL = (
+    "Een groepsaanmelding heeft ten hoogste {most} personen. Bevestig deze groep en meld de "
+    "overige personen aan in een nieuwe groepsaanmelding."
+)
+LAST_PERSON = (
+    "Persoon 1 is de enige in de groep en blijft staan. Wilt u de aanmelding niet doen? "
+    "Tik dan op Stoppen."
+)
+PERSON_REMOVED = "Persoon {number} is verwijderd; wie na hem of haar kwam, schuift een nummer op."
+PERSON_NOT_ADDED = "Persoon {number} is niet toegevoegd."
+PERSON_EDIT_HINT = (
+    "Wijzigt u hier een vraag die voor de hele groep geldt, dan geldt het nieuwe antwoord alleen "
+    "voor deze persoon."
+)
 CONFIRM_WORDS = frozenset({"bevestig", "bevestigen", "ja", "klopt", "akkoord", "ok", "oke"})
 BACK_WORDS = frozenset({"vorige", "terug"})
 REVISE_WORDS = frozenset({"nee", "aanpassen", "wijzig", "wijzigen"})
 DONE_WORDS = frozenset({"verder", "klaar", "door"})
+ONE_WORDS = frozenset({"een persoon", "een", "1", "persoon", "enkel", "alleen"})
+GROUP_WORDS = frozenset({"een groep", "groep", "2", "groepsaanmelding", "meer personen"})
+ADD_WORDS = frozenset({"toevoegen", "persoon toevoegen", "nog een", "nog een persoon"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,10 +130,18 @@ class Registration:
 
 
 @dataclass(frozen=True, slots=True)
+class GroupRegistration:
+    """A confirmed group: one registration per person, in the group's order; the service
+    stores a casus for each under one group, then calls `registered_group`."""
+
+    members: tuple[Registration, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Step:
     memory: Memory
     replies: tuple[Reply, ...]
-    registration: Registration | None = None
+    registration: Registration | GroupRegistration | None = None
     answered: str | None = None  # the accepted answer, as text, to show on its question message
 
 
@@ -113,6 +155,9 @@ class _Chat:
     back: Callable[[], bool]
     confirm: Callable[[], bool]
     doubt: Callable[[], bool]
+    edit_person: Callable[[], bool]
+    remove_person: Callable[[], bool]
+    to_group: Callable[[], bool]
     registered: Callable[[], bool]
     cancel: Callable[[], bool]
     restart: Callable[[], bool]
@@ -125,6 +170,8 @@ class _Chat:
         """Takes on one chat's memory, forgetting whatever the previous step left."""
         self.answers: dict[str, Answer] = dict(memory.answers)
         self.draft: list[str] | None = list(memory.draft) if memory.draft is not None else None
+        self.scope = memory.scope
+        self.group = memory.group
         self.replies: list[Reply] = []
         self.answered: str | None = None
         # Which questions the current answers ask, worked out once per answers object.
@@ -136,23 +183,44 @@ class _Chat:
 
     def memory(self) -> Memory:
         draft = tuple(self.draft) if self.draft is not None else None
-        return Memory(self.state, dict(self.answers), draft)
+        return Memory(self.state, dict(self.answers), draft, self.scope, self.group)
+
+    def forget(self) -> None:
+        """Everything answered goes: a new start, a stop, a registration."""
+        self.answers, self.draft, self.scope, self.group = {}, None, None, None
 
 
 class IntakeDialogue:
-    def __init__(self, schema: Schema) -> None:
+    def __init__(self, schema: Schema, group_max: int = 25) -> None:
         self.schema = schema
+        self.group_max = group_max
         self.questions = schema.questions
         self.question_ids = [q.id for q in self.questions]
         # A free-text question's name check, by state.
         self.name_checks = {q.id + NAME_CHECK_SUFFIX: q for q in self.questions if q.kind == "text"}
+        # The questions, and where the schema asks some per person, the choice between one person
+        # and a group just before the first of those: the order "advance" and "back" go in.
+        first_per_person = next((q for q in self.questions if q.per_person), None)
+        self.before_scope = (
+            frozenset(q.id for q in self.questions[: self.questions.index(first_per_person)])
+            if first_per_person is not None
+            else frozenset(self.question_ids)
+        )
+        self.steps: list[Question | str] = [
+            step for q in self.questions for step in ((SCOPE, q) if q is first_per_person else (q,))
+        ]
         asking = [
             state
-            for q in self.questions
-            for state in (q.id, *([q.id + NAME_CHECK_SUFFIX] if q.kind == "text" else []))
+            for step in self.steps
+            for state in (
+                (step,)
+                if isinstance(step, str)
+                else (step.id, *([step.id + NAME_CHECK_SUFFIX] if step.kind == "text" else []))
+            )
         ]
-        self.states = [START, *asking, SUMMARY, ADVICE, FINISHED, CANCELLED]
-        self.running = frozenset([*asking, SUMMARY])
+        group_states = [OVERVIEW] if first_per_person is not None else []
+        self.states = [START, *asking, SUMMARY, *group_states, ADVICE, FINISHED, CANCELLED]
+        self.running = frozenset([*asking, SUMMARY, *group_states])
         # Questions whose answer decides whether a later question is asked, in schema order.
         self.conditioning = tuple(
             q
@@ -179,48 +247,128 @@ class IntakeDialogue:
     def _transitions(self) -> list[dict[str, Any]]:
         ids = self.question_ids
         checks = list(self.name_checks)
+        grouping = OVERVIEW in self.states
+        scope = [SCOPE] if grouping else []
+        overview = [OVERVIEW] if grouping else []
+        asking = [*ids, *checks, *scope]
         moves: list[dict[str, Any]] = []
-        for question in self.questions:
+        for step in self.steps:
+            if isinstance(step, str):
+                condition = self._chat_guard(self._scope_pending)
+            else:
+                condition = self._guard(self._is_pending, step)
             moves.append(
                 {
                     "trigger": "advance",
-                    "source": [START, *ids, *checks],
-                    "dest": question.id,
-                    "conditions": [self._guard(self._is_pending, question)],
+                    "source": [START, *asking, *overview],
+                    "dest": step if isinstance(step, str) else step.id,
+                    "conditions": [condition],
                 }
             )
-        moves.append({"trigger": "advance", "source": [START, *ids, *checks], "dest": SUMMARY})
+        moves.append(
+            {
+                "trigger": "advance",
+                "source": [START, *asking],
+                "dest": SUMMARY,
+                "conditions": [self._chat_guard(self._one_person_at_a_time)],
+            }
+        )
         for check, question in self.name_checks.items():
             moves += [
                 {"trigger": "doubt", "source": [question.id, check], "dest": check},
                 {"trigger": "back", "source": check, "dest": question.id},
             ]
-        for index, source in enumerate([*ids, SUMMARY]):
-            for question in reversed(self.questions[:index]):
+        if grouping:
+            moves += [
+                {
+                    "trigger": "advance",
+                    "source": asking,
+                    "dest": OVERVIEW,
+                    "after": self._file_person,
+                },
+                {
+                    "trigger": "back",
+                    "source": SUMMARY,
+                    "dest": OVERVIEW,
+                    "conditions": [self._chat_guard(self._editing_person)],
+                    "after": self._file_person,
+                },
+            ]
+        steps = [*self.steps, SUMMARY]
+        for index, source in enumerate(steps):
+            for earlier in reversed(steps[:index]):
+                if isinstance(earlier, str):
+                    condition = self._chat_guard(self._may_return_to_scope)
+                else:
+                    condition = self._guard(self._may_return_to, earlier)
                 moves.append(
                     {
                         "trigger": "back",
-                        "source": source,
-                        "dest": question.id,
-                        "conditions": [self._guard(self._is_asked, question)],
+                        "source": source if isinstance(source, str) else source.id,
+                        "dest": earlier if isinstance(earlier, str) else earlier.id,
+                        "conditions": [condition],
                     }
                 )
+        if grouping:
+            moves += [
+                {
+                    "trigger": "back",
+                    "source": ids,
+                    "dest": SUMMARY,
+                    "conditions": [self._chat_guard(self._editing_person)],
+                },
+                {
+                    "trigger": "back",
+                    "source": ids,
+                    "dest": OVERVIEW,
+                    "conditions": [self._chat_guard(self._adding_or_changing_group)],
+                    "after": self._drop_person,
+                },
+            ]
         for question in self.questions:
             moves.append(
                 {
                     "trigger": f"edit_{question.id}",
                     "source": SUMMARY,
                     "dest": question.id,
-                    "conditions": [self._guard(self._is_asked, question)],
+                    "conditions": [self._guard(self._may_return_to, question)],
                 }
             )
+            if grouping and not question.per_person:
+                moves.append(
+                    {
+                        "trigger": f"edit_{question.id}",
+                        "source": OVERVIEW,
+                        "dest": question.id,
+                        "conditions": [self._guard(self._is_asked, question)],
+                    }
+                )
+        if grouping:
+            moves += [
+                {"trigger": "edit_person", "source": OVERVIEW, "dest": SUMMARY},
+                {"trigger": "remove_person", "source": OVERVIEW, "dest": OVERVIEW},
+                {
+                    "trigger": "to_group",
+                    "source": SUMMARY,
+                    "dest": OVERVIEW,
+                    "after": self._file_person,
+                },
+            ]
         moves += [
-            {"trigger": "confirm", "source": SUMMARY, "dest": ADVICE},
+            {"trigger": "confirm", "source": [SUMMARY, *overview], "dest": ADVICE},
             {"trigger": "registered", "source": ADVICE, "dest": FINISHED},
-            {"trigger": "cancel", "source": [*ids, *checks, SUMMARY], "dest": CANCELLED},
+            {"trigger": "cancel", "source": [*asking, SUMMARY, *overview], "dest": CANCELLED},
             {"trigger": "restart", "source": "*", "dest": START},
         ]
         return moves
+
+    @staticmethod
+    def _chat_guard(test: Callable[[_Chat], bool]) -> Callable[..., bool]:
+        def guard(event: EventData) -> bool:
+            return test(cast(_Chat, event.model))
+
+        guard.__name__ = test.__name__.removeprefix("_")  # for the diagram
+        return guard
 
     @staticmethod
     def _guard(test: Callable[[Question, _Chat], bool], question: Question) -> Callable[..., bool]:
@@ -244,6 +392,56 @@ class IntakeDialogue:
         graph.add_model(model)
         return str(model.get_graph().source)
 
+    def _file_person(self, event: EventData) -> None:
+        """At the overview: the answers held become the person's (or the group's)."""
+        chat = cast(_Chat, event.model)
+        assert chat.group is not None
+        chat.group = chat.group.filed(self.schema, self._pruned(chat.answers))
+        chat.answers, chat.draft = {}, None
+
+    def _drop_person(self, event: EventData) -> None:
+        """Back at the overview without the person being added, or the group's answer changed."""
+        chat = cast(_Chat, event.model)
+        assert chat.group is not None
+        if chat.group.adding:
+            chat.say(PERSON_NOT_ADDED.format(number=len(chat.group.persons) + 1))
+        chat.group = replace(chat.group, at=None)
+        chat.answers, chat.draft = {}, None
+
+    @staticmethod
+    def _scope_pending(chat: _Chat) -> bool:
+        return chat.scope is None
+
+    @staticmethod
+    def _one_person_at_a_time(chat: _Chat) -> bool:
+        """One person's aanmelding, or one person of a group looked at on their own."""
+        return chat.group is None or chat.group.editing
+
+    @staticmethod
+    def _editing_person(chat: _Chat) -> bool:
+        return chat.group is not None and chat.group.editing
+
+    @staticmethod
+    def _adding_or_changing_group(chat: _Chat) -> bool:
+        group = chat.group
+        return group is not None and not group.first_walk and not group.editing
+
+    @staticmethod
+    def _may_return_to_scope(chat: _Chat) -> bool:
+        return chat.group is None or chat.group.first_walk
+
+    def _may_return_to(self, question: Question, chat: _Chat) -> bool:
+        """Whether "back" (or "wijzig") may go to `question`: a person added to a group goes
+        back through their own questions only, one looked at again not to the group's first."""
+        if not self._is_asked(question, chat):
+            return False
+        group = chat.group
+        if group is None or group.first_walk:
+            return True
+        if group.adding:
+            return question.per_person
+        return group.editing and question.id not in self.before_scope
+
     def _facts(self, answers: Answers) -> Facts:
         return facts_from_answers(self.schema, answers)
 
@@ -258,7 +456,12 @@ class IntakeDialogue:
         return question.id in chat.asked
 
     def _is_pending(self, question: Question, chat: _Chat) -> bool:
-        return question.id not in chat.answers and self._is_asked(question, chat)
+        for_group = chat.group is not None and chat.group.at is None
+        return (
+            question.id not in chat.answers
+            and self._is_asked(question, chat)
+            and not (for_group and question.per_person)
+        )
 
     def _longest_path(self, answers: Answers) -> tuple[Question, ...]:
         """The most questions any answers still open can lead to: the answers given are kept, and
@@ -323,9 +526,35 @@ class IntakeDialogue:
         with self._attached(memory) as chat:
             advice = self._advice(chat.answers)
             chat.registered()
-            chat.answers = {}
+            chat.forget()
             chat.say("\n\n".join((advice_text(advice, reference), *news, FINISHED_HINT)))
             return Step(chat.memory(), tuple(chat.replies))
+
+    def registered_group(
+        self,
+        memory: Memory,
+        reference: str,
+        members: Sequence[tuple[str, Sequence[str]]],
+    ) -> Step:
+        """The group is stored as `reference`, its persons as casussen with the references in
+        `members`, each with its news: show every person's advice, and finish."""
+        with self._attached(memory) as chat:
+            assert chat.group is not None
+            persons = [
+                (casus, person_line(self.schema, answers), self._advice(answers), news)
+                for (casus, news), answers in zip(
+                    members, self._persons_answers(chat.group), strict=True
+                )
+            ]
+            chat.registered()
+            chat.forget()
+            for text in group_advice_texts(reference, persons):
+                chat.say(text)
+            chat.say(FINISHED_HINT)
+            return Step(chat.memory(), tuple(chat.replies))
+
+    def _persons_answers(self, group: Group) -> list[dict[str, Answer]]:
+        return [self._pruned(group.answers_of(index)) for index in range(len(group.persons))]
 
     @contextmanager
     def _attached(self, memory: Memory) -> Iterator[_Chat]:
@@ -337,19 +566,24 @@ class IntakeDialogue:
         self.machine.set_state(memory.state, model=chat)
         yield chat
 
-    def _handle(self, chat: _Chat, event: Input) -> Registration | None:
+    def _handle(self, chat: _Chat, event: Input) -> Registration | GroupRegistration | None:
         if isinstance(event, Command):
             self._command(chat, event.name)
             return None
         if chat.state in (START, FINISHED, CANCELLED, ADVICE):
             chat.say(FINISHED_HINT if chat.state == FINISHED else NOTHING_RUNNING)
             return None
-        if isinstance(event, Pressed) and event.step != chat.state:
+        if isinstance(event, Pressed) and event.step != self._step_name(chat):
             chat.say(STALE_BUTTON)
             self._ask(chat)
             return None
         if chat.state == SUMMARY:
             return self._at_summary(chat, event)
+        if chat.state == OVERVIEW:
+            return self._at_overview(chat, event)
+        if chat.state == SCOPE:
+            self._at_scope(chat, event)
+            return None
         if chat.state in self.name_checks:
             self._at_name_check(chat, self.name_checks[chat.state], event)
             return None
@@ -371,12 +605,12 @@ class IntakeDialogue:
             else:
                 chat.say(WELCOME)
             chat.restart()
-            chat.answers, chat.draft = {}, None
+            chat.forget()
             self._advance(chat)
         elif name == "stoppen":
             if running:
                 chat.cancel()
-                chat.answers, chat.draft = {}, None
+                chat.forget()
                 chat.say(STOPPED)
             else:
                 chat.say(NOTHING_RUNNING)
@@ -477,6 +711,10 @@ class IntakeDialogue:
         button = (
             event.button if isinstance(event, Pressed) else self._summary_button(chat, event.text)
         )
+        if button in (CONFIRM, TO_GROUP) and chat.group is not None:
+            chat.to_group()
+            self._ask(chat)
+            return None
         if button == CONFIRM:
             chat.confirm()
             chat.answered = "Bevestigd"
@@ -502,7 +740,7 @@ class IntakeDialogue:
         buttons = self._summary(chat).buttons
         if word.isdigit() and 1 <= int(word) <= len(buttons):
             return buttons[int(word) - 1].id
-        if word in CONFIRM_WORDS:
+        if word in CONFIRM_WORDS or (chat.group is not None and word in DONE_WORDS):
             return CONFIRM
         if word in BACK_WORDS:
             return BACK
@@ -513,11 +751,127 @@ class IntakeDialogue:
                     return EDIT + question.id
         return None
 
+    def _at_scope(self, chat: _Chat, event: Typed | Pressed) -> None:
+        if isinstance(event, Pressed):
+            button: str | None = event.button
+        else:
+            button = self._scope_button(event.text)
+        if button == BACK:
+            self._back(chat)
+            return
+        if button == CANCEL:
+            self._command(chat, "stoppen")
+            return
+        if button not in (ONE, GROUP):
+            chat.say(SCOPE_UNKNOWN)
+            self._ask(chat)
+            return
+        chat.scope = button
+        if button == ONE:
+            chat.group = None
+        elif chat.group is None:
+            chat.group = Group({})
+        chat.answered = "Omvang: " + ("één persoon" if button == ONE else "een groep")
+        self._advance(chat)
+
+    @staticmethod
+    def _scope_button(text: str) -> str | None:
+        word = normalize(text)
+        if word in BACK_WORDS:
+            return BACK
+        if word in ONE_WORDS:
+            return ONE
+        return GROUP if word in GROUP_WORDS else None
+
+    def _at_overview(self, chat: _Chat, event: Typed | Pressed) -> GroupRegistration | None:
+        """The group's overview: confirm it, add, change or remove a person, or change an answer
+        for the whole group."""
+        group = chat.group
+        assert group is not None
+        button = (
+            event.button if isinstance(event, Pressed) else self._overview_button(chat, event.text)
+        )
+        number = _number_after(button, EDIT_PERSON) or _number_after(button, REMOVE_PERSON)
+        if number is not None and not 1 <= number <= len(group.persons):
+            button = None
+        if button == CONFIRM:
+            chat.confirm()
+            chat.answered = f"Bevestigd: {_persons(len(group.persons))}"
+            return GroupRegistration(
+                tuple(Registration(a, self._advice(a)) for a in self._persons_answers(group))
+            )
+        if button == CANCEL:
+            self._command(chat, "stoppen")
+        elif button == ADD_PERSON:
+            self._add_person(chat, group)
+        elif number is not None and button is not None and button.startswith(EDIT_PERSON):
+            chat.group = replace(group, at=number - 1)
+            chat.answers = self._pruned(group.answers_of(number - 1))
+            chat.edit_person()
+            self._ask(chat)
+        elif number is not None:
+            self._remove_person(chat, group, number)
+        elif (
+            button is not None
+            and button.startswith(EDIT)
+            and button[len(EDIT) :] in self.question_ids
+        ):
+            chat.group = replace(group, at=None)
+            chat.answers = dict(group.shared)
+            getattr(chat, f"edit_{button[len(EDIT) :]}")()
+            self._enter_question(chat)
+        else:
+            chat.say(OVERVIEW_UNKNOWN)
+            self._ask(chat)
+        return None
+
+    def _add_person(self, chat: _Chat, group: Group) -> None:
+        if len(group.persons) >= self.group_max:
+            chat.say(GROUP_FULL.format(most=self.group_max))
+            self._ask(chat)
+            return
+        chat.group = replace(group, at=len(group.persons))
+        chat.answers = dict(group.shared)
+        self._advance(chat)
+
+    def _remove_person(self, chat: _Chat, group: Group, number: int) -> None:
+        if len(group.persons) == 1:
+            chat.say(LAST_PERSON)
+        else:
+            chat.group = group.without(number - 1)
+            chat.remove_person()
+            chat.say(PERSON_REMOVED.format(number=number))
+        self._ask(chat)
+
+    def _overview_button(self, chat: _Chat, text: str) -> str | None:
+        word = normalize(text)
+        buttons = self._overview(chat).buttons
+        if word.isdigit() and 1 <= int(word) <= len(buttons):
+            return buttons[int(word) - 1].id
+        if word in CONFIRM_WORDS:
+            return CONFIRM
+        if word in ADD_WORDS:
+            return ADD_PERSON
+        for verb, button in (("wijzig", EDIT_PERSON), ("verwijder", REMOVE_PERSON)):
+            target = word.removeprefix(verb).strip().removeprefix("persoon").strip()
+            if word.startswith(verb) and target.isdigit():
+                return button + target
+        if word.startswith("wijzig"):
+            target = word.removeprefix("wijzig").strip()
+            for question in self.questions:
+                if not question.per_person and target in (question.id, normalize(question.short)):
+                    return EDIT + question.id
+        return None
+
     # --- moving ----------------------------------------------------------------------------
 
     def _answer(self, chat: _Chat, question: Question, value: Value) -> None:
         candidate = self._pruned({**chat.answers, question.id: value})
         broken = self._broken(candidate)
+        if not broken and chat.group is not None and chat.group.at is None:
+            # The group's answer holds for every person who does not differ in it.
+            for person in chat.group.persons:
+                broken = broken or self._broken(self._pruned({**candidate, **person}))
         if broken:
             message = broken[0].message
             if question.kind == "age" and isinstance(value, str):
@@ -575,9 +929,27 @@ class IntakeDialogue:
 
     # --- what the user sees ----------------------------------------------------------------
 
+    def _step_name(self, chat: _Chat) -> str:
+        """What the buttons of the message asked now answer: the state, and in a group the
+        person (so a button of person 2's question never answers person 3's), or the overview
+        with its number of persons (so a second press on "Verwijder persoon 3" removes nobody
+        else)."""
+        group = chat.group
+        if group is None or chat.state not in self.running or chat.state == SCOPE:
+            return chat.state
+        if chat.state == OVERVIEW:
+            return f"{OVERVIEW}#{len(group.persons)}"
+        return f"{chat.state}#{OVERVIEW if group.at is None else group.at + 1}"
+
     def _ask(self, chat: _Chat) -> None:
         if chat.state == SUMMARY:
             chat.replies.append(self._summary(chat))
+            return
+        if chat.state == OVERVIEW:
+            chat.replies.append(self._overview(chat))
+            return
+        if chat.state == SCOPE:
+            chat.replies.append(self._scope_question(chat))
             return
         if chat.state in self.name_checks:
             chat.replies.append(self._name_check(chat))
@@ -590,8 +962,18 @@ class IntakeDialogue:
 
     def _question(self, chat: _Chat, question: Question) -> Reply:
         path = self._longest_path(chat.answers)
+        group = chat.group
+        if group is not None and not group.first_walk:
+            path = tuple(q for q in path if q.per_person)
         number = path.index(question) + 1 if question in path else 1
-        text = f"Vraag {number} van {len(path)}\n{question.text}"
+        heading = f"Vraag {number} van {len(path)}"
+        if group is not None and group.at is None:
+            heading = "Voor de hele groep"
+        elif group is not None and question in path:
+            heading = f"Persoon {self._person_number(group)}, vraag {number} van {len(path)}"
+        elif group is not None:
+            heading = f"Persoon {self._person_number(group)}, alleen voor deze persoon"
+        text = f"{heading}\n{question.text}"
         if question.id in chat.answers and question.kind != "multi":
             text += f"\n(Uw huidige antwoord: {answer_text(question, chat.answers[question.id])}.)"
         controls: list[Button] = []
@@ -610,10 +992,15 @@ class IntakeDialogue:
             options = tuple(Button(o.code, o.label) for o in question.options)
             if question.kind == "text" and question.optional:
                 controls.append(Button(SKIP, "Overslaan"))
-        if number > 1:
+        if number > 1 or (group is not None and not group.first_walk):
             controls.append(Button(BACK, "Vorige"))
         controls.append(Button(CANCEL, "Stoppen"))
-        return Reply(text, question.id, options, tuple(controls), question.kind == "multi")
+        step = self._step_name(chat)
+        return Reply(text, step, options, tuple(controls), question.kind == "multi")
+
+    @staticmethod
+    def _person_number(group: Group) -> int:
+        return (group.at or 0) + 1
 
     def _allowed_bands(self, question: Question, others: Answers) -> tuple[Band, ...]:
         """The bands every age of which the other answers allow."""
@@ -639,22 +1026,92 @@ class IntakeDialogue:
         names = self._names(chat.draft[0]) if chat.draft else ()
         return Reply(
             NAME_DOUBT.format(names=", ".join(names)),
-            chat.state,
+            self._step_name(chat),
             (Button(REVISE, "Tekst aanpassen"), Button(NO_NAME, "Er staat geen naam in")),
             (Button(CANCEL, "Stoppen"),),
         )
 
     def _summary(self, chat: _Chat) -> Reply:
-        lines = ["Controleer uw aanmelding:"]
-        edits = [Button(CONFIRM, "Bevestigen")]
+        group = chat.group
+        if group is None:
+            lines = ["Controleer uw aanmelding:"]
+            edits = [Button(CONFIRM, "Bevestigen")]
+        else:
+            number = self._person_number(group)
+            lines = [f"Persoon {number} van de groep:"]
+            edits = [Button(TO_GROUP, "Terug naar de groep")]
         for question in self.questions:
-            if question.id in chat.answers:
+            if question.id in chat.answers and (
+                group is None or question.id not in self.before_scope
+            ):
                 answer = answer_text(question, chat.answers[question.id])
-                lines.append(f"• {question.short}: {answer}")
+                own = (
+                    group is not None
+                    and not question.per_person
+                    and (group.shared.get(question.id) != chat.answers[question.id])
+                )
+                lines.append(f"• {question.short}: {answer}" + (" (afwijkend)" if own else ""))
                 edits.append(Button(EDIT + question.id, f"Wijzig {question.short.lower()}"))
-        lines.append("Klopt alles? Bevestig, of kies wat u wilt wijzigen.")
+        if group is None:
+            lines.append("Klopt alles? Bevestig, of kies wat u wilt wijzigen.")
+        else:
+            lines.append(PERSON_EDIT_HINT)
         controls = (Button(BACK, "Vorige"), Button(CANCEL, "Stoppen"))
-        return Reply("\n".join(lines), SUMMARY, tuple(edits), controls)
+        return Reply("\n".join(lines), self._step_name(chat), tuple(edits), controls)
+
+    def _scope_question(self, chat: _Chat) -> Reply:
+        asked = [q.short.lower() for q in self.schema.per_person_questions if not q.asked_when]
+        text = SCOPE_QUESTION.format(asked=_listed(asked))
+        options = (Button(ONE, "Eén persoon"), Button(GROUP, "Een groep"))
+        controls = (Button(BACK, "Vorige"), Button(CANCEL, "Stoppen"))
+        return Reply(text, SCOPE, options, controls)
+
+    def _overview(self, chat: _Chat) -> Reply:
+        group = chat.group
+        assert group is not None
+        lines = [f"Controleer uw groepsaanmelding ({_persons(len(group.persons))}):"]
+        buttons = [Button(CONFIRM, "Bevestigen"), Button(ADD_PERSON, "Persoon toevoegen")]
+        for index, person in enumerate(group.persons):
+            number = index + 1
+            own = [
+                f"{q.short.lower()}: {answer_text(q, person[q.id], 40)}"
+                for q in self.questions
+                if not q.per_person and q.id in person
+            ]
+            line = person_line(self.schema, person)
+            lines.append(f"{number}. {line}" + (f" ({'; '.join(own)})" if own else ""))
+            buttons += [
+                Button(EDIT_PERSON + str(number), f"Wijzig persoon {number}"),
+                Button(REMOVE_PERSON + str(number), f"Verwijder persoon {number}"),
+            ]
+        lines.append("Voor de hele groep:")
+        for question in self.questions:
+            if not question.per_person and question.id in group.shared:
+                answer = answer_text(question, group.shared[question.id])
+                lines.append(f"• {question.short}: {answer}")
+                buttons.append(Button(EDIT + question.id, f"Wijzig {question.short.lower()}"))
+        lines.append(
+            "Klopt alles? Bevestig; of voeg een persoon toe, of wijzig of verwijder er een."
+        )
+        return Reply(
+            "\n".join(lines), self._step_name(chat), tuple(buttons), (Button(CANCEL, "Stoppen"),)
+        )
+
+
+def _number_after(button: str | None, prefix: str) -> int | None:
+    """The person a button such as "verwijder-3" names."""
+    if button is None or not button.startswith(prefix):
+        return None
+    rest = button[len(prefix) :]
+    return int(rest) if rest.isdigit() else None
+
+
+def _persons(count: int) -> str:
+    return "1 persoon" if count == 1 else f"{count} personen"
+
+
+def _listed(words: Sequence[str]) -> str:
+    return ", ".join(words[:-1]) + f" en {words[-1]}" if len(words) > 1 else "".join(words)
 
 
 def _span_text(question: Question, span: AgeSpan) -> str:

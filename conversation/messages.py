@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from conversation.group import Group
 from rules.engine import Answer
 
 # Button ids that are not an option of a question.
@@ -16,6 +17,11 @@ CONFIRM = "bevestig"
 EDIT = "wijzig-"  # followed by the question id
 REVISE = "aanpassen"  # retype a free text that seems to hold a name
 NO_NAME = "geen-naam"  # the free text holds no name after all
+# A group aanmelding's overview: a person is named by their number (1, 2, ...).
+ADD_PERSON = "toevoegen"
+EDIT_PERSON = "persoon-"  # followed by the person's number
+REMOVE_PERSON = "verwijder-"  # followed by the person's number
+TO_GROUP = "naar-groep"  # done with one person: back to the overview
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,3 +81,5 @@ class Memory:
     # The toggled options of the multi-choice question asked now; while a free text that seems
     # to hold a name waits for the user's word, that text.
     draft: tuple[str, ...] | None = None
+    scope: str | None = None  # one person or a group (conversation.group), once chosen
+    group: Group | None = None  # a group's persons while they are added

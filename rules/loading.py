@@ -108,6 +108,7 @@ class _QuestionSpec(_Strict):
     max_length: int | None = Field(default=None, gt=0)
     retention: Retention = "drop"
     expertise: bool = False
+    per_person: bool = False
 
 
 class _PartijSpec(_Strict):
@@ -387,7 +388,9 @@ class _Builder:
             max_length=spec.max_length,
             retention=spec.retention,
             expertise=spec.expertise,
+            per_person=spec.per_person,
         )
+        self._check_shared(question, place)
         words: dict[str, str] = {}
         for option in (*options, *bands):
             for word in (option.code, option.label, *option.synonyms):
@@ -399,6 +402,19 @@ class _Builder:
                     )
                 words.setdefault(key, option.code)
         return question
+
+    def _check_shared(self, question: Question, place: Place) -> None:
+        """A question asked once for a whole group cannot depend on one person's answers."""
+        if question.per_person:
+            return
+        for condition in question.asked_when:
+            earlier = self.questions.get(condition.question)
+            if earlier is not None and earlier.per_person:
+                self.report(
+                    (*place, "asked_when", condition.question),
+                    f"'{question.id}' is asked once for a group (no per_person) and cannot "
+                    f"depend on '{condition.question}', which is asked per person",
+                )
 
     def _check_retention(self, spec: _QuestionSpec, place: Place) -> None:
         here = (*place, "retention")

@@ -52,6 +52,7 @@ class Question:
     max_length: int | None = None
     retention: Retention = "drop"
     expertise: bool = False  # its options name what a regisseur is good at
+    per_person: bool = False  # in a group aanmelding, asked for every person (else once)
 
     @cached_property
     def option_by_code(self) -> Mapping[str, Option]:
@@ -232,6 +233,12 @@ class Schema:
     def expertise_questions(self) -> tuple[Question, ...]:
         """Questions whose options name a regisseur's expertise (profiel, interventie, ...)."""
         return tuple(q for q in self.questions if q.expertise)
+
+    @cached_property
+    def per_person_questions(self) -> tuple[Question, ...]:
+        """Questions a group aanmelding asks for every person; the others once for the group.
+        Without any, the schema offers no group aanmelding."""
+        return tuple(q for q in self.questions if q.per_person)
 
     @cached_property
     def kept_answers(self) -> frozenset[str]:

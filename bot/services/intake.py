@@ -11,10 +11,12 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.services.assignment import AssignmentService
 from bot.services.turn import Turn
-from conversation.intake import START, IntakeDialogue, Registration
+from conversation.group import GROUP, Group
+from conversation.intake import START, GroupRegistration, IntakeDialogue, Registration
 from conversation.messages import Command, Input, Memory
 from rules import Schema, advice_record
-from storage import AuditLog, Casussen, Database, Intake, IntakeStates
+from storage import AuditLog, Casussen, Database, Groups, Intake, IntakeStates
+from storage.models import CasusGroup
 
 log = logging.getLogger(__name__)
 
@@ -27,10 +29,15 @@ class IntakeService:
     name = "intake"  # in a chat's state row, when the intake waits for its free text
 
     def __init__(
-        self, database: Database, schema: Schema, assignments: AssignmentService | None = None
+        self,
+        database: Database,
+        schema: Schema,
+        assignments: AssignmentService | None = None,
+        *,
+        group_max: int = 25,
     ) -> None:
         self.database = database
-        self.dialogue = IntakeDialogue(schema)  # one machine for every chat
+        self.dialogue = IntakeDialogue(schema, group_max)  # one machine for every chat
         # Offers every casus it stores, in the same unit of work.
         self.assignments = assignments or AssignmentService(database, schema)
 
@@ -62,18 +69,26 @@ class IntakeService:
         """One step on a chat's locked state row, inside the caller's unit of work."""
         step = self.dialogue.step(_memory(saved), event)
         replies, answered = step.replies, step.answered
-        if step.registration is not None:
+        if isinstance(step.registration, Registration):
             reference, told = await self._register(
                 session, step.registration, saved.chat_id, melder_id
             )
             step = self.dialogue.registered(step.memory, reference, told)
+            replies += step.replies
+        elif isinstance(step.registration, GroupRegistration):
+            group, members = await self._register_group(
+                session, step.registration, saved.chat_id, melder_id
+            )
+            step = self.dialogue.registered_group(step.memory, group.reference, members)
             replies += step.replies
         new = step.memory
         draft = list(new.draft) if new.draft is not None else None
         if isinstance(event, Command):  # a command moves on from a reason or day typed elsewhere
             saved = replace(saved, awaiting=None, awaiting_about=None)
         await IntakeStates(session).save(
-            replace(saved, state=new.state, answers=new.answers, draft=draft)
+            replace(
+                saved, state=new.state, answers=new.answers, draft=draft, group=_scope_record(new)
+            )
         )
         return Turn(replies, answered, saved.question_message_id)
 
@@ -93,6 +108,7 @@ class IntakeService:
         registration: Registration,
         chat_id: int,
         melder_id: int | None,
+        group: CasusGroup | None = None,
     ) -> tuple[str, tuple[str, ...]]:
         """Stores the confirmed aanmelding as a casus and offers it; returns its reference and
         what the melder is told of the offer."""
@@ -101,16 +117,34 @@ class IntakeService:
             advice=advice_record(registration.advice),
             melder_id=melder_id,
             chat_id=chat_id,
+            group_id=group.id if group is not None else None,
         )
+        details = {"partij": casus.partij, "rule": casus.rule, "outcome": casus.outcome}
+        if group is not None:
+            details["groep"] = group.reference
         await AuditLog(session).record(
-            "casus_aangemeld",
-            actor_id=melder_id,
-            casus_reference=casus.reference,
-            details={"partij": casus.partij, "rule": casus.rule, "outcome": casus.outcome},
+            "casus_aangemeld", actor_id=melder_id, casus_reference=casus.reference, details=details
         )
         log.info("casus %s aangemeld (regel %s)", casus.reference, casus.rule)
         told = await self.assignments.offer_new(session, casus)
         return casus.reference, told
+
+    async def _register_group(
+        self,
+        session: AsyncSession,
+        registration: GroupRegistration,
+        chat_id: int,
+        melder_id: int | None,
+    ) -> tuple[CasusGroup, list[tuple[str, tuple[str, ...]]]]:
+        """Stores a confirmed group: the group with its own reference, then every person as a
+        casus of its own, offered as any other; all in the step's unit of work."""
+        group = await Groups(session).create(melder_id=melder_id, chat_id=chat_id)
+        members = [
+            await self._register(session, member, chat_id, melder_id, group)
+            for member in registration.members
+        ]
+        log.info("groep %s aangemeld (%d personen)", group.reference, len(members))
+        return group, members
 
 
 def handling(saved: Intake, update_id: int | None) -> Intake:
@@ -123,4 +157,14 @@ def handling(saved: Intake, update_id: int | None) -> Intake:
 def _memory(saved: Intake) -> Memory:
     """What the dialogue remembers of a chat, from its state row."""
     draft = tuple(saved.draft) if saved.draft is not None else None
-    return Memory(saved.state, saved.answers, draft)
+    record = saved.group or {}
+    scope = record.get("scope")
+    group = Group.from_record(record) if scope == GROUP else None
+    return Memory(saved.state, saved.answers, draft, scope, group)
+
+
+def _scope_record(memory: Memory) -> dict[str, object] | None:
+    """One person or a group, as the state row keeps it."""
+    if memory.group is not None:
+        return memory.group.to_record()
+    return {"scope": memory.scope} if memory.scope is not None else None

@@ -75,7 +75,9 @@ class Channel:
         self.assignments = AssignmentService(
             self.database, schema, answer_within=timedelta(hours=settings.assign_timeout_hours)
         )
-        intake = IntakeService(self.database, schema, self.assignments)
+        intake = IntakeService(
+            self.database, schema, self.assignments, group_max=settings.group_max
+        )
         self.profile = ProfileService(self.database, schema)  # tests may set its clock
         free_text = FreeTextService(self.database, intake, (self.assignments, self.profile))
         self.text = TextHandlers(free_text, self.sender)

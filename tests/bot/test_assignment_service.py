@@ -24,8 +24,18 @@ from storage.models import Casus, OutboxMessage, Person
 
 START = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 HOURS = timedelta(hours=1)
-OTS_LVB = ("ja", "maatregel", "ots", "15", "lvb", "jeugdbescherming", "geen", "overslaan")
-VRIJWILLIG_LVB = ("ja", "vrijwillig", "30", "lvb", "zorg", "geen", "overslaan")
+OTS_LVB = (
+    "ja",
+    "een persoon",
+    "maatregel",
+    "ots",
+    "15",
+    "lvb",
+    "jeugdbescherming",
+    "geen",
+    "overslaan",
+)
+VRIJWILLIG_LVB = ("ja", "een persoon", "vrijwillig", "30", "lvb", "zorg", "geen", "overslaan")
 MELDER_CHAT = 7000
 WSG = "William Schrikker Groep (gecertificeerde instelling, beperking/LVB)"
 
@@ -382,7 +392,7 @@ async def test_a_command_moves_on_from_an_asked_reason(world: World) -> None:
     await world.press("Ans", "decline", await world.open_offer(casus))
     await world.intake.handle(world.chat("Ans"), Command("aanmelden"))
     turn = await world.free_text.typed(world.chat("Ans"), "ja", person_id=world.people["Ans"].id)
-    assert turn.card is None and turn.replies[-1].step == "kader"  # the intake's answer
+    assert turn.card is None and turn.replies[-1].step == "omvang"  # the intake's answer
     assert (await world.casus(casus.reference)).status == CasusStatus.AANGEBODEN
 
 

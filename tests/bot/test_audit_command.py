@@ -17,7 +17,17 @@ from storage import Assignments, Database
 from storage.models import Person
 from tests.texts import reference_in
 
-OTS_LVB = ("ja", "maatregel", "ots", "15", "lvb", "jeugdbescherming", "geen", "Zorgen om school")
+OTS_LVB = (
+    "ja",
+    "een persoon",
+    "maatregel",
+    "ots",
+    "15",
+    "lvb",
+    "jeugdbescherming",
+    "geen",
+    "Zorgen om school",
+)
 
 
 async def accepted_casus(url: str) -> str:

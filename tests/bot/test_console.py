@@ -1,5 +1,5 @@
 """`regiebot chat` as a person uses it: piped answers, end of input, and a SIGKILL between two
-answers after which the next start resumes at the right question."""
+answers after which the next start resumes at the right question, for one person and in a group."""
 
 from __future__ import annotations
 
@@ -47,14 +47,14 @@ async def _run(tmp_path: Path, stdin: str) -> str:
 
 
 async def test_piped_answers_end_cleanly(tmp_path: Path) -> None:
-    out = await _run(tmp_path, "ja\nvrijwillig\n30\ngeen\nzorg\ngeen\noverslaan\nbevestig\n")
+    out = await _run(tmp_path, "ja\n1\nvrijwillig\n30\ngeen\nzorg\ngeen\noverslaan\nbevestig\n")
     assert "Advies: casusregie bij Wijkteam / Samen DOEN." in out
     assert "Uw casusnummer: ZVH-" in out
     assert out.rstrip().endswith("Tot ziens.")
 
 
 async def test_end_of_input_midway_keeps_the_answers(tmp_path: Path) -> None:
-    out = await _run(tmp_path, "ja\nvrijwillig\n")
+    out = await _run(tmp_path, "ja\n1\nvrijwillig\n")
     assert out.rstrip().endswith("met regiebot chat gaat u verder waar u was.")
     out = await _run(tmp_path, "")
     assert "U was nog bezig met een aanmelding" in out
@@ -77,7 +77,8 @@ async def test_sigkill_between_answers_resumes_at_the_right_question(tmp_path: P
     assert process.stdin is not None and process.stdout is not None
     await _read_until(process.stdout, "Vraag 1 van 8")
     for answer, next_question in (
-        ("ja", "Vraag 2 van 8"),
+        ("ja", "Gaat de aanmelding over één persoon"),
+        ("1", "Vraag 2 van 8"),
         ("maatregel", "Vraag 3 van 8"),  # the total stays: one of maatregel, instantie
         ("ots", "Vraag 4 van 8"),
     ):
@@ -94,7 +95,7 @@ async def test_sigkill_between_answers_resumes_at_the_right_question(tmp_path: P
 
 
 async def test_the_age_question_offers_what_the_regime_allows(tmp_path: Path) -> None:
-    out = await _run(tmp_path, "ja\nmaatregel\njeugdreclassering\nminderjarig\n10\n")
+    out = await _run(tmp_path, "ja\n1\nmaatregel\njeugdreclassering\nminderjarig\n10\n")
     age_question = (
         "Vraag 4 van 8\nHoe oud is de persoon? Typ de leeftijd in jaren, of kies een "
         "leeftijdsgroep.\nBij uw antwoorden past een leeftijd van 12 tot en met 22 jaar.\n"
@@ -107,7 +108,7 @@ async def test_the_age_question_offers_what_the_regime_allows(tmp_path: Path) ->
 
 
 async def test_a_name_in_the_description_is_asked_about(tmp_path: Path) -> None:
-    answers = "ja\nvrijwillig\n30\ngeen\nzorg\ngeen\n"
+    answers = "ja\n1\nvrijwillig\n30\ngeen\nzorg\ngeen\n"
     out = await _run(tmp_path, answers + "Pietje Puk woont aan de Zwanenburgstraat\n")
     assert (
         "Uw tekst lijkt een naam te bevatten (Puk, Zwanenburgstraat). Namen horen hier niet. "
@@ -120,3 +121,45 @@ async def test_a_name_in_the_description_is_asked_about(tmp_path: Path) -> None:
     assert (
         "Controleer uw aanmelding:" in out and "Zwanenburgstraat" not in out.split("Controleer")[-1]
     )
+
+
+FIRST_OF_GROUP = (
+    "ja\neen groep\nmaatregel\njeugdreclassering\n16\nlvb\nveiligheid\npolitie\noverslaan\n"
+)
+
+
+async def test_a_group_by_piped_answers(tmp_path: Path) -> None:
+    out = await _run(tmp_path, FIRST_OF_GROUP + "toevoegen\nvrijwillig\n17\ngeen\nbevestig\n")
+    assert "Controleer uw groepsaanmelding (2 personen):" in out
+    assert "  3. Wijzig persoon 1\n  4. Verwijder persoon 1\n" in out  # numbered, as typed
+    assert "Uw groepsaanmelding is ontvangen: 2 personen, groepsnummer ZVH-" in out
+    assert "-G001." in out
+    assert "1. ZVH-" in out and " · Jeugdreclassering · 16 jaar · LVB → William Schrikker" in out
+    assert " · Vrijwillig kader · 17 jaar → Wijkteam / Samen DOEN: screening door het " in out
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
+async def test_sigkill_in_the_third_person_resumes_there_with_the_first_two(
+    tmp_path: Path,
+) -> None:
+    process = await _start(tmp_path)
+    assert process.stdin is not None and process.stdout is not None
+    second = "toevoegen\nmaatregel\njeugdreclassering\n17\ngeen\n"
+    process.stdin.write((FIRST_OF_GROUP + second + "toevoegen\nmaatregel\n").encode())
+    await process.stdin.drain()
+    await _read_until(process.stdout, "Persoon 3, vraag 2 van 4\nWelke maatregel is opgelegd?")
+    process.send_signal(signal.SIGKILL)
+    await process.wait()
+    assert process.returncode == -signal.SIGKILL
+    out = await _run(tmp_path, "reclassering\n19\ngeen\n")
+    assert "U was nog bezig met een aanmelding; we gaan verder waar u was." in out
+    assert "Persoon 3, vraag 2 van 4\nWelke maatregel is opgelegd?" in out
+    assert (
+        "Controleer uw groepsaanmelding (3 personen):\n"
+        "1. Jeugdreclassering · 16 jaar · LVB\n"
+        "2. Jeugdreclassering · 17 jaar\n"
+        "3. Reclasseringstoezicht · 19 jaar\n"
+    ) in out
+    out = await _run(tmp_path, "bevestig\n")
+    assert "Uw groepsaanmelding is ontvangen: 3 personen" in out
+    assert out.count(" → ") == 3

@@ -41,7 +41,8 @@ async def test_text_goes_to_the_dialogue_that_waits_for_it(
     free_text = FreeTextService(database, intake, [decline])
     await intake.handle(CHAT, Command("aanmelden"))
     turn = await free_text.typed(CHAT, "ja")
-    assert turn.replies[-1].step == "kader", "nothing named: the intake's answer"
+    assert turn.replies[-1].step == "omvang", "nothing named: the intake's answer"
+    await free_text.typed(CHAT, "een persoon")
 
     async with database.transaction() as session:
         saved = await IntakeStates(session).lock(CHAT)

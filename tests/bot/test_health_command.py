@@ -39,7 +39,7 @@ def test_current_then_outdated_on_either_database(
 
     asyncio.run(upgrade())
     status, line = health(url, monkeypatch, capsys)
-    assert status == 0 and line.endswith("answers and is up to date (migration 0005).")
+    assert status == 0 and line.endswith("answers and is up to date (migration 0006).")
 
 
 def test_a_missing_sqlite_file_is_reported_not_created(

@@ -16,7 +16,17 @@ CHAT = 4242
 async def test_whole_aanmelding_stores_the_casus(database: Database, schema: Schema) -> None:
     service = IntakeService(database, schema)
     await service.handle(CHAT, Command("aanmelden"))
-    for text in ("ja", "maatregel", "ots", "15", "lvb", "jeugdbescherming", "geen", "overslaan"):
+    for text in (
+        "ja",
+        "een persoon",
+        "maatregel",
+        "ots",
+        "15",
+        "lvb",
+        "jeugdbescherming",
+        "geen",
+        "overslaan",
+    ):
         replies = (await service.handle(CHAT, Typed(text), melder_id=None)).replies
     assert replies[-1].step == "summary"
     replies = (await service.handle(CHAT, Pressed("summary", "bevestig"))).replies
@@ -55,6 +65,7 @@ async def test_a_new_service_resumes_at_the_same_question(
     first = IntakeService(database, schema)
     await first.handle(CHAT, Command("aanmelden"))
     await first.handle(CHAT, Typed("ja"))
+    await first.handle(CHAT, Typed("een persoon"))
     await first.handle(CHAT, Typed("vrijwillig"))
     await first.handle(CHAT, Typed("30"))
     await first.handle(CHAT, Pressed("profiel", "lvb"))  # toggled, not yet confirmed

@@ -19,8 +19,9 @@ async def test_a_redelivered_update_changes_nothing(database: Database, schema: 
     free_text = FreeTextService(database, intake)
     await intake.handle(CHAT, Command("aanmelden"), update_id=1)
     await free_text.typed(CHAT, "ja", update_id=2)
-    await free_text.typed(CHAT, "maatregel", update_id=3)
-    again = await free_text.typed(CHAT, "maatregel", update_id=3)
+    await free_text.typed(CHAT, "een persoon", update_id=3)
+    await free_text.typed(CHAT, "maatregel", update_id=4)
+    again = await free_text.typed(CHAT, "maatregel", update_id=4)
     assert again.replies[0].text == RESUMED and again.replies[-1].step == "maatregel"
     again = await intake.handle(CHAT, Command("aanmelden"), update_id=1)
     assert again.replies[-1].step == "maatregel", "not restarted"
@@ -28,7 +29,7 @@ async def test_a_redelivered_update_changes_nothing(database: Database, schema: 
         saved = await IntakeStates(session).lock(CHAT)
     assert saved is not None
     assert (saved.state, saved.answers) == ("maatregel", {"criteria": "ja", "kader": "maatregel"})
-    assert saved.handled_updates == (1, 2, 3)
+    assert saved.handled_updates == (1, 2, 3, 4)
 
 
 async def test_a_chat_remembers_its_last_updates_only(database: Database, schema: Schema) -> None:
@@ -56,9 +57,11 @@ async def test_a_redelivery_during_the_name_check_shows_it_again(
     intake = IntakeService(database, schema)
     free_text = FreeTextService(database, intake)
     await intake.handle(CHAT, Command("aanmelden"), update_id=1)
-    for update_id, text in enumerate(("ja", "vrijwillig", "30", "geen", "zorg", "geen"), 2):
+    for update_id, text in enumerate(
+        ("ja", "een persoon", "vrijwillig", "30", "geen", "zorg", "geen"), 2
+    ):
         await free_text.typed(CHAT, text, update_id=update_id)
-    asked = await free_text.typed(CHAT, "Woont bij Pietje Puk", update_id=8)
+    asked = await free_text.typed(CHAT, "Woont bij Pietje Puk", update_id=9)
     assert asked.replies[-1].step == "omschrijving-naam"
-    again = await free_text.typed(CHAT, "Woont bij Pietje Puk", update_id=8)
+    again = await free_text.typed(CHAT, "Woont bij Pietje Puk", update_id=9)
     assert again.replies[-1].step == "omschrijving-naam", "the question again, not silence"

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from conversation.intake import IntakeDialogue, Registration
+from conversation.intake import GroupRegistration, IntakeDialogue, Registration
 from conversation.messages import Command, Input, Memory, Pressed, Reply, Typed
 
 REFERENCE = "ZVH-2026-0001"
+GROUP_REFERENCE = "ZVH-2026-G001"
+
+
+def member_reference(number: int) -> str:
+    return f"ZVH-2026-{number:04d}"
 
 
 class Script:
@@ -13,14 +18,21 @@ class Script:
         self.dialogue = dialogue
         self.memory = Memory("start")
         self.replies: tuple[Reply, ...] = ()
-        self.registration: Registration | None = None
+        self.registration: Registration | GroupRegistration | None = None
 
     def send(self, event: Input) -> tuple[Reply, ...]:
         step = self.dialogue.step(self.memory, event)
         self.memory, self.replies = step.memory, step.replies
-        if step.registration is not None:
+        if isinstance(step.registration, Registration):
             self.registration = step.registration
             done = self.dialogue.registered(step.memory, REFERENCE)
+            self.memory, self.replies = done.memory, step.replies + done.replies
+        elif isinstance(step.registration, GroupRegistration):
+            self.registration = step.registration
+            members = [
+                (member_reference(n), ()) for n in range(1, len(step.registration.members) + 1)
+            ]
+            done = self.dialogue.registered_group(step.memory, GROUP_REFERENCE, members)
             self.memory, self.replies = done.memory, step.replies + done.replies
         return self.replies
 

@@ -16,7 +16,7 @@ def dialogue(schema: Schema) -> IntakeDialogue:
 
 
 def at_leeftijd(dialogue: IntakeDialogue, *regime: str) -> Script:
-    script = Script(dialogue).start().type("ja", *regime)
+    script = Script(dialogue).start().type("ja", "een persoon", *regime)
     assert script.asking == "leeftijd"
     return script
 

@@ -18,7 +18,9 @@ def dialogue(schema: Schema) -> IntakeDialogue:
 
 def at_summary(dialogue: IntakeDialogue, *until_leeftijd: str) -> Script:
     script = (
-        Script(dialogue).start().type("ja", *until_leeftijd, "geen", "zorg", "geen", "overslaan")
+        Script(dialogue)
+        .start()
+        .type("ja", "een persoon", *until_leeftijd, "geen", "zorg", "geen", "overslaan")
     )
     assert script.asking == "summary"
     return script
@@ -34,7 +36,7 @@ def test_first_question_is_numbered_and_has_no_back(dialogue: IntakeDialogue) ->
 
 
 def test_back_keeps_the_answer_and_shows_it(dialogue: IntakeDialogue) -> None:
-    script = Script(dialogue).start().type("ja", "maatregel", "ots")
+    script = Script(dialogue).start().type("ja", "een persoon", "maatregel", "ots")
     assert script.asking == "leeftijd"
     script.press("vorige")
     assert script.asking == "maatregel"
@@ -89,7 +91,7 @@ def test_summary_numbers_and_words(dialogue: IntakeDialogue) -> None:
 
 
 def test_stop_clears_and_says_so(dialogue: IntakeDialogue) -> None:
-    script = Script(dialogue).start().type("ja", "vrijwillig").command("stoppen")
+    script = Script(dialogue).start().type("ja", "een persoon", "vrijwillig").command("stoppen")
     assert script.texts == [
         "De aanmelding is gestopt en uw antwoorden zijn gewist. Typ /aanmelden om opnieuw te beginnen."
     ]
@@ -106,7 +108,7 @@ def test_stop_button(dialogue: IntakeDialogue) -> None:
 
 
 def test_aanmelden_while_running_resumes_and_opnieuw_restarts(dialogue: IntakeDialogue) -> None:
-    script = Script(dialogue).start().type("ja", "vrijwillig").command("aanmelden")
+    script = Script(dialogue).start().type("ja", "een persoon", "vrijwillig").command("aanmelden")
     assert script.texts[0] == intake.RESUMED and script.asking == "leeftijd"
     script.command("opnieuw")
     assert script.texts[0] == intake.RESTARTED
@@ -114,7 +116,7 @@ def test_aanmelden_while_running_resumes_and_opnieuw_restarts(dialogue: IntakeDi
 
 
 def test_stale_button_gets_the_current_question(dialogue: IntakeDialogue) -> None:
-    script = Script(dialogue).start().type("ja", "maatregel", "ots")
+    script = Script(dialogue).start().type("ja", "een persoon", "maatregel", "ots")
     script.press("vrijwillig", step="kader")
     assert script.texts[0] == "Deze knop is verlopen. Dit is de vraag waar u nu bent:"
     assert script.asking == "leeftijd" and script.memory.answers["kader"] == "maatregel"
@@ -124,61 +126,88 @@ def test_stale_button_gets_the_current_question(dialogue: IntakeDialogue) -> Non
 
 BAD_INPUT = [
     (
-        ["ja", "zeven"],
+        ["ja", "een persoon", "zeven"],
         "kader",
         "Dat antwoord herken ik niet. Kies een van deze mogelijkheden: 1. Justitiële maatregel opgelegd; "
         "2. Onderzoek of proces loopt bij een instantie; 3. Intensieve interventie door politie of "
         "justitie; 4. Vrijwillig kader (geen van deze).",
     ),
     (
-        ["ja", "vrijwillig", "130"],
+        ["ja", "een persoon", "vrijwillig", "130"],
         "leeftijd",
         "Een leeftijd van 130 jaar kan niet. Typ een leeftijd van 0 tot en met 120 jaar.",
     ),
     (
-        ["ja", "vrijwillig", "heel oud"],
+        ["ja", "een persoon", "vrijwillig", "heel oud"],
         "leeftijd",
         "Dat is geen leeftijd die ik herken. Typ de leeftijd in jaren (bijvoorbeeld 15), of kies een "
         "leeftijdsgroep: minderjarig (0-17 jaar), jongvolwassen (18-22 jaar), volwassen (23 jaar of ouder).",
     ),
     (
-        ["ja", "maatregel", "ots", "25"],
+        ["ja", "een persoon", "maatregel", "ots", "25"],
         "leeftijd",
         "Een ondertoezichtstelling geldt alleen voor minderjarigen. Klopt de leeftijd?",
     ),
     (
-        ["ja", "maatregel", "jr", "11"],
+        ["ja", "een persoon", "maatregel", "jr", "11"],
         "leeftijd",
         "Jeugdreclassering geldt van 12 tot 23 jaar. Klopt de leeftijd?",
     ),
     (
-        ["ja", "onderzoek", "raad", "18"],
+        ["ja", "een persoon", "onderzoek", "raad", "18"],
         "leeftijd",
         "De Raad voor de Kinderbescherming onderzoekt alleen bij minderjarigen. Klopt de leeftijd?",
     ),
     (
-        ["ja", "vrijwillig", "30", "lvb, bla"],
+        ["ja", "een persoon", "vrijwillig", "30", "lvb, bla"],
         "profiel",
         "'bla' herken ik niet. Kies uit: 1. Licht verstandelijke beperking (LVB); 2. Psychische "
         "problematiek; 3. Verslaving; 4. Dakloos of thuisloos. Typ bijvoorbeeld 1, 3; of typ 'geen'.",
     ),
     (
-        ["ja", "vrijwillig", "30", "geen", "zorg", "geen", "x" * 501],
+        ["ja", "een persoon", "vrijwillig", "30", "geen", "zorg", "geen", "x" * 501],
         "omschrijving",
         "Uw tekst is 501 tekens lang; het maximum is 500. Wilt u hem korter maken?",
     ),
     (
-        ["ja", "vrijwillig", "30", "geen", "zorg", "geen", "BSN 111222333, moeder belt vaak"],
+        [
+            "ja",
+            "een persoon",
+            "vrijwillig",
+            "30",
+            "geen",
+            "zorg",
+            "geen",
+            "BSN 111222333, moeder belt vaak",
+        ],
         "omschrijving",
         "Uw tekst lijkt een BSN te bevatten. Laat namen, adressen, telefoonnummers en BSN weg.",
     ),
     (
-        ["ja", "vrijwillig", "30", "geen", "zorg", "geen", "mail naar a.jansen@example.nl"],
+        [
+            "ja",
+            "een persoon",
+            "vrijwillig",
+            "30",
+            "geen",
+            "zorg",
+            "geen",
+            "mail naar a.jansen@example.nl",
+        ],
         "omschrijving",
         "Uw tekst lijkt een e-mailadres te bevatten. Laat namen, adressen, telefoonnummers en BSN weg.",
     ),
     (
-        ["ja", "vrijwillig", "30", "geen", "zorg", "geen", "bereikbaar op 06-12345678"],
+        [
+            "ja",
+            "een persoon",
+            "vrijwillig",
+            "30",
+            "geen",
+            "zorg",
+            "geen",
+            "bereikbaar op 06-12345678",
+        ],
         "omschrijving",
         "Uw tekst lijkt een telefoonnummer te bevatten. Laat namen, adressen, telefoonnummers en BSN weg.",
     ),
@@ -198,6 +227,10 @@ def test_bad_input_gets_a_dutch_answer_and_the_same_question(
 
 
 def test_a_nine_digit_number_that_is_no_bsn_is_fine(dialogue: IntakeDialogue) -> None:
-    script = Script(dialogue).start().type("ja", "vrijwillig", "30", "geen", "zorg", "geen")
+    script = (
+        Script(dialogue)
+        .start()
+        .type("ja", "een persoon", "vrijwillig", "30", "geen", "zorg", "geen")
+    )
     script.type("Dossiernummer 123456789 bij de school.")
     assert script.asking == "summary"

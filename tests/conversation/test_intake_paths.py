@@ -40,7 +40,11 @@ PATHS = [
 def test_typed_path_gives_advice_with_reference(
     dialogue: IntakeDialogue, answers: list[str], partij: str, rule: str
 ) -> None:
-    script = Script(dialogue).start().type("ja", *answers, "geen", "zorg", "geen", "overslaan")
+    script = (
+        Script(dialogue)
+        .start()
+        .type("ja", "een persoon", *answers, "geen", "zorg", "geen", "overslaan")
+    )
     assert script.asking == "summary"
     script.type("bevestig")
     assert script.registration is not None
@@ -76,7 +80,7 @@ def test_typed_path_gives_advice_with_reference(
 
 def test_path_by_buttons(dialogue: IntakeDialogue) -> None:
     script = Script(dialogue).start()
-    for button in ("twijfel", "vrijwillig", "volwassen"):
+    for button in ("twijfel", "persoon", "vrijwillig", "volwassen"):
         script.press(button)
     assert script.asking == "profiel" and script.replies[-1].multi
     script.press("psychisch").press("verslaving")
@@ -104,7 +108,8 @@ def test_path_by_buttons(dialogue: IntakeDialogue) -> None:
 
 
 def test_typed_synonyms_and_numbers(dialogue: IntakeDialogue) -> None:
-    script = Script(dialogue).start().type("1", "gedwongen", "ondertoezichtstelling", "15 jaar")
+    script = Script(dialogue).start().type("1", "1", "gedwongen", "ondertoezichtstelling")
+    script.type("15 jaar")
     script.type("licht verstandelijke beperking en ggz", "jeugd", "1, 11", "Gezin loopt vast.")
     assert script.memory.answers == {
         "criteria": "ja",

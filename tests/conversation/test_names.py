@@ -23,7 +23,11 @@ def dialogue(schema: Schema) -> IntakeDialogue:
 
 
 def at_omschrijving(dialogue: IntakeDialogue) -> Script:
-    script = Script(dialogue).start().type("ja", "vrijwillig", "30", "geen", "zorg", "geen")
+    script = (
+        Script(dialogue)
+        .start()
+        .type("ja", "een persoon", "vrijwillig", "30", "geen", "zorg", "geen")
+    )
     assert script.asking == "omschrijving"
     return script
 

@@ -173,7 +173,17 @@ async def test_status_shows_only_own_casussen(fake: FakeBotAPI, running: Running
         await admitted(fake, running.app, user)
     await fake.send_text(other, "/aanmelden")
     await wait_until_asking(fake, other, "criteria")
-    for text in ("ja", "vrijwillig", "30", "geen", "zorg", "geen", "overslaan", "bevestig"):
+    for text in (
+        "ja",
+        "een persoon",
+        "vrijwillig",
+        "30",
+        "geen",
+        "zorg",
+        "geen",
+        "overslaan",
+        "bevestig",
+    ):
         last = fake.last(other)["message_id"]
         await fake.send_text(other, text)
         await fake.wait_for_message(other, last)

@@ -15,7 +15,7 @@ async def test_the_age_question_offers_and_accepts_what_the_regime_allows(
 ) -> None:
     assert running.app is not None
     await at_first_question(fake, running.app, USER)
-    for answer in ("ja", "maatregel", "jeugdreclassering"):
+    for answer in ("ja", "een persoon", "maatregel", "jeugdreclassering"):
         await fake.send_text(USER, answer)
     asked = await wait_until_asking(fake, USER, "leeftijd")
     options = [row[0]["text"] for row in asked["reply_markup"]["inline_keyboard"][:-1]]

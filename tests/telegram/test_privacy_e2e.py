@@ -8,7 +8,7 @@ from tests.telegram.fake_bot_api import FakeBotAPI
 from tests.telegram.helpers import at_first_question, data_of, wait_for_text, wait_until_asking
 
 USER = 640
-TO_THE_DESCRIPTION = ("ja", "vrijwillig", "30", "geen", "zorg", "geen")
+TO_THE_DESCRIPTION = ("ja", "een persoon", "vrijwillig", "30", "geen", "zorg", "geen")
 
 
 async def test_a_name_is_asked_about_and_an_address_refused(

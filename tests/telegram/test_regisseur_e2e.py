@@ -25,8 +25,18 @@ from tests.texts import reference_in
 
 App = Application[Any, Any, Any, Any, Any, Any]
 MELDER, ANS, BAS, OLGA, ZITA, MEES, COBY = 501, 502, 503, 504, 505, 506, 507
-OTS_LVB = ("ja", "maatregel", "ots", "15", "lvb", "jeugdbescherming", "geen", "overslaan")
-VRIJWILLIG_LVB = ("ja", "vrijwillig", "30", "lvb", "zorg", "geen", "overslaan")
+OTS_LVB = (
+    "ja",
+    "een persoon",
+    "maatregel",
+    "ots",
+    "15",
+    "lvb",
+    "jeugdbescherming",
+    "geen",
+    "overslaan",
+)
+VRIJWILLIG_LVB = ("ja", "een persoon", "vrijwillig", "30", "lvb", "zorg", "geen", "overslaan")
 WSG = "William Schrikker Groep (gecertificeerde instelling, beperking/LVB)"
 
 
