@@ -712,6 +712,7 @@ class IntakeDialogue:
             event.button if isinstance(event, Pressed) else self._summary_button(chat, event.text)
         )
         if button in (CONFIRM, TO_GROUP) and chat.group is not None:
+            chat.answered = f"Persoon {self._person_number(chat.group)} klaar"
             chat.to_group()
             self._ask(chat)
             return None
@@ -807,6 +808,7 @@ class IntakeDialogue:
         elif number is not None and button is not None and button.startswith(EDIT_PERSON):
             chat.group = replace(group, at=number - 1)
             chat.answers = self._pruned(group.answers_of(number - 1))
+            chat.answered = f"Persoon {number} wijzigen"
             chat.edit_person()
             self._ask(chat)
         elif number is not None:
@@ -832,6 +834,7 @@ class IntakeDialogue:
             return
         chat.group = replace(group, at=len(group.persons))
         chat.answers = dict(group.shared)
+        chat.answered = f"Persoon {len(group.persons) + 1} toevoegen"
         self._advance(chat)
 
     def _remove_person(self, chat: _Chat, group: Group, number: int) -> None:

@@ -67,10 +67,11 @@ def fitting(longest: int) -> int:
     return next((count for count, width in SIDE_BY_SIDE if longest <= width), 1)
 
 
-def messages(replies: Sequence[Reply]) -> list[tuple[str, str | None]]:
+def messages(replies: Sequence[Reply], above: str = "") -> list[tuple[str, str | None]]:
     """The replies of one turn as few messages as Telegram's length limit allows (usually one),
-    each as (text, keyboard); only the last carries the buttons of the question asked now."""
-    parts = [reply.text for reply in replies]
+    each as (text, keyboard); only the last carries the buttons of the question asked now.
+    `above`: what the first message shows before the replies (a pressed message's answers)."""
+    parts = [*([above] if above else []), *(reply.text for reply in replies)]
     out: list[tuple[str, str | None]] = []
     while len(parts) > 1 and len("\n\n".join(parts)) > MessageLimit.MAX_TEXT_LENGTH:
         out.append((parts.pop(0), None))
@@ -84,13 +85,15 @@ def answered_line(answered: str) -> str:
     return texts.ANSWERED.format(answer=answered)
 
 
-def edited(shown: str | None, answered: str | None, replies: Sequence[Reply]) -> str:
-    """The text a pressed message turns into: the accepted answer on top, then what follows;
-    or, when nothing was answered (a toggle, a correction), the same question under the answers
-    the message already showed."""
-    text = "\n\n".join(reply.text for reply in replies)
+def edited(
+    shown: str | None, answered: str | None, replies: Sequence[Reply]
+) -> list[tuple[str, str | None]]:
+    """What a pressed message turns into: the accepted answer on top, then what follows; or,
+    when nothing was answered (a toggle, a correction), the same question under the answers the
+    message already showed. The first (text, keyboard) is the pressed message's new content;
+    what does not fit it (a group's advice) follows as new messages."""
     above = [answered_line(answered)] if answered else answers_shown(shown)
-    return "\n\n".join((*above, text))
+    return messages(replies, "\n\n".join(above))
 
 
 def answers_shown(shown: str | None) -> list[str]:

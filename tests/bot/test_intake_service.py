@@ -7,8 +7,13 @@ from bot.services.intake import IntakeService
 from conversation import intake
 from conversation.messages import Command, Pressed, Typed
 from rules import Schema
-from storage import AuditLog, Casussen, Database, IntakeStates
+from storage import AuditLog, Casussen, Database, Groups, IntakeStates
 from tests.texts import reference_in
+
+
+def reference_of_group(text: str) -> str:
+    return text.split("groepsnummer ")[1].split(".")[0]
+
 
 CHAT = 4242
 
@@ -84,3 +89,62 @@ async def test_chats_do_not_see_each_other(database: Database, schema: Schema) -
     await service.handle(1, Typed("ja"))
     replies = (await service.handle(2, Command("aanmelden"))).replies
     assert replies[0].text == intake.WELCOME and replies[-1].step == "criteria"
+
+
+GROUP_OF_THREE = (
+    "ja",
+    "een groep",
+    *("maatregel", "jeugdreclassering", "16", "lvb", "veiligheid", "politie", "overslaan"),
+    *("toevoegen", "maatregel", "reclassering", "19", "geen"),
+    *("toevoegen", "vrijwillig", "17", "geen"),
+)
+
+
+async def test_a_group_stores_one_casus_per_person_under_one_reference(
+    database: Database, schema: Schema
+) -> None:
+    service = IntakeService(database, schema)
+    await service.handle(CHAT, Command("aanmelden"))
+    for text in GROUP_OF_THREE:
+        await service.handle(CHAT, Typed(text))
+    async with database.transaction() as session:
+        state = await IntakeStates(session).lock(CHAT)
+        assert await Casussen(session).by_reference("ZVH-2026-0001") is None  # nothing yet
+    assert state is not None and state.group is not None and len(state.group["persons"]) == 3
+    turn = await service.handle(CHAT, Typed("bevestig"))
+    assert turn.replies[0].text.startswith("Uw groepsaanmelding is ontvangen: 3 personen")
+    again = await service.handle(CHAT, Typed("bevestig"))  # after the advice: nothing more
+    assert again.replies[-1].text == intake.FINISHED_HINT
+    async with database.transaction() as session:
+        state = await IntakeStates(session).lock(CHAT)
+        group = await Groups(session).by_reference(reference_of_group(turn.replies[0].text))
+        assert group is not None
+        members = await Groups(session).members(group.id or 0)
+        audits = [await AuditLog(session).of_casus(m.reference) for m in members]
+    assert [(m.partij, m.outcome, m.chat_id) for m in members] == [
+        ("gi-wsg", "reguliere_regie", CHAT),
+        ("rn", "reguliere_regie", CHAT),
+        ("wijkteam", "screening", CHAT),
+    ]
+    assert [m.answers["leeftijd"] for m in members] == [16, 19, 17]
+    assert all(m.answers["interventie"] == "veiligheid" for m in members)
+    assert [
+        [e.details.get("groep") for e in a if e.action == "casus_aangemeld"] for a in audits
+    ] == [[group.reference]] * 3
+    assert state is not None and state.group is None and state.answers == {}
+
+
+async def test_stopping_a_group_keeps_nothing(database: Database, schema: Schema) -> None:
+    service = IntakeService(database, schema)
+    await service.handle(CHAT, Command("aanmelden"))
+    for text in GROUP_OF_THREE[:-2]:
+        await service.handle(CHAT, Typed(text))
+    await service.handle(CHAT, Command("stoppen"))
+    async with database.transaction() as session:
+        state = await IntakeStates(session).lock(CHAT)
+        assert await Groups(session).by_reference("ZVH-2026-G001") is None
+    assert state is not None and (state.state, state.answers, state.group) == (
+        "cancelled",
+        {},
+        None,
+    )

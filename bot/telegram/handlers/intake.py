@@ -69,9 +69,10 @@ class IntakeHandlers:
             return
         # The pressed message becomes what follows: the choice on top, then the next question
         # (or the same question with a toggle or a correction). One edit instead of edit + send.
-        text = render.edited(shown.text, turn.answered, turn.replies)
-        markup = render.keyboard(last) if last is not None else None
+        (text, markup), *following = render.edited(shown.text, turn.answered, turn.replies)
         showing = await self.sender.edit(chat_id, shown.message_id, text, markup)
+        for text, markup in following:
+            showing = await self.sender.send(chat_id, text, markup)
         if last is not None and last.step is not None and showing is not None:
             await remember_question(self.intake, chat_id, showing, turn)
 
