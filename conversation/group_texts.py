@@ -180,35 +180,42 @@ def member_entry(member: MemberFacts) -> str:
 
 def view(facts: GroupFacts, done: str | None = None) -> Card:
     """The group together: who aangemeld it, every member with advice, state and holder, the
-    finding; a button per member to its card, and one to record the finding."""
+    finding; a button per member to its card, and one to record the finding. In one message:
+    when everything does not fit, the note is shortened first (each card shows it whole), then
+    every member's entry alike."""
     count = len(facts.members)
     head = "\n".join(
         (
             f"Groep {facts.reference}: {count} {'persoon' if count == 1 else 'personen'}",
             f"Aangemeld op {facts.reported_on} door {facts.melder_partij or 'een melder'}.",
-            f"{REGULIER_MARK} = heeft al reguliere casusregie (een GI, de reclassering of de "
-            "instantie die een onderzoek doet).",
+            f"{REGULIER_MARK} = heeft al reguliere casusregie.",
         )
     )
-    finding = finding_line(facts)
-    tail = "\n".join(
-        line
-        for line in (
-            finding or "Nog geen groepsbevinding.",
-            f"Toelichting: {facts.finding_note}" if facts.finding_note else None,
-            "Tik op een casusnummer voor de casus zelf.",
-        )
-        if line
-    )
+    finding = finding_line(facts) or "Nog geen groepsbevinding."
+    entries = [member_entry(m) for m in facts.members]
     above = f"{done}\n\n" if done else ""
-    room = MAX_MESSAGE - len(above) - len(head) - len(tail) - 4  # the blank lines between
-    entries = _fitted([member_entry(m) for m in facts.members], room)
-    text = f"{above}{head}\n\n{entries}\n\n{tail}"
+    room = MAX_MESSAGE - len(above) - len(head) - len(finding) - len(TAP) - 6  # line breaks
+    note = None
+    if facts.finding_note:
+        left = room - len("\n".join(entries)) - len(NOTE_LINE) - 1
+        note = NOTE_LINE + _clipped(facts.finding_note, max(left, NOTE_SHOWN))
+        room -= len(note) + 1
+    tail = "\n".join(line for line in (finding, note, TAP) if line)
+    text = f"{above}{head}\n\n{_fitted(entries, room)}\n\n{tail}"
     actions = (
         *(Action(m.reference, OPEN_CARD, str(m.casus_id)) for m in facts.members),
         Action(CHANGE_BUTTON if facts.finding else CHOOSE_BUTTON, CHOOSE, str(facts.group_id)),
     )
     return Card(text, actions)
+
+
+TAP = "Tik op een casusnummer voor de casus zelf."
+NOTE_LINE = "Toelichting: "
+NOTE_SHOWN = 120  # characters of the note the view keeps at least
+
+
+def _clipped(text: str, length: int) -> str:
+    return text if len(text) <= length else text[: length - 1] + "…"
 
 
 def _fitted(entries: Sequence[str], room: int) -> str:
@@ -218,7 +225,7 @@ def _fitted(entries: Sequence[str], room: int) -> str:
     if len(text) <= room or not entries:
         return text
     share = max(1, room // len(entries) - 1)
-    return "\n".join(e if len(e) <= share else e[: share - 1] + "…" for e in entries)
+    return "\n".join(_clipped(entry, share) for entry in entries)
 
 
 def choose(reference: str, group_id: int) -> Card:

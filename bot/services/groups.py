@@ -23,7 +23,7 @@ from conversation import group_texts as say
 from conversation.casus_texts import Card, reason_problem
 from conversation.messages import Reply, Typed
 from rules import Schema
-from rules.matching import REGULIERE_REGIE, SCREENING_PARTIJ
+from rules.matching import REGULIERE_REGIE, SCREENING_PARTIJ, acting_partij
 from rules.vocabulary import GroupFinding, Role
 from storage import AuditLog, Casussen, Database, Groups, Intake, IntakeStates, Outbox, People
 from storage.models import Casus, CasusGroup, utcnow
@@ -210,12 +210,18 @@ class GroupService:
         advice = casus.stored_advice
         holder = await People(session).get(casus.holder_id) if casus.holder_id else None
         held_by_advised = holder is not None and holder.partij == casus.partij
+        # The holder's partij where it is not the one the advice leads to (OOV holds it, say).
+        expected = {
+            casus.partij,
+            casus.afgeweken_partij,
+            acting_partij(casus.outcome, casus.partij),
+        }
         shown_holder = None
         if holder is not None:
             partij = partij_name(self.schema, holder.partij)
             shown_holder = (
                 holder.display_name
-                if held_by_advised or partij is None
+                if holder.partij in expected or partij is None
                 else f"{holder.display_name} ({say.short_name(partij)})"
             )
         advised = self.schema.partij_by_code.get(casus.partij)
