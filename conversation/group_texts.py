@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from conversation.casus_texts import MAX_MESSAGE, NO_NAMES, STATUS_LABEL, Action, Card
 from rules.matching import OOV, REGULIERE_REGIE, SCREENING
-from rules.schema import Schema
+from rules.schema import Question, Schema
 from rules.vocabulary import CasusStatus, GroupFinding
 
 # The actions of the group's own buttons; all begin with VIEW, so a channel routes them together.
@@ -144,21 +144,18 @@ def key_answers(schema: Schema, answers: Mapping[str, object]) -> str:
             continue
         question = schema.question_by_id[question_id]
         answer = answers[question_id]
-        if isinstance(answer, bool):
-            continue
         if isinstance(answer, int):
             parts.append(f"{answer} jaar")
         elif isinstance(answer, list):
-            parts += [_label(question.option_by_code, str(code)) for code in answer]
+            parts += [_label(question, str(code)) for code in answer]
         else:
-            parts.append(_label(question.option_by_code, str(answer)))
+            parts.append(_label(question, str(answer)))
     return ", ".join(parts)
 
 
-def _label(options: Mapping[str, object], code: str) -> str:
-    option = options.get(code)
-    label = getattr(option, "label", None)
-    return short_name(label) if isinstance(label, str) else code
+def _label(question: Question, code: str) -> str:
+    option = question.option_by_code.get(code)
+    return short_name(option.label) if option is not None else code
 
 
 def finding_line(facts: GroupFacts) -> str | None:
