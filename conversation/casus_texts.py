@@ -104,6 +104,7 @@ class CasusFacts:
     werkdagen: int = 5
     coordinator_reason: str | None = None  # why a coördinator gave it elsewhere or reopened it
     history: tuple[str, ...] = ()  # "<datum>: <wat>" from the audit log, for coördinatoren
+    group: tuple[str, ...] = ()  # the group aanmelding it belongs to and the group's finding
 
 
 MAX_MESSAGE = 4096  # characters Telegram shows in one message
@@ -278,6 +279,7 @@ def card(facts: CasusFacts, actions: tuple[Action, ...] = ()) -> Card:
         f"Aangemeld: {facts.reported_on} ({age})",
         f"Bij: {facts.holder}, sinds {facts.holder_since}" if facts.holder else None,
         f"Toelichting screening: {facts.screening_note}" if facts.screening_note else None,
+        *facts.group,
     )
     history = _lines("Geschiedenis:", *(f"• {line}" for line in facts.history))
     parts = (head, _details(facts), _advice(facts), history if facts.history else None)
@@ -305,6 +307,7 @@ HISTORY = {  # audit actions as the card's history names them; others are not sh
     "gesloten": "gesloten",
     "afgeweken": "in overleg elders belegd",
     "heropend": "heropend",
+    "groepsbevinding": "groepsbevinding vastgelegd",
 }
 HISTORY_SHOWN = 15  # the newest entries a card shows
 

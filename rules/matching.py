@@ -15,6 +15,7 @@ from datetime import datetime
 
 from rules.schema import Schema
 
+REGULIERE_REGIE = "reguliere_regie"  # the advised partij already holds casusregie
 SCREENING = "screening"
 OOV = "oov"
 SCREENING_PARTIJ = "zvh"  # the Zorg- en Veiligheidshuis's informatieregisseurs screen

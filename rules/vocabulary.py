@@ -38,3 +38,12 @@ class ScreeningOutcome(StrEnum):
     GEEN_INZET = "geen_inzet"
     SIGNALEREND = "signalerend"
     PROCESREGIE = "procesregie"
+
+
+class GroupFinding(StrEnum):
+    """What the ZVH regisseurs found about a group aanmelding as a whole."""
+
+    SIGNALEREND = "signalerend"  # they share their findings with the instelling the group shares
+    GROEPSAANPAK = "groepsaanpak"  # the members' regisseurs align their approach
+    VERBANDEN = "verbanden"  # connected, but each casus goes its own way
+    GEEN_VERBAND = "geen_verband"

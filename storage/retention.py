@@ -1,6 +1,6 @@
 """Retention: casussen closed longer ago than the retention period lose what could identify a
 person: free answers, the advice's reasons, screening notes, closing, decline and coördinator's
-reasons. Figures
+reasons, and a group finding's note once every member of the group is anonymised. Figures
 stay: reference, partij, rule, outcome, status, timestamps, reason codes and the coarse answers
 that counts are made of. Which answers are coarse is the decision schema's to say; the caller
 passes it in as KeptAnswers."""
@@ -16,7 +16,7 @@ from sqlalchemy import update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.models import Assignment, Casus, utcnow
+from storage.models import Assignment, Casus, CasusGroup, utcnow
 
 # What the advice keeps; its reasons repeat the answers and go.
 KEPT_ADVICE = ("partij", "partij_name", "rule", "outcome")
@@ -64,4 +64,14 @@ async def anonymise_closed(
         await session.exec(
             update(Assignment).where(col(Assignment.casus_id).in_(ids)).values(reason=None)
         )
+    # A group's note goes once every member is anonymised; its finding's code stays.
+    await session.flush()
+    open_members = select(Casus.group_id).where(
+        col(Casus.group_id).is_not(None), col(Casus.anonymised_at).is_(None)
+    )
+    await session.exec(
+        update(CasusGroup)
+        .where(col(CasusGroup.finding_note).is_not(None), col(CasusGroup.id).not_in(open_members))
+        .values(finding_note=None)
+    )
     return len(casussen)

@@ -21,8 +21,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.services.casussen import partij_name, person_line
 from bot.services.dates import shown_date, shown_moment
+from bot.services.groups import card_lines, may_see_groups
 from bot.services.turn import Turn
 from conversation import casus_texts as say
+from conversation import group_texts
 from conversation.answers import answer_lines
 from conversation.casus import (
     SYSTEM,
@@ -330,6 +332,8 @@ class AssignmentService:
             actions.append(Action("Overdragen", "handover", subject))
         if self.lifecycle.allows(view, who.actor, Trigger.CLOSE):
             actions.append(Action("Sluiten", "close", subject))
+        if casus.group_id is not None and await self._sees_groups(session, who):
+            actions.append(Action(group_texts.BUTTON, group_texts.VIEW, str(casus.group_id)))
         if who.role != Role.COORDINATOR:
             return say.card(await self._facts(session, casus), tuple(actions))
         if self.lifecycle.allows(view, who.actor, Trigger.REASSIGN):
@@ -343,6 +347,10 @@ class AssignmentService:
             "kaart_bekeken", actor_id=who.person_id, casus_reference=casus.reference
         )
         return say.card(facts, tuple(actions))
+
+    async def _sees_groups(self, session: AsyncSession, who: Who) -> bool:
+        person = await People(session).get(who.person_id)
+        return person is not None and may_see_groups(person.role, person.partij)
 
     async def _may_see(self, session: AsyncSession, who: Who, casus: Casus) -> bool:
         """Coördinatoren, the holder, and whoever it is offered to now or who took it on; not
@@ -1071,6 +1079,7 @@ class AssignmentService:
             close_reason=casus.close_reason,
             werkdagen=self.schema.contact_werkdagen,
             coordinator_reason=casus.coordinator_reason,
+            group=await card_lines(session, casus.group_id) if casus.group_id else (),
         )
 
     # --- someone leaves -------------------------------------------------------------------------

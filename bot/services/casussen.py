@@ -3,15 +3,18 @@ renders these and never sees a table row."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.services.dates import shown_date
 from conversation.casus_texts import STATUS_TEXT
+from conversation.group_texts import finding_of
 from rules import Schema
-from storage import Casussen, Database, People
-from storage.models import Casus, Person
+from rules.vocabulary import GroupFinding
+from storage import Casussen, Database, Groups, People
+from storage.models import Casus, CasusGroup, Person
 
 LISTED = 20  # the newest casussen a list shows; one message stays readable on a phone
 
@@ -26,6 +29,18 @@ class CasusSummary:
     holder: str | None = None  # "<naam>, <partij>" of the regisseur who holds it
     holder_since: str | None = None
     found_betrokken: tuple[str, ...] = ()  # organisations the screening found involved
+    group_reference: str | None = None  # the group aanmelding it belongs to
+
+
+@dataclass(frozen=True, slots=True)
+class GroupSummary:
+    """A group aanmelding of the melder: the group and its members, in the order aangemeld."""
+
+    reference: str
+    reported_on: str
+    finding: GroupFinding | None
+    finding_note: str | None
+    members: tuple[CasusSummary, ...]
 
 
 class CasusService:
@@ -33,21 +48,58 @@ class CasusService:
         self.database = database
         self.schema = schema
 
-    async def of_melder(self, melder_id: int) -> list[CasusSummary]:
-        """The melder's newest casussen first."""
+    async def of_melder(self, melder_id: int) -> list[CasusSummary | GroupSummary]:
+        """The melder's newest aanmeldingen first: a casus on its own, or a group with all its
+        members."""
         async with self.database.transaction() as session:
-            casussen = await Casussen(session).of_melder(melder_id)
-            return [await self._summary(session, casus) for casus in casussen[:LISTED]]
+            shown: list[list[Casus]] = []
+            of_group: dict[int, list[Casus]] = {}
+            for casus in await Casussen(session).of_melder(melder_id):
+                if casus.group_id is None:
+                    shown.append([casus])
+                elif casus.group_id in of_group:
+                    of_group[casus.group_id].append(casus)
+                else:
+                    shown.append(of_group.setdefault(casus.group_id, [casus]))
+            shown = shown[:LISTED]
+            groups = await Groups(session).of_ids([gid for gid in of_group])
+            return [
+                await self._summary(session, casussen[0])
+                if casussen[0].group_id is None
+                else await self._group(session, groups[casussen[0].group_id], casussen)
+                for casussen in shown
+            ]
 
-    async def one_of_melder(self, melder_id: int, reference: str) -> CasusSummary | None:
-        """One casus by its reference, if this melder reported it."""
+    async def one_of_melder(
+        self, melder_id: int, reference: str
+    ) -> CasusSummary | GroupSummary | None:
+        """One casus, or one group, by its reference, if this melder reported it."""
         async with self.database.transaction() as session:
+            group = await Groups(session).by_reference(reference.upper())
+            if group is not None and group.id is not None and group.melder_id == melder_id:
+                return await self._group(session, group, await Groups(session).members(group.id))
             casus = await Casussen(session).by_reference(reference.upper())
             if casus is None or casus.melder_id != melder_id:
                 return None
             return await self._summary(session, casus)
 
-    async def _summary(self, session: AsyncSession, casus: Casus) -> CasusSummary:
+    async def _group(
+        self, session: AsyncSession, group: CasusGroup, members: Sequence[Casus]
+    ) -> GroupSummary:
+        ordered = sorted(members, key=lambda casus: casus.number)
+        return GroupSummary(
+            reference=group.reference,
+            reported_on=shown_date(group.created_at),
+            finding=finding_of(group.finding),
+            finding_note=group.finding_note,
+            members=tuple([await self._summary(session, casus, group) for casus in ordered]),
+        )
+
+    async def _summary(
+        self, session: AsyncSession, casus: Casus, group: CasusGroup | None = None
+    ) -> CasusSummary:
+        if group is None and casus.group_id is not None:
+            group = await Groups(session).get(casus.group_id)
         holder = await People(session).get(casus.holder_id) if casus.holder_id else None
         return CasusSummary(
             reference=casus.reference,
@@ -58,6 +110,7 @@ class CasusService:
             holder=person_line(self.schema, holder),
             holder_since=shown_date(casus.holder_since) if casus.holder_since else None,
             found_betrokken=self._labels(casus.found_betrokken),
+            group_reference=group.reference if group is not None else None,
         )
 
     def _labels(self, codes: list[str]) -> tuple[str, ...]:

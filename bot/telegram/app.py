@@ -22,6 +22,7 @@ from bot.services.assignment import AssignmentService, TimerRun
 from bot.services.casussen import CasusService
 from bot.services.figures import FiguresService
 from bot.services.free_text import FreeTextService
+from bot.services.groups import GroupService
 from bot.services.intake import IntakeService
 from bot.services.intake_expiry import IntakeExpiryService
 from bot.services.outbox import OutboxService
@@ -34,6 +35,7 @@ from bot.telegram.handlers import Family
 from bot.telegram.handlers.access import AccessHandlers
 from bot.telegram.handlers.casussen import CasussenHandlers
 from bot.telegram.handlers.coordination import CoordinationHandlers
+from bot.telegram.handlers.groups import GroupHandlers
 from bot.telegram.handlers.intake import COMMANDS as INTAKE_COMMANDS
 from bot.telegram.handlers.intake import IntakeHandlers
 from bot.telegram.handlers.lookup import LookupHandlers
@@ -79,7 +81,10 @@ class Channel:
             self.database, schema, self.assignments, group_max=settings.group_max
         )
         self.profile = ProfileService(self.database, schema)  # tests may set its clock
-        free_text = FreeTextService(self.database, intake, (self.assignments, self.profile))
+        self.groups = GroupService(self.database, schema)
+        free_text = FreeTextService(
+            self.database, intake, (self.assignments, self.profile, self.groups)
+        )
         self.text = TextHandlers(free_text, self.sender)
         self.people = PeopleService(
             self.database,
@@ -95,6 +100,7 @@ class Channel:
             self.text.family(),
             RegisseurHandlers(self.assignments, self.sender).family(),
             CasussenHandlers(self.assignments, self.sender).family(),
+            GroupHandlers(self.groups, self.sender).family(),
             ProfileHandlers(self.profile, self.sender).family(),
             CoordinationHandlers(self.people, schema, self.sender).family(),
             LookupHandlers(schema, self.sender).family(),

@@ -104,3 +104,14 @@ class CoordinationButton(CallbackData):
     action: str
     subject: str = ""
     value: str = ""
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class GroupButton(CallbackData):
+    """A button of a group aanmelding (/groep): `action` on `subject`, the group's id (or, for
+    going on without a note, what the chat's state row awaits), so a press on an old message
+    acts on the group that message showed."""
+
+    prefix: ClassVar[str] = "g"
+    action: str
+    subject: str

@@ -41,6 +41,11 @@ HELP_REGISSEUR = (
     f"{PROFILE_HELP}\n"
     "Een nieuw aanbod krijgt u als bericht, met de knoppen Accepteren en Afwijzen."
 )
+GROUP_HELP = (
+    "/groep: een groepsaanmelding in één overzicht, met /groep ZVH-2026-G007 of het casusnummer "
+    "van een van de personen; daar legt u ook de groepsbevinding vast"
+)
+HELP_ZVH = f"\n\nAls regisseur van het Zorg- en Veiligheidshuis:\n{GROUP_HELP}"
 WIE_HINT = (
     "Typ na /wie wat u weet, bijvoorbeeld: /wie ots 15 lvb of /wie vrijwillig 30 huiselijk geweld"
 )
@@ -65,6 +70,7 @@ MENU = (  # Telegram's command menu, in this order
     ("status", "Uw aanmeldingen"),
     ("mijn", "Uw open casussen (regisseurs)"),
     ("profiel", "Uw expertise, capaciteit en afwezigheid (regisseurs)"),
+    ("groep", "Een groepsaanmelding bekijken (ZVH-regisseurs, coördinatoren)"),
     ("casussen", "Alle casussen, met filters (coördinatoren)"),
     ("uitnodigen", "Iemand uitnodigen voor regiebot (coördinatoren)"),
     ("mensen", "Wie toegang heeft, en wijzigen of deactiveren (coördinatoren)"),
@@ -81,14 +87,16 @@ HELP_COORDINATOR = (
     "heropenen\n"
     "/uitnodigen: iemand toegang geven, met rol, partij en expertise\n"
     "/mensen: wie toegang heeft; wijzigen, afwezig melden of deactiveren\n"
-    "/overzicht: cijfers van de afgelopen twaalf maanden, als grafiek en als tabel (CSV)"
+    "/overzicht: cijfers van de afgelopen twaalf maanden, als grafiek en als tabel (CSV)\n"
+    f"{GROUP_HELP}"
 )
 
 
-def help_for(role: Role | None) -> str:
-    """What /help shows: the regisseur's and the coördinator's work too, for those who do it."""
+def help_for(role: Role | None, sees_groups: bool = False) -> str:
+    """What /help shows: the regisseur's and the coördinator's work too, for those who do it;
+    `sees_groups`: a ZVH regisseur's /groep."""
     if role is Role.COORDINATOR:
         return HELP + HELP_REGISSEUR + HELP_COORDINATOR
     if role is Role.REGISSEUR:
-        return HELP + HELP_REGISSEUR
+        return HELP + HELP_REGISSEUR + (HELP_ZVH if sees_groups else "")
     return HELP

@@ -70,6 +70,7 @@ async def test_command_menu_is_set_at_start(fake: FakeBotAPI, running: Running) 
         "status",
         "mijn",
         "profiel",
+        "groep",
         "casussen",
         "uitnodigen",
         "mensen",

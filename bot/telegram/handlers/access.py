@@ -6,11 +6,11 @@ from telegram import Update
 from telegram.ext import CommandHandler
 
 from bot.services.admission import AdmissionService
+from bot.services.groups import may_see_groups
 from bot.telegram import texts
 from bot.telegram.gate import ACCESS_PARAMETER, RegieContext
 from bot.telegram.handlers import Family
 from bot.telegram.sender import Sender
-from rules.vocabulary import Role
 
 
 class AccessHandlers:
@@ -34,12 +34,15 @@ class AccessHandlers:
             admission = await self.admission.admit(context.args[0], user.id, user.full_name)
             await self.sender.send(chat.id, texts.ADMISSION_TEXT[admission])
             return
-        await self.sender.send(chat.id, texts.help_for(_role(context)))
+        await self.sender.send(chat.id, _help(context))
 
     async def help(self, update: Update, context: RegieContext) -> None:
         if update.effective_chat is not None:
-            await self.sender.send(update.effective_chat.id, texts.help_for(_role(context)))
+            await self.sender.send(update.effective_chat.id, _help(context))
 
 
-def _role(context: RegieContext) -> Role | None:
-    return context.member.role if context.member is not None else None
+def _help(context: RegieContext) -> str:
+    member = context.member
+    if member is None:
+        return texts.help_for(None)
+    return texts.help_for(member.role, may_see_groups(member.role, member.partij))

@@ -8,7 +8,7 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot.services.assignment import AssignmentService, Who
-from bot.telegram import render
+from bot.telegram import group_view
 from bot.telegram.callbacks import CasusButton
 from bot.telegram.gate import RegieContext
 from bot.telegram.handlers import Family, own_press
@@ -41,7 +41,7 @@ class RegisseurHandlers:
         chat_id = update.effective_chat.id
         member = context.admitted
         card = await self.assignments.mine(Who(member.person_id, member.role, chat_id))
-        await self.sender.send(chat_id, card.text, render.card_keyboard(card.actions))
+        await self.sender.send(chat_id, card.text, group_view.keyboard(card.actions))
 
     async def pressed(self, update: Update, context: RegieContext) -> None:
         press = await own_press(update, CasusButton, self.sender)
@@ -51,7 +51,7 @@ class RegisseurHandlers:
         member = context.admitted
         who = Who(member.person_id, member.role, press.chat_id)
         card = await self.assignments.press(who, press.button.action, press.button.subject)
-        markup = render.card_keyboard(card.actions)
+        markup = group_view.keyboard(card.actions)
         if press.message_id is None:
             await self.sender.send(press.chat_id, card.text, markup)
         else:

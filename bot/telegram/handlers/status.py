@@ -1,4 +1,4 @@
-"""/status: a melder's casussen, or one of them by its reference."""
+"""/status: a melder's casussen and groups, or one of them by its reference."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from telegram import Update
 from telegram.ext import CommandHandler
 
 from bot.services.casussen import CasusService
-from bot.telegram import render, texts
+from bot.telegram import group_view, texts
 from bot.telegram.gate import RegieContext
 from bot.telegram.handlers import Family
 from bot.telegram.sender import Sender
@@ -29,8 +29,8 @@ class StatusHandlers:
             return
         melder = context.admitted.person_id
         if context.args:
-            casus = await self.casussen.one_of_melder(melder, context.args[0])
-            text = render.casus_detail(casus) if casus is not None else texts.CASUS_NOT_FOUND
+            found = await self.casussen.one_of_melder(melder, context.args[0])
+            text = group_view.status_one(found) if found is not None else texts.CASUS_NOT_FOUND
         else:
-            text = render.casus_list(await self.casussen.of_melder(melder))
+            text = group_view.status_list(await self.casussen.of_melder(melder))
         await self.sender.send(update.effective_chat.id, text)
