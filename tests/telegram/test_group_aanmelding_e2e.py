@@ -41,12 +41,14 @@ async def press_all(fake: FakeBotAPI, message: dict[str, Any], buttons: tuple[st
     """Presses buttons one after the other on the message that asks; each press turns it into
     the next question (or, for a toggle, the same question ticked)."""
     key = (MELDER, message["message_id"])
+
+    def shown() -> tuple[str, object]:
+        return fake.messages[key]["text"], fake.messages[key].get("reply_markup")
+
     for button in buttons:
-        before = fake.messages[key]["text"], fake.messages[key].get("reply_markup")
+        before = shown()
         await fake.press(MELDER, message["message_id"], data_of(fake.messages[key], button))
-        await fake.wait_for(
-            lambda: (fake.messages[key]["text"], fake.messages[key].get("reply_markup")) != before
-        )
+        await fake.wait_for(lambda before=before: shown() != before)  # type: ignore[misc]
 
 
 async def test_a_group_of_five_by_buttons(fake: FakeBotAPI, running: Running) -> None:
