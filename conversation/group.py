@@ -7,6 +7,7 @@ answers at a time (`at`); the group keeps the rest.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
@@ -104,17 +105,18 @@ def person_line(schema: Schema, answers: Mapping[str, Answer]) -> str:
 
 def _brief(question: Question, answer: Answer) -> str:
     if question.kind == "multi" and isinstance(answer, list):
-        return ", ".join(_brief_label(question.label_of(code)) for code in answer)
-    return _brief_label(answer_text(question, answer, 40))
+        return ", ".join(short_name(question.label_of(code)) for code in answer)
+    return short_name(answer_text(question, answer, 40))
 
 
-def _brief_label(label: str) -> str:
-    """A label without what it adds in parentheses at its end, or as its abbreviation where
-    that is one: "Licht verstandelijke beperking (LVB)" is "LVB" in a line about a person,
-    "Vrijwillig kader (geen van deze)" is "Vrijwillig kader"."""
-    if not (label.endswith(")") and "(" in label):
-        return label
-    inner = label[label.rindex("(") + 1 : -1]
-    if inner.isalpha() and inner.isupper():
-        return inner
-    return label[: label.rindex("(")].strip() or label
+def short_name(name: str) -> str:
+    """A label or partij name short enough for one line per person: "(Voorlopige)
+    ondertoezichtstelling (OTS)" is "OTS", "Minderjarig (0-17 jaar)" is "Minderjarig",
+    "Zorg- en Veiligheidshuis, team complexe casuïstiek" is "Zorg- en Veiligheidshuis"."""
+    found = re.fullmatch(r"(.*?)\s*\(([^()]*)\)", name)
+    if found is not None:
+        head, inner = found.groups()
+        if re.fullmatch(r"[A-Z]{2,6}", inner):
+            return inner
+        name = head or name
+    return name.split(", ", 1)[0]

@@ -5,13 +5,12 @@ and the group's lines on a member's card and in /status. Pure: the service gathe
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from conversation.casus_texts import MAX_MESSAGE, NO_NAMES, STATUS_LABEL, Action, Card
+from conversation.group import short_name
 from rules.matching import OOV, REGULIERE_REGIE, SCREENING
-from rules.schema import Question, Schema
 from rules.vocabulary import CasusStatus, GroupFinding
 
 # The actions of the group's own buttons; all begin with VIEW, so a channel routes them together.
@@ -55,7 +54,6 @@ OUTCOME_SHORT = {  # an advice's outcome in a member's entry; another schema's: 
 }
 REGULIER_MARK = "✔"
 OTHER_MARK = "•"
-KEY_QUESTIONS = (("maatregel", "instantie", "kader"), ("leeftijd",), ("profiel",))
 
 BUTTON = "Groep"  # on a member's casus card
 CHOOSE_BUTTON = "Groepsbevinding vastleggen"
@@ -94,7 +92,7 @@ class MemberFacts:
 
     casus_id: int
     reference: str
-    key_answers: str  # "Jeugdreclassering, 16 jaar, LVB"
+    key_answers: str  # "Jeugdreclassering · 16 jaar · LVB"
     partij: str  # the advised partij, short
     outcome: str  # the advice's outcome code
     outcome_label: str
@@ -119,43 +117,6 @@ class GroupFacts:
 def finding_of(code: str | None) -> GroupFinding | None:
     """A group's stored finding; None as well for a code this version no longer knows."""
     return GroupFinding(code) if code in set(GroupFinding) else None
-
-
-def short_name(name: str) -> str:
-    """A label or partij name short enough for one line per person: "(Voorlopige)
-    ondertoezichtstelling (OTS)" is "OTS", "Minderjarig (0-17 jaar)" is "Minderjarig",
-    "Zorg- en Veiligheidshuis, team complexe casuïstiek" is "Zorg- en Veiligheidshuis"."""
-    found = re.fullmatch(r"(.*?)\s*\(([^()]*)\)", name)
-    if found is not None:
-        head, inner = found.groups()
-        if re.fullmatch(r"[A-Z]{2,6}", inner):
-            return inner
-        name = head or name
-    return name.split(", ", 1)[0]
-
-
-def key_answers(schema: Schema, answers: Mapping[str, object]) -> str:
-    """The answers that tell the members apart: the maatregel (or instantie, or kader), the
-    leeftijd (or its band) and the profiel, shortly."""
-    parts: list[str] = []
-    for ids in KEY_QUESTIONS:
-        question_id = next((i for i in ids if i in answers and i in schema.question_by_id), None)
-        if question_id is None:
-            continue
-        question = schema.question_by_id[question_id]
-        answer = answers[question_id]
-        if isinstance(answer, int):
-            parts.append(f"{answer} jaar")
-        elif isinstance(answer, list):
-            parts += [_label(question, str(code)) for code in answer]
-        else:
-            parts.append(_label(question, str(answer)))
-    return ", ".join(parts)
-
-
-def _label(question: Question, code: str) -> str:
-    option = question.option_by_code.get(code)
-    return short_name(option.label) if option is not None else code
 
 
 def finding_line(facts: GroupFacts) -> str | None:

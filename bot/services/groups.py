@@ -21,6 +21,7 @@ from bot.services.dates import shown_date
 from bot.services.turn import Turn
 from conversation import group_texts as say
 from conversation.casus_texts import Card, reason_problem
+from conversation.group import person_line, short_name
 from conversation.messages import Reply, Typed
 from rules import Schema
 from rules.matching import REGULIERE_REGIE, SCREENING_PARTIJ, acting_partij
@@ -222,14 +223,14 @@ class GroupService:
             shown_holder = (
                 holder.display_name
                 if holder.partij in expected or partij is None
-                else f"{holder.display_name} ({say.short_name(partij)})"
+                else f"{holder.display_name} ({short_name(partij)})"
             )
         advised = self.schema.partij_by_code.get(casus.partij)
         return say.MemberFacts(
             casus_id=casus.id,
             reference=casus.reference,
-            key_answers=say.key_answers(self.schema, casus.answers),
-            partij=say.short_name(advised.name if advised else advice.partij_name),
+            key_answers=person_line(self.schema, casus.answers),
+            partij=short_name(advised.name if advised else advice.partij_name),
             outcome=advice.outcome,
             outcome_label=advice.outcome_label,
             status=casus.status,

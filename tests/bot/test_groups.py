@@ -137,15 +137,15 @@ async def test_the_group_view_shows_every_member_with_advice_state_and_holder(
     )
     assert "melder" not in card.text  # the melder's organisation, never their name
     expected = [
-        f"✔ {refs[0]}: Jeugdreclassering, 16 jaar, LVB\n"
+        f"✔ {refs[0]}: Jeugdreclassering · 16 jaar · LVB\n"
         "   Advies William Schrikker Groep (reguliere casusregie). Opgepakt, bij Ans.",
-        f"✔ {refs[1]}: Jeugdreclassering, 17 jaar\n"
+        f"✔ {refs[1]}: Jeugdreclassering · 17 jaar\n"
         "   Advies Jeugdbescherming Regio Amsterdam (reguliere casusregie). Aangeboden.",
-        f"✔ {refs[2]}: Reclasseringstoezicht, 19 jaar\n"
+        f"✔ {refs[2]}: Reclasseringstoezicht · 19 jaar\n"
         "   Advies Reclassering Nederland (reguliere casusregie). Bij OOV.",
-        f"• {refs[3]}: Vrijwillig kader, 15 jaar\n"
+        f"• {refs[3]}: Vrijwillig kader · 15 jaar\n"
         "   Advies Wijkteam / Samen DOEN (screening ZVH). Aangeboden.",
-        f"• {refs[4]}: Vrijwillig kader, Minderjarig, Psychische problematiek\n"
+        f"• {refs[4]}: Vrijwillig kader · Minderjarig · Psychische problematiek\n"
         "   Advies GGZ / GGD bemoeizorg (screening ZVH). Aangeboden.",
     ]
     for entry in expected:
@@ -169,7 +169,7 @@ async def test_a_screened_member_held_by_the_zvh_and_one_the_advised_partij_took
     await world.accept("Zita", screened)
     card = await world.groups.show(world.viewer("Zita"), group.reference)
     assert (
-        f"• {screened.reference}: Vrijwillig kader, 15 jaar\n   Advies Wijkteam / Samen DOEN "
+        f"• {screened.reference}: Vrijwillig kader · 15 jaar\n   Advies Wijkteam / Samen DOEN "
         "(screening ZVH). In screening, bij Zita." in card.text
     )
 

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from conversation import group_texts as say
+from conversation.group import person_line, short_name
 from rules import Schema
 from rules.vocabulary import GroupFinding
 from tests.groups import person
@@ -34,7 +35,7 @@ from tests.groups import person
     ],
 )
 def test_short_names(name: str, short: str) -> None:
-    assert say.short_name(name) == short
+    assert short_name(name) == short
 
 
 @pytest.mark.parametrize(
@@ -42,21 +43,21 @@ def test_short_names(name: str, short: str) -> None:
     [
         (
             person("maatregel", 16, ["lvb"], maatregel="jeugdreclassering"),
-            "Jeugdreclassering, 16 jaar, LVB",
+            "Jeugdreclassering · 16 jaar · LVB",
         ),
-        (person("maatregel", 14, maatregel="ots"), "OTS, 14 jaar"),
-        (person("maatregel", 19, maatregel="reclassering"), "Reclasseringstoezicht, 19 jaar"),
-        (person("onderzoek", 15, instantie="raad"), "Raad voor de Kinderbescherming, 15 jaar"),
+        (person("maatregel", 14, maatregel="ots"), "OTS · 14 jaar"),
+        (person("maatregel", 19, maatregel="reclassering"), "Reclasseringstoezicht · 19 jaar"),
+        (person("onderzoek", 15, instantie="raad"), "Raad voor de Kinderbescherming · 15 jaar"),
         (
             person("vrijwillig", "jongvolwassen", ["verslaving", "dakloos"]),
-            "Vrijwillig kader, Jongvolwassen, Verslaving, Dakloos of thuisloos",
+            "Vrijwillig kader · Jongvolwassen · Verslaving, Dakloos of thuisloos",
         ),
         ({"kader": "vrijwillig"}, "Vrijwillig kader"),
         ({}, ""),  # anonymised long ago
     ],
 )
-def test_key_answers(schema: Schema, answers: dict[str, Any], shown: str) -> None:
-    assert say.key_answers(schema, answers) == shown
+def test_a_person_at_a_glance(schema: Schema, answers: dict[str, Any], shown: str) -> None:
+    assert person_line(schema, answers) == shown
 
 
 @pytest.mark.parametrize("finding", list(GroupFinding))
