@@ -21,21 +21,10 @@ from rules import Schema
 from rules.vocabulary import AssignmentStatus, CasusStatus, Role
 from storage import Assignments, AuditLog, Casussen, Database
 from storage.models import Casus, OutboxMessage, Person
+from tests.aanmeldingen import OTS_LVB, VRIJWILLIG_LVB
 
 START = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 HOURS = timedelta(hours=1)
-OTS_LVB = (
-    "ja",
-    "een persoon",
-    "maatregel",
-    "ots",
-    "15",
-    "lvb",
-    "jeugdbescherming",
-    "geen",
-    "overslaan",
-)
-VRIJWILLIG_LVB = ("ja", "een persoon", "vrijwillig", "30", "lvb", "zorg", "geen", "overslaan")
 MELDER_CHAT = 7000
 WSG = "William Schrikker Groep (gecertificeerde instelling, beperking/LVB)"
 

@@ -15,19 +15,8 @@ from rules import load_schema
 from rules.vocabulary import Role
 from storage import Assignments, Database
 from storage.models import Person
+from tests.aanmeldingen import OTS_LVB
 from tests.texts import reference_in
-
-OTS_LVB = (
-    "ja",
-    "een persoon",
-    "maatregel",
-    "ots",
-    "15",
-    "lvb",
-    "jeugdbescherming",
-    "geen",
-    "Zorgen om school",
-)
 
 
 async def accepted_casus(url: str) -> str:

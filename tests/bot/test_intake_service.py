@@ -8,6 +8,7 @@ from conversation import intake
 from conversation.messages import Command, Pressed, Typed
 from rules import Schema
 from storage import AuditLog, Casussen, Database, Groups, IntakeStates
+from tests.aanmeldingen import OTS_LVB
 from tests.texts import reference_in
 
 
@@ -21,17 +22,7 @@ CHAT = 4242
 async def test_whole_aanmelding_stores_the_casus(database: Database, schema: Schema) -> None:
     service = IntakeService(database, schema)
     await service.handle(CHAT, Command("aanmelden"))
-    for text in (
-        "ja",
-        "een persoon",
-        "maatregel",
-        "ots",
-        "15",
-        "lvb",
-        "jeugdbescherming",
-        "geen",
-        "overslaan",
-    ):
+    for text in OTS_LVB:
         replies = (await service.handle(CHAT, Typed(text), melder_id=None)).replies
     assert replies[-1].step == "summary"
     replies = (await service.handle(CHAT, Pressed("summary", "bevestig"))).replies

@@ -18,6 +18,7 @@ from bot.services.assignment import AssignmentService
 from rules.vocabulary import CasusStatus, Role
 from storage import Casussen
 from storage.models import utcnow
+from tests.aanmeldingen import OTS_LVB, VRIJWILLIG_LVB
 from tests.telegram.conftest import Running
 from tests.telegram.fake_bot_api import FakeBotAPI
 from tests.telegram.helpers import channel, wait_for_text
@@ -25,18 +26,6 @@ from tests.texts import reference_in
 
 App = Application[Any, Any, Any, Any, Any, Any]
 MELDER, ANS, BAS, OLGA, ZITA, MEES, COBY = 501, 502, 503, 504, 505, 506, 507
-OTS_LVB = (
-    "ja",
-    "een persoon",
-    "maatregel",
-    "ots",
-    "15",
-    "lvb",
-    "jeugdbescherming",
-    "geen",
-    "overslaan",
-)
-VRIJWILLIG_LVB = ("ja", "een persoon", "vrijwillig", "30", "lvb", "zorg", "geen", "overslaan")
 WSG = "William Schrikker Groep (gecertificeerde instelling, beperking/LVB)"
 
 
