@@ -156,6 +156,7 @@ def offer(facts: CasusFacts, offer_id: int, *, reminder: bool = False) -> Card:
                 f"Aangemeld op {facts.reported_on} door {facts.melder_partij or 'een melder'}.",
             ),
             asked,
+            _lines(*facts.group),  # aangemeld with others: the group's reference and finding
             _details(facts),
             _advice(facts),
             _lines(

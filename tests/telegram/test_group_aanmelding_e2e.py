@@ -94,13 +94,16 @@ async def test_a_group_of_five_by_buttons(fake: FakeBotAPI, running: Running) ->
     for number, member in enumerate(members, start=1):
         assert f"{number}. {member.reference} · " in advice["text"]
 
-    # Each casus is offered once: the three with reguliere regie to their partij, the two for
-    # screening to the Zorg- en Veiligheidshuis.
+    # Each casus is offered once, naming its group: the three with reguliere regie to their
+    # partij, the two for screening to the Zorg- en Veiligheidshuis.
     offered = {"gi-wsg": [0], "gi-jbra": [1], "rn": [2], "zvh": [3, 4]}
     for partij, indexes in offered.items():
         user = REGISSEURS[partij]
         for index in indexes:
-            await wait_for_text(fake, user, f"Nieuwe casus voor u: {members[index].reference}")
+            offer = await wait_for_text(
+                fake, user, f"Nieuwe casus voor u: {members[index].reference}"
+            )
+            assert f"\n\nGroep: {group.reference}\n\n" in offer["text"]
     await fake.wait_for(lambda: len(fake.sent(REGISSEURS["zvh"])) >= 3)
     offers = Counter(
         m["text"].split("\n")[0]
