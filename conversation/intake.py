@@ -98,6 +98,10 @@ OVERVIEW_UNKNOWN = (
     "Dat herken ik niet. Tik op Bevestigen als alles klopt, of kies een knop. U kunt ook "
     "'bevestig', 'toevoegen', 'wijzig 2' of 'verwijder 2' typen."
 )
+AT_OVERVIEW = (
+    "Dit is het overzicht van de groep. Met Wijzig persoon past u een persoon aan; met Wijzig "
+    "bij de groepsvragen een antwoord voor de hele groep."
+)
 GROUP_FULL = (
     "Een groepsaanmelding heeft ten hoogste {most} personen. Bevestig deze groep en meld de "
     "overige personen aan in een nieuwe groepsaanmelding."
@@ -907,7 +911,7 @@ class IntakeDialogue:
     def _back(self, chat: _Chat) -> None:
         possible = self.machine.get_transitions(trigger="back", source=chat.state)
         if not possible or not chat.back():
-            chat.say(FIRST_QUESTION)
+            chat.say(AT_OVERVIEW if chat.state == OVERVIEW else FIRST_QUESTION)
         self._enter_question(chat)
 
     def _enter_question(self, chat: _Chat) -> None:

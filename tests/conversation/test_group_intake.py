@@ -187,6 +187,12 @@ def test_remove_a_person_and_the_rest_move_up(dialogue: IntakeDialogue) -> None:
     assert [m.advice.partij.code for m in members(script)] == ["gi-wsg", "rn"]
 
 
+def test_back_at_the_overview_says_where_the_melder_is(dialogue: IntakeDialogue) -> None:
+    script = group_of(dialogue, FIVE[0]).command("vorige")
+    assert script.texts[0].startswith("Dit is het overzicht van de groep.")
+    assert script.state == OVERVIEW
+
+
 def test_the_last_person_stays(dialogue: IntakeDialogue) -> None:
     script = group_of(dialogue, FIVE[0]).type("verwijder 1")
     assert script.texts[0].startswith("Persoon 1 is de enige in de groep")
