@@ -9,6 +9,9 @@ from telegram.ext import Application
 from bot.telegram.app import Channel
 from tests.telegram.fake_bot_api import FakeBotAPI
 
+# How the question after the criteria begins: one person, or a group (it carries no number).
+ASKS_SCOPE = "Gaat de aanmelding over één persoon, of over een groep personen"
+
 
 def asking(message: dict[str, Any]) -> str | None:
     """The step a message's keyboard answers, if it has one."""

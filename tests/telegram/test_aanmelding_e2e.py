@@ -8,6 +8,7 @@ from storage import Casussen
 from tests.telegram.conftest import Running
 from tests.telegram.fake_bot_api import FakeBotAPI
 from tests.telegram.helpers import (
+    ASKS_SCOPE,
     admitted,
     asking,
     channel,
@@ -35,7 +36,8 @@ async def test_aanmelding_by_buttons(fake: FakeBotAPI, running: Running) -> None
     question = await wait_until_asking(fake, USER, "criteria")
     assert question["text"].startswith(intake.WELCOME + "\n\nVraag 1 van 8\n")
     for button, next_step, shown in (
-        ("ja", "kader", "✓ Criteria complexe casus: Ja\n\nVraag 2 van 8"),
+        ("ja", "omvang", "✓ Criteria complexe casus: Ja\n\n" + ASKS_SCOPE),
+        ("persoon", "kader", "✓ Omvang: één persoon\n\nVraag 2 van 8"),
         ("maatregel", "maatregel", "✓ Kader: Justitiële maatregel opgelegd\n\nVraag 3 van 8"),
         (
             "ots",
@@ -71,7 +73,7 @@ async def test_aanmelding_by_buttons(fake: FakeBotAPI, running: Running) -> None
     assert casus is not None and casus.rule == "gi-lvb" and casus.chat_id == USER
     # one message for the whole aanmelding; every press answered first, then one edit
     assert len(fake.sent(USER)) == 2  # the admission welcome, and the aanmelding
-    assert fake.count("answerCallbackQuery") == fake.count("editMessageText") == 10
+    assert fake.count("answerCallbackQuery") == fake.count("editMessageText") == 11
 
 
 async def test_aanmelding_by_typed_text_with_back_and_change(
@@ -82,7 +84,8 @@ async def test_aanmelding_by_typed_text_with_back_and_change(
     await fake.send_text(USER, "/aanmelden")
     await wait_until_asking(fake, USER, "criteria")
     steps = [
-        ("ja", "kader"),
+        ("ja", "omvang"),
+        ("een persoon", "kader"),
         ("vrijwillig", "leeftijd"),
         ("vorige", "kader"),
         ("onderzoek", "instantie"),
@@ -115,7 +118,9 @@ async def test_stale_button(fake: FakeBotAPI, running: Running) -> None:
     await fake.send_text(USER, "/aanmelden")
     first = await wait_until_asking(fake, USER, "criteria")
     await fake.send_text(USER, "ja")
-    await wait_until_asking(fake, USER, "kader", after=first["message_id"])
+    scope = await wait_until_asking(fake, USER, "omvang", after=first["message_id"])
+    await fake.send_text(USER, "een persoon")
+    await wait_until_asking(fake, USER, "kader", after=scope["message_id"])
     last = fake.last(USER)["message_id"]
     await fake.press(USER, first["message_id"], data_of(first, "nee"))
     stale = await wait_for_text(fake, USER, intake.STALE_BUTTON, after=last)
@@ -129,7 +134,7 @@ async def test_restart_of_the_application_resumes(fake: FakeBotAPI, running: Run
     await admitted(fake, running.app, USER)
     await fake.send_text(USER, "/aanmelden")
     await wait_until_asking(fake, USER, "criteria")
-    for text, next_step in (("ja", "kader"), ("vrijwillig", "leeftijd")):
+    for text, next_step in (("ja", "omvang"), ("een persoon", "kader"), ("vrijwillig", "leeftijd")):
         last = fake.last(USER)["message_id"]
         await fake.send_text(USER, text)
         await wait_until_asking(fake, USER, next_step, after=last)

@@ -30,7 +30,9 @@ async def halfway(fake: FakeBotAPI, app: App, user: int) -> None:
     await fake.send_text(user, "/aanmelden")
     first = await wait_until_asking(fake, user, "criteria")
     await fake.send_text(user, "ja")
-    await wait_until_asking(fake, user, "kader", after=first["message_id"])
+    scope = await wait_until_asking(fake, user, "omvang", after=first["message_id"])
+    await fake.send_text(user, "een persoon")
+    await wait_until_asking(fake, user, "kader", after=scope["message_id"])
 
 
 async def chats(app: App) -> set[int]:

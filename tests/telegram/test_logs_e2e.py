@@ -49,7 +49,8 @@ async def test_a_typed_answer_is_never_logged(
     await fake.send_text(USER, "/aanmelden")
     last = (await wait_until_asking(fake, USER, "criteria"))["message_id"]
     for text, step in (
-        ("ja", "kader"),
+        ("ja", "omvang"),
+        ("een persoon", "kader"),
         ("maatregel", "maatregel"),
         ("ots", "leeftijd"),
         ("15", "profiel"),

@@ -16,6 +16,7 @@ from storage import Intake, IntakeStates
 from tests.telegram.conftest import App, Running
 from tests.telegram.fake_bot_api import FakeBotAPI, Fault
 from tests.telegram.helpers import (
+    ASKS_SCOPE,
     admitted,
     asking,
     channel,
@@ -51,6 +52,8 @@ async def test_a_press_whose_acknowledgement_fails_still_counts(
     key = (USER, question["message_id"])
     fake.faults.append(Fault("answerCallbackQuery", "400", 1, description=TOO_OLD))
     await fake.press(USER, question["message_id"], data_of(question, "ja"))
+    await fake.wait_for(lambda: asking(fake.messages[key]) == "omvang")
+    await fake.press(USER, question["message_id"], data_of(fake.messages[key], "persoon"))
     await fake.wait_for(lambda: asking(fake.messages[key]) == "kader")
     fake.faults.append(Fault("answerCallbackQuery", "500", 1))
     await fake.press(USER, question["message_id"], data_of(fake.messages[key], "maatregel"))
@@ -67,7 +70,8 @@ async def test_a_typed_answer_delivered_twice_answers_one_question(
     await at_first_question(fake, running.app, USER)
     last = 0
     for text, step in (
-        ("ja", "kader"),
+        ("ja", "omvang"),
+        ("een persoon", "kader"),
         ("maatregel", "maatregel"),
         ("ots", "leeftijd"),
         ("15", "profiel"),
@@ -89,7 +93,12 @@ async def test_a_toggle_delivered_twice_stays_ticked(fake: FakeBotAPI, running: 
     assert running.app is not None
     question = await at_first_question(fake, running.app, USER)
     key = (USER, question["message_id"])
-    for button, step in (("ja", "kader"), ("maatregel", "maatregel"), ("ots", "leeftijd")):
+    for button, step in (
+        ("ja", "omvang"),
+        ("persoon", "kader"),
+        ("maatregel", "maatregel"),
+        ("ots", "leeftijd"),
+    ):
         await fake.press(USER, question["message_id"], data_of(fake.messages[key], button))
         await fake.wait_for(lambda step=step: asking(fake.messages[key]) == step)  # type: ignore[misc]
     await fake.press(USER, question["message_id"], data_of(fake.messages[key], "minderjarig"))
@@ -104,13 +113,15 @@ async def test_a_toggle_delivered_twice_stays_ticked(fake: FakeBotAPI, running: 
 
 async def test_a_command_delivered_twice_restarts_once(fake: FakeBotAPI, running: Running) -> None:
     assert running.app is not None
-    first = await at_first_question(fake, running.app, USER)
-    await fake.send_text(USER, "ja")
-    asked = await wait_until_asking(fake, USER, "kader", after=first["message_id"])
+    asked = await at_first_question(fake, running.app, USER)
+    for text, step in (("ja", "omvang"), ("een persoon", "kader")):
+        await fake.send_text(USER, text)
+        asked = await wait_until_asking(fake, USER, step, after=asked["message_id"])
     restart = await fake.send_text(USER, "/opnieuw")
     asked = await wait_until_asking(fake, USER, "criteria", after=asked["message_id"])
-    await fake.send_text(USER, "ja")
-    asked = await wait_until_asking(fake, USER, "kader", after=asked["message_id"])
+    for text, step in (("ja", "omvang"), ("een persoon", "kader")):
+        await fake.send_text(USER, text)
+        asked = await wait_until_asking(fake, USER, step, after=asked["message_id"])
     await fake.redeliver(restart)
     await wait_for_text(fake, USER, RESUMED, after=asked["message_id"])
     saved = await state_of(running.app, USER)
@@ -149,10 +160,12 @@ async def test_a_webhook_update_posted_twice_is_applied_once(
 
     await post(1, f"/start {invitation.code}", "Welkom bij regiebot!")
     await post(2, "/aanmelden", "Welkom bij regiebot.")
-    await post(3, "ja", "Vraag 2")
-    await post(4, "/opnieuw", "We beginnen opnieuw")
-    await post(5, "ja", "Vraag 2")
-    await post(4, "/opnieuw", RESUMED)  # Telegram retrying a call it saw fail
+    await post(3, "ja", ASKS_SCOPE)
+    await post(4, "een persoon", "Vraag 2")
+    await post(5, "/opnieuw", "We beginnen opnieuw")
+    await post(6, "ja", ASKS_SCOPE)
+    await post(7, "een persoon", "Vraag 2")
+    await post(5, "/opnieuw", RESUMED)  # Telegram retrying a call it saw fail
     saved = await state_of(app, USER)
     assert (saved.state, saved.answers) == ("kader", {"criteria": "ja"})
 

@@ -67,14 +67,14 @@ async def test_a_typed_answer_closes_its_question_as_a_press_does(
     fake: FakeBotAPI, running: Running
 ) -> None:
     by_press = await started(fake, running, OTHER)
-    by_press = await pressed(fake, OTHER, by_press, "ja", "kader")
+    by_press = await pressed(fake, OTHER, by_press, "ja", "omvang")
     press_line = by_press["text"].split("\n\n")[0]
     assert press_line.startswith("✓ ")
 
     question = await started(fake, running, USER)
     stale_data = data_of(question, "nee")
     edits = fake.count("editMessageText")
-    await typed(fake, USER, "ja", "kader")
+    await typed(fake, USER, "ja", "omvang")
     closed = fake.messages[(USER, question["message_id"])]
     assert closed["text"] == press_line, "the same line a press leaves"
     assert "reply_markup" not in closed, "its buttons are gone"
@@ -84,7 +84,7 @@ async def test_a_typed_answer_closes_its_question_as_a_press_does(
     last = fake.last(USER)["message_id"]
     await fake.press(USER, question["message_id"], stale_data)
     stale = await wait_for_text(fake, USER, intake.STALE_BUTTON, after=last)
-    assert asking(stale) == "kader"
+    assert asking(stale) == "omvang"
     assert fake.messages[(USER, question["message_id"])] == closed
     assert running.app is not None
     async with channel(running.app).database.transaction() as session:
@@ -96,7 +96,8 @@ async def test_typed_answers_close_whichever_message_asked(
     fake: FakeBotAPI, running: Running
 ) -> None:
     first = await started(fake, running, USER)
-    first = await pressed(fake, USER, first, "ja", "kader")  # the first message asks on
+    first = await pressed(fake, USER, first, "ja", "omvang")  # the first message asks on
+    first = await pressed(fake, USER, first, "persoon", "kader")
     leeftijd = await typed(fake, USER, "vrijwillig", "leeftijd")
     closed = fake.messages[(USER, first["message_id"])]
     assert closed["text"].startswith("✓ Kader: ") and "reply_markup" not in closed
@@ -112,7 +113,8 @@ async def test_ticking_an_option_keeps_the_answer_shown_above(
 ) -> None:
     question = await started(fake, running, USER)
     for button, next_step in (
-        ("ja", "kader"),
+        ("ja", "omvang"),
+        ("persoon", "kader"),
         ("maatregel", "maatregel"),
         ("ots", "leeftijd"),
         ("minderjarig", "profiel"),
@@ -140,7 +142,9 @@ def fits_a_phone(row: list[str]) -> bool:
 async def test_keyboards_use_the_width_of_a_phone(fake: FakeBotAPI, running: Running) -> None:
     question = await started(fake, running, USER)
     assert rows_of(question) == [["Ja", "Nee", "Twijfel"], ["Stoppen"]]
-    question = await pressed(fake, USER, question, "ja", "kader")
+    question = await pressed(fake, USER, question, "ja", "omvang")
+    assert rows_of(question) == [["Eén persoon", "Een groep"], ["Vorige", "Stoppen"]]
+    question = await pressed(fake, USER, question, "persoon", "kader")
     kader = rows_of(question)
     assert all(len(row) == 1 for row in kader[:-1]), "long labels: one a row"
     assert kader[-1] == ["Vorige", "Stoppen"]
@@ -174,7 +178,8 @@ async def test_a_press_on_an_earlier_copy_of_the_question_moves_the_question_the
     fake: FakeBotAPI, running: Running
 ) -> None:
     first = await started(fake, running, USER)
-    first = await pressed(fake, USER, first, "ja", "kader")
+    first = await pressed(fake, USER, first, "ja", "omvang")
+    first = await pressed(fake, USER, first, "persoon", "kader")
     first = await pressed(fake, USER, first, "vrijwillig", "leeftijd")
     again = await typed(fake, USER, "honderd", "leeftijd")  # not an age: asked again below
     first = await pressed(fake, USER, first, "volwassen", "profiel")  # on the first copy
