@@ -15,7 +15,7 @@ again. Here the people act again when no answer comes (`repeats` counts it).
 
 Seen on the shared 2-core machine: without a kill 600 updates, every aanmelding done after
 8-11 s and all 250 notifications after 21-24 s, 0 duplicates, timers split over both replicas;
-with the kill (after 468 updates) 606-623 updates, 6-23 actions repeated, 0-1 duplicate
+with the kill (after 468 updates) 606-626 updates, 6-26 actions repeated, 0-1 duplicate
 notifications of 0-4 rows claimed twice, everything there after 22-37 s. Each run's figures are
 in the assertion messages (`-s` prints them).
 """
