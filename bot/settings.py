@@ -45,6 +45,13 @@ class Settings(BaseSettings):
     group_max: int = Field(default=25, ge=2, le=40)
     # A regisseur answers an offer within this time (a reminder at half of it), or it goes on.
     assign_timeout_hours: float = Field(default=24.0, gt=0)
+    # How often each process looks for offers due a reminder or expiry. Every process does; each
+    # timer still fires once (the offer is re-read under the casus's lock).
+    timer_interval_seconds: float = Field(default=60.0, gt=0)
+    # A message the outbox dispatcher claimed is not claimed again this long: after a process
+    # dies, what it had claimed goes out from another one this much later. Keep it well above
+    # one send (a chat's spacing, the rate limit's wait and one try).
+    outbox_lease_seconds: float = Field(default=60.0, ge=5)
     # Telegram's broadcast limit is about 30 messages a second; a local Bot API server has none.
     telegram_max_rate: float = Field(default=30.0, gt=0)
     # Updates handled at once (different chats). More is not faster: past a few, the HTTP client

@@ -4,6 +4,7 @@ its own, dropped afterwards."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import uuid
 from collections.abc import AsyncIterator
@@ -69,6 +70,14 @@ async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncI
     if request.param == "sqlite":
         yield make_url(f"sqlite+aiosqlite:///{tmp_path / 'regiebot.db'}")
         return
+    async with postgres_database() as url:
+        yield url
+
+
+@contextlib.asynccontextmanager
+async def postgres_database() -> AsyncIterator[URL]:
+    """An empty database of its own on REGIEBOT_TEST_DATABASE_URL's server, dropped afterwards
+    (also while processes of the test are still connected to it)."""
     assert POSTGRES_URL is not None
     base = make_url(POSTGRES_URL)
     admin = create_async_engine(base, isolation_level="AUTOCOMMIT")

@@ -58,7 +58,7 @@ App = Application[Any, RegieContext, Any, Any, Any, Any]
 GATE_GROUP = -1  # before every handler family (group 0)
 AFTER_GROUP = 1  # after them
 EXPIRY_INTERVAL = timedelta(hours=1)
-TIMER_INTERVAL = timedelta(minutes=1)
+TIMERS_FIRST = 5.0  # seconds after the start: the casus timers' first round
 
 
 class Channel:
@@ -71,7 +71,11 @@ class Channel:
         self.sender = Sender(application.bot, settings.telegram_max_rate)
         # Sends what the services wrote to the outbox: at once after this process's commits,
         # and on a poll for what other processes wrote.
-        self.dispatcher = OutboxDispatcher(OutboxService(self.database), self.sender)
+        self.dispatcher = OutboxDispatcher(
+            OutboxService(self.database),
+            self.sender,
+            lease=timedelta(seconds=settings.outbox_lease_seconds),
+        )
         self.database.after_outbox_commit = self.dispatcher.wake
         self._dispatching: asyncio.Task[None] | None = None
         self.assignments = AssignmentService(
@@ -112,6 +116,7 @@ class Channel:
         self.intake_expiry = IntakeExpiry(
             IntakeExpiryService(self.database, settings.intake_expiry_days), self.sender
         )
+        self.timer_interval = settings.timer_interval_seconds
 
     def register(self, application: App) -> None:
         application.add_handler(self.gate.handler(), group=GATE_GROUP)
@@ -124,7 +129,10 @@ class Channel:
                 self.expire_intakes, interval=EXPIRY_INTERVAL, first=60, name="intake-expiry"
             )
             application.job_queue.run_repeating(
-                self.run_timers, interval=TIMER_INTERVAL, first=5, name="casus-timers"
+                self.run_timers,
+                interval=self.timer_interval,
+                first=min(TIMERS_FIRST, self.timer_interval),
+                name="casus-timers",
             )
 
     async def expire_intakes(self, context: RegieContext) -> None:

@@ -3,6 +3,10 @@ like Telegram does (form-encoded requests, JSON in some fields, 400 with ok=fals
 does not know), records every call, plays users (messages, button presses, inline queries), and
 can fail on purpose (400, 403, 429, 500, dropped connections) and deliver an update a second time.
 
+Updates wait for getUpdates (polling), or, once `deliver_to` names webhook URLs, are POSTed to
+them in turn with Telegram's secret-token header, as Telegram does to a load balancer in front of
+several replicas: a delivery that fails (refused, dropped, not 200) is tried on the next URL.
+
 With `limits` on it enforces Telegram's flood limits on sendMessage as the real server does: at
 most 30 messages in any rolling second per bot and one a second per chat, answering 429 with
 `parameters.retry_after` past them (counted in `limited`)."""
@@ -14,11 +18,12 @@ import contextlib
 import json
 import math
 import time
-from collections import deque
-from collections.abc import Callable
+from collections import Counter, deque
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import aiohttp
 from aiohttp import web
 
 TOKEN = "123456789:AAF-fake-token-for-the-test-suite-only"
@@ -35,6 +40,9 @@ JSON_FIELDS = ("reply_markup", "entities", "commands", "allowed_updates", "resul
 PER_BOT = 30  # sendMessage calls in any rolling second, with `limits` on
 PER_CHAT = 1.0  # seconds between two messages to one chat, with `limits` on
 BLOCKED = "Forbidden: bot was blocked by the user"
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+DELIVERY_TIMEOUT = 10.0  # seconds a webhook has to answer one delivery
+DELIVERY_DEADLINE = 60.0  # seconds of tries before the fake gives an update up (Telegram: a day)
 
 
 @dataclass
@@ -66,6 +74,20 @@ class Call:
 
 
 @dataclass
+class Webhooks:
+    """Where updates go in webhook mode, and how their deliveries went."""
+
+    urls: list[str]
+    secret: str
+    client: aiohttp.ClientSession
+    turn: int = 0  # the next update goes to urls[turn % len(urls)]
+    delivered: Counter[str] = field(default_factory=Counter)  # answered 200, per URL
+    failed: Counter[str] = field(default_factory=Counter)  # tries that failed, per URL
+    given_up: list[int] = field(default_factory=list)  # update ids no URL took in time
+    tasks: set[asyncio.Task[None]] = field(default_factory=set)
+
+
+@dataclass
 class FakeBotAPI:
     calls: list[Call] = field(default_factory=list)
     listeners: list[Callable[[Call, Any], None]] = field(default_factory=list)  # (call, result)
@@ -84,7 +106,13 @@ class FakeBotAPI:
     _recent: deque[float] = field(default_factory=deque)  # monotonic times of accepted sends
     _chat_last: dict[int, float] = field(default_factory=dict)
     _runner: web.AppRunner | None = None
+    webhooks: Webhooks | None = None  # set by deliver_to
     port: int = 0
+
+    @property
+    def updates(self) -> int:
+        """How many updates the fake made (each user action is one)."""
+        return len(self._pushed)
 
     @property
     def base_url(self) -> str:
@@ -100,8 +128,21 @@ class FakeBotAPI:
         self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
 
     async def stop(self) -> None:
+        if self.webhooks is not None:
+            for task in self.webhooks.tasks:
+                task.cancel()
+            await asyncio.gather(*self.webhooks.tasks, return_exceptions=True)
+            await self.webhooks.client.close()
         if self._runner is not None:
             await self._runner.cleanup()
+
+    def deliver_to(self, urls: Sequence[str], secret: str) -> Webhooks:
+        """From now on every update is POSTed to one of `urls`, each in turn, with the secret
+        token, instead of waiting for getUpdates; a failed try goes to the next URL after a short
+        pause (Telegram retries a failed webhook call; a load balancer skips a replica that is
+        down). Returns the record of the deliveries."""
+        self.webhooks = Webhooks(list(urls), secret, aiohttp.ClientSession())
+        return self.webhooks
 
     # --- the API ---------------------------------------------------------------------------------
 
@@ -297,8 +338,11 @@ class FakeBotAPI:
         async with self._changed:
             update["update_id"] = self._next_update
             self._next_update += 1
-            self._updates.append(update)
             self._pushed[update["update_id"]] = update
+            if self.webhooks is not None:
+                self._post(update)
+            else:
+                self._updates.append(update)
             self._changed.notify_all()
             return int(update["update_id"])
 
@@ -306,8 +350,41 @@ class FakeBotAPI:
         """Serves an update once more with its own update_id, as Telegram does when the bot
         crashed before confirming it (its next getUpdates offset) or a webhook call failed."""
         async with self._changed:
-            self._again.append(self._pushed[update_id])
+            if self.webhooks is not None:
+                self._post(self._pushed[update_id])
+            else:
+                self._again.append(self._pushed[update_id])
             self._changed.notify_all()
+
+    def _post(self, update: dict[str, Any]) -> None:
+        assert self.webhooks is not None
+        hooks = self.webhooks
+        task = asyncio.create_task(self._deliver(hooks, update, hooks.turn))
+        hooks.turn += 1
+        hooks.tasks.add(task)
+        task.add_done_callback(hooks.tasks.discard)
+
+    async def _deliver(self, hooks: Webhooks, update: dict[str, Any], turn: int) -> None:
+        """Tries the URLs from `turn` on, round and round, until one answers 200."""
+        deadline = time.monotonic() + DELIVERY_DEADLINE
+        timeout = aiohttp.ClientTimeout(total=DELIVERY_TIMEOUT)
+        tries = 0
+        while time.monotonic() < deadline:
+            url = hooks.urls[(turn + tries) % len(hooks.urls)]
+            try:
+                async with hooks.client.post(
+                    url, json=update, headers={SECRET_HEADER: hooks.secret}, timeout=timeout
+                ) as response:
+                    if response.status == 200:
+                        hooks.delivered[url] += 1
+                        return
+            except (aiohttp.ClientError, TimeoutError):
+                pass
+            hooks.failed[url] += 1
+            tries += 1
+            if tries % len(hooks.urls) == 0:  # every URL failed this round: wait a little
+                await asyncio.sleep(min(0.05 * 2 ** (tries // len(hooks.urls)), 1.0))
+        hooks.given_up.append(int(update["update_id"]))
 
     @staticmethod
     def user(user_id: int) -> dict[str, Any]:

@@ -1,0 +1,1 @@
+"""Several `regiebot run` processes in webhook mode sharing one PostgreSQL database."""
