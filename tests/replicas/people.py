@@ -18,6 +18,8 @@ from typing import Any
 
 from bot.services.admission import Admission
 from bot.telegram.texts import ADMISSION_TEXT, YOUR_CASUSSEN
+from conversation.group import ONE
+from conversation.intake import SCOPE
 from tests.telegram.fake_bot_api import Call, FakeBotAPI
 from tests.texts import reference_in
 
@@ -138,12 +140,13 @@ def stored_answers(chat: int, script: dict[str, str | tuple[str, ...]]) -> dict[
 
 def updates_of(script: dict[str, str | tuple[str, ...]]) -> int:
     """The updates one aanmelding takes with nothing lost: /aanmelden, a press per question (a
-    tick per chosen option, then Verder), the typed omschrijving and Bevestigen."""
+    tick per chosen option, then Verder) and for one person rather than a group, the typed
+    omschrijving and Bevestigen."""
     presses = sum(
         1 if answer in ("geen", ("geen",)) or isinstance(answer, str) else len(answer) + 1
         for answer in script.values()
     )
-    return 1 + presses + 2
+    return 1 + presses + 3
 
 
 def intake_step(message: dict[str, Any]) -> str | None:
@@ -326,6 +329,8 @@ class People:
             return
         if step == SUMMARY:
             code = "bevestig"
+        elif step == SCOPE:
+            code = ONE
         else:
             answer = script[step]
             if isinstance(answer, str) or answer == ("geen",):

@@ -26,6 +26,7 @@ from collections import Counter
 
 import pytest
 
+from conversation.intake import SCOPE
 from tests.conftest import NO_POSTGRES, POSTGRES_URL
 from tests.replicas.cluster import (
     AUDITED_ONCE,
@@ -96,7 +97,8 @@ async def test_the_other_replica_carries_on_when_one_is_killed(cluster: Cluster)
 
 
 def _questions(chat: int) -> list[str]:
-    return [*script_of(chat)[1], TYPED, SUMMARY]
+    first, *rest = script_of(chat)[1]  # one person or a group is asked after the first question
+    return [first, SCOPE, *rest, TYPED, SUMMARY]
 
 
 def _webhooks_registered_alike(cluster: Cluster) -> None:
