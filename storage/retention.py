@@ -44,8 +44,11 @@ async def anonymise_closed(
     retention_days: int,
     kept: KeptAnswers,
     now: datetime | None = None,
-) -> int:
-    """Anonymise every casus closed before `now - retention_days`; return how many."""
+) -> list[str]:
+    """Anonymise every casus closed before `now - retention_days`; return their references.
+    Idempotent: an anonymised casus is not anonymised again. On PostgreSQL the casussen are
+    locked, so a second run at the same moment (another replica) waits and then finds them
+    done."""
     cutoff = (now or utcnow()) - timedelta(days=retention_days)
     statement = (
         select(Casus)
@@ -64,4 +67,4 @@ async def anonymise_closed(
         await session.exec(
             update(Assignment).where(col(Assignment.casus_id).in_(ids)).values(reason=None)
         )
-    return len(casussen)
+    return [casus.reference for casus in casussen]
