@@ -22,10 +22,11 @@ from typing import Any
 from bot.settings import Settings
 
 OWN = ("bot", "conversation", "rules", "storage")
-THIRD_PARTY = ("telegram", "httpx", "aiohttp", "apscheduler", "sqlalchemy")
+THIRD_PARTY = ("telegram", "httpx", "aiohttp", "apscheduler", "sqlalchemy", "transitions")
 # httpx logs every request's URL, which holds the bot token; SQLAlchemy at INFO logs every
-# statement with its parameters, the answers included.
-QUIETER = {"httpx": logging.WARNING, "sqlalchemy": logging.WARNING}
+# statement with its parameters, the answers included; transitions logs every state's entry
+# and exit, two lines per answer.
+QUIETER = {"httpx": logging.WARNING, "sqlalchemy": logging.WARNING, "transitions": logging.WARNING}
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 # The update being handled; set per update, and an update is handled in a task of its own, so

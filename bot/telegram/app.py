@@ -44,6 +44,7 @@ from bot.telegram.handlers.regisseur import RegisseurHandlers
 from bot.telegram.handlers.stale import StaleButtons
 from bot.telegram.handlers.status import StatusHandlers
 from bot.telegram.handlers.text import TextHandlers
+from bot.telegram.in_hand import InHand
 from bot.telegram.ordering import PerChatOrder
 from bot.telegram.sender import Sender
 from bot.telegram.transport import AiohttpRequest, UpdatesRequest
@@ -63,6 +64,9 @@ TIMER_INTERVAL = timedelta(minutes=1)
 # (storage/retention.py), so a second run finds nothing left to do.
 RETENTION_INTERVAL = timedelta(days=1)
 RETENTION_FIRST = timedelta(minutes=5)
+# Updates received and not yet handled, per update handled at once: enough that handling never
+# waits for receiving, few enough that a stop handles them in seconds (bot/telegram/in_hand.py).
+IN_HAND_PER_CONCURRENT = 2
 
 
 class Channel:
@@ -207,6 +211,7 @@ def build_application(
     application: App = (
         builder.context_types(ContextTypes(context=RegieContext))
         .concurrent_updates(PerChatOrder(settings.telegram_concurrency))
+        .update_queue(InHand(IN_HAND_PER_CONCURRENT * settings.telegram_concurrency))
         .build()
     )
     channel = Channel(application, settings)
