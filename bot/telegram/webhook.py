@@ -66,10 +66,12 @@ class WebhookServer:
             return web.Response(status=403, text="wrong or missing secret token")
         try:
             update = Update.de_json(await request.json(), self.application.bot)
-        except Exception:  # not an update; never log the body, it holds what someone typed
+        except Exception:  # whatever it is, it is not an update
+            update = None
+        if update is None:  # never log the body: it holds what someone typed
             log.warning("a webhook delivery was not a Telegram update")
             return web.Response(status=400, text="not an update")
-        await self.application.update_queue.put(update)
+        await self.application.update_queue.put(update)  # waits while the most are in hand
         return web.Response(status=200)
 
     async def check_health(self, request: web.Request) -> web.Response:

@@ -46,6 +46,11 @@ async def test_regiebot_run_on_its_webhook(fake: FakeBotAPI, tmp_path: Path) -> 
                 url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "fout"}
             ) as wrong:
                 assert wrong.status == 403
+            for body in (None, [1, 2], "kapot"):
+                async with client.post(
+                    url, json=body, headers={"X-Telegram-Bot-Api-Secret-Token": SECRET}
+                ) as not_an_update:
+                    assert not_an_update.status == 400
         await webhook.deliver([update])
         assert webhook.accepted == [update["update_id"]]
         assert (await fake.wait_for_message(STRANGER, 0))["text"] == REFUSED
