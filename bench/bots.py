@@ -10,6 +10,7 @@ editing the message into the next question, as in PTB's inlinekeyboard2.py examp
 
 from __future__ import annotations
 
+import asyncio
 import sys
 from typing import Any
 
@@ -27,6 +28,8 @@ from telegram.ext import (
 
 from bot.settings import Settings
 from bot.telegram import build_application
+from bot.telegram.app import Channel
+from bot.telegram.running import run
 from rules import Advice, advise, load_schema
 from tests.telegram.fake_bot_api import TOKEN
 
@@ -125,7 +128,9 @@ def regiebot(base_url: str, database_url: str, max_rate: float = UNLIMITED) -> N
         telegram_base_url=base_url,
         telegram_max_rate=max_rate,
     )
-    build_application(settings).run_polling(poll_interval=0.0, timeout=10)
+    application = build_application(settings)
+    channel: Channel = application.bot_data["channel"]
+    asyncio.run(run(application, settings, channel.health))  # as `regiebot run` runs it
 
 
 if __name__ == "__main__":

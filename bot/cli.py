@@ -27,6 +27,7 @@ from rules.vocabulary import Role
 
 if TYPE_CHECKING:
     from bot.settings import Settings
+    from bot.telegram.app import App
 
 EXIT_PROBLEM = 1
 EXIT_USAGE = 2
@@ -241,23 +242,36 @@ def _chat(args: argparse.Namespace) -> int:
 
 @_operator_errors
 def _run(args: argparse.Namespace) -> int:
-    import asyncio
-    from urllib.parse import urlparse
-
-    from telegram import Update
-    from telegram.error import InvalidToken, NetworkError
-
-    from bot.logs import configure_logging
+    """The bot, until SIGTERM or SIGINT; on SQLite, only one per database file."""
+    from bot.run_lock import RunLockUnavailable, one_run_per_database
     from bot.settings import load_settings
     from bot.telegram import build_application
 
     settings = load_settings()
     application = build_application(settings)
+    try:
+        with one_run_per_database(settings.database_url):
+            return _run_bot(settings, application)
+    except RunLockUnavailable as error:
+        print(error, file=sys.stderr)
+        return EXIT_PROBLEM
+
+
+def _run_bot(settings: Settings, application: App) -> int:
+    import asyncio
+    import logging
+
+    from telegram.error import InvalidToken, NetworkError
+
+    from bot.logs import configure_logging
+    from bot.telegram.app import Channel
+    from bot.telegram.running import run
+    from bot.telegram.webhook import WebhookUnavailable
+
     # Asked once before the application starts: when the Bot API does not answer, that is one
     # line here instead of python-telegram-bot's logged traceback.
-    probe = asyncio.new_event_loop()  # not the current loop: run_polling makes that one
     try:
-        probe.run_until_complete(_bot_api_answers(settings))
+        asyncio.run(_bot_api_answers(settings))
     except InvalidToken:
         print("REGIEBOT_TELEGRAM_TOKEN was refused by the Bot API.", file=sys.stderr)
         return EXIT_USAGE
@@ -266,27 +280,42 @@ def _run(args: argparse.Namespace) -> int:
             f"Cannot reach the Telegram Bot API at {_bot_api(settings)}: {error}", file=sys.stderr
         )
         return EXIT_PROBLEM
-    finally:
-        probe.close()
     configure_logging(settings)
+    channel: Channel = application.bot_data["channel"]
+    logging.getLogger("bot.cli").info(_startup_line(settings, channel.schema))
     try:
-        if settings.webhook_url:
-            application.run_webhook(
-                listen=settings.webhook_listen,
-                port=settings.webhook_port,
-                url_path=urlparse(settings.webhook_url).path.lstrip("/"),
-                webhook_url=settings.webhook_url,
-                secret_token=settings.webhook_secret(),
-                allowed_updates=Update.ALL_TYPES,
-            )
-        else:
-            application.run_polling(allowed_updates=Update.ALL_TYPES)
+        asyncio.run(run(application, settings, channel.health))  # until SIGTERM or SIGINT
     except NetworkError as error:
         print(
             f"Cannot reach the Telegram Bot API at {_bot_api(settings)}: {error}", file=sys.stderr
         )
         return EXIT_PROBLEM
+    except WebhookUnavailable as error:
+        print(error, file=sys.stderr)
+        return EXIT_PROBLEM
     return 0
+
+
+def _startup_line(settings: Settings, schema: Schema) -> str:
+    """Which database, mode and decision schema this process runs with; no password or token."""
+    import hashlib
+    from urllib.parse import urlparse
+
+    from bot.telegram.webhook import HEALTH_PATH
+
+    if settings.webhook_url:
+        path = urlparse(settings.webhook_url).path or "/"
+        mode = (
+            f"webhook on {settings.webhook_listen}:{settings.webhook_port} path {path} "
+            f"(health check {HEALTH_PATH})"
+        )
+    else:
+        mode = "polling"
+    digest = hashlib.sha256(Path(settings.rules).read_bytes()).hexdigest()[:12]
+    return (
+        f"regiebot run: database {_shown_url(settings.database_url)}, {mode}, schema "
+        f"{schema.source} ({schema.name!r}, sha256 {digest})"
+    )
 
 
 async def _bot_api_answers(settings: Settings) -> None:
@@ -530,8 +559,13 @@ def _db_retention(args: argparse.Namespace) -> int:
     from bot.settings import load_settings
 
     settings = load_settings()
-    count = asyncio.run(apply_retention(settings))
-    print(f"Anonymised {count} casussen closed more than {settings.retention_days} days ago.")
+    references = asyncio.run(apply_retention(settings))
+    print(
+        f"Anonymised {len(references)} casussen closed more than {settings.retention_days} days "
+        "ago" + (":" if references else ".")
+    )
+    for reference in references:  # references are not personal data
+        print(f"  {reference}")
     return 0
 
 

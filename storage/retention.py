@@ -44,8 +44,11 @@ async def anonymise_closed(
     retention_days: int,
     kept: KeptAnswers,
     now: datetime | None = None,
-) -> int:
-    """Anonymise every casus closed before `now - retention_days`; return how many."""
+) -> list[str]:
+    """Anonymise every casus closed before `now - retention_days`; return their references.
+    Idempotent: an anonymised casus is not anonymised again. On PostgreSQL the casussen are
+    locked, so a second run at the same moment (another replica) waits and then finds them
+    done."""
     cutoff = (now or utcnow()) - timedelta(days=retention_days)
     statement = (
         select(Casus)
@@ -74,4 +77,4 @@ async def anonymise_closed(
         .where(col(CasusGroup.finding_note).is_not(None), col(CasusGroup.id).not_in(open_members))
         .values(finding_note=None)
     )
-    return len(casussen)
+    return [casus.reference for casus in casussen]

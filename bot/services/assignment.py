@@ -847,7 +847,13 @@ class AssignmentService:
         if here is None:
             here = (await self._chat_of(session, actor), [])
         await self._tell(session, casus, move, open_offer, new_offer, partij, here, former_holder)
-        log.info("casus %s: %s -> %s", casus.reference, trigger.value, move.status.value)
+        log.info(
+            "casus %s: %s -> %s",
+            casus.reference,
+            trigger.value,
+            move.status.value,
+            extra={"casus": casus.reference},
+        )
         return move
 
     async def _offer(

@@ -34,14 +34,22 @@ async def upgrade_database(settings: Settings) -> None:
         await database.upgrade()
 
 
-async def apply_retention(settings: Settings) -> int:
-    """Anonymise casussen closed longer than the retention period ago; return how many."""
-    kept = kept_answers(settings.load_schema())
-    async with (
-        open_database(settings.database_url, prepare=False) as database,
-        database.transaction() as session,
-    ):
-        return await anonymise_closed(session, retention_days=settings.retention_days, kept=kept)
+async def apply_retention(settings: Settings) -> list[str]:
+    """Anonymise casussen closed longer than the retention period ago; return their references
+    (`regiebot db retention`)."""
+    schema = settings.load_schema()
+    async with open_database(settings.database_url, prepare=False) as database:
+        return await anonymise(database, schema, settings.retention_days)
+
+
+async def anonymise(database: Database, schema: Schema, retention_days: int) -> list[str]:
+    """Anonymise casussen closed more than `retention_days` ago, in one transaction; return their
+    references. The running bot calls it daily; running it twice, or in two processes at once,
+    anonymises each casus once (storage.retention)."""
+    async with database.transaction() as session:
+        return await anonymise_closed(
+            session, retention_days=retention_days, kept=kept_answers(schema)
+        )
 
 
 def kept_answers(schema: Schema) -> KeptAnswers:
@@ -111,13 +119,21 @@ async def health(settings: Settings) -> str:
             raise OutdatedDatabase(
                 f"Database {file} does not exist yet: run `regiebot db upgrade`."
             )
-        with database.typed_errors():
-            current, newest = await database.revisions()
+        migration = await current_migration(database)
     finally:
         await database.dispose()
-    if current != newest:
+    return f"Database {shown} answers and is up to date (migration {migration})."
+
+
+async def current_migration(database: Database) -> str:
+    """The migration of a database that answers and has every migration; OutdatedDatabase,
+    DatabaseUnreachable or DatabaseUnusable when it does not (the running bot's health check)."""
+    with database.typed_errors():
+        current, newest = await database.revisions()
+    if current != newest or current is None:
+        shown = database.url.render_as_string(hide_password=True)
         raise OutdatedDatabase(
             f"Database {shown} is at migration {current or 'none'}, the newest is {newest}: "
             "run `regiebot db upgrade`."
         )
-    return f"Database {shown} answers and is up to date (migration {current})."
+    return current

@@ -25,6 +25,7 @@ from bot.services.free_text import FreeTextService
 from bot.services.groups import GroupService
 from bot.services.intake import IntakeService
 from bot.services.intake_expiry import IntakeExpiryService
+from bot.services.maintenance import anonymise, current_migration
 from bot.services.outbox import OutboxService
 from bot.services.people import PeopleService
 from bot.services.profile import ProfileService
@@ -45,6 +46,7 @@ from bot.telegram.handlers.regisseur import RegisseurHandlers
 from bot.telegram.handlers.stale import StaleButtons
 from bot.telegram.handlers.status import StatusHandlers
 from bot.telegram.handlers.text import TextHandlers
+from bot.telegram.in_hand import InHand
 from bot.telegram.ordering import PerChatOrder
 from bot.telegram.sender import Sender
 from bot.telegram.transport import AiohttpRequest, UpdatesRequest
@@ -59,13 +61,22 @@ GATE_GROUP = -1  # before every handler family (group 0)
 AFTER_GROUP = 1  # after them
 EXPIRY_INTERVAL = timedelta(hours=1)
 TIMERS_FIRST = 5.0  # seconds after the start: the casus timers' first round
+# Retention runs a few minutes after each start (a bot restarted every night still runs it) and
+# then daily. Every replica runs it: it is idempotent and locks the casussen it anonymises
+# (storage/retention.py), so a second run finds nothing left to do.
+RETENTION_INTERVAL = timedelta(days=1)
+RETENTION_FIRST = timedelta(minutes=5)
+# Updates received and not yet handled, per update handled at once: enough that handling never
+# waits for receiving, few enough that a stop handles them in seconds (bot/telegram/in_hand.py).
+IN_HAND_PER_CONCURRENT = 2
 
 
 class Channel:
     """The Telegram channel of one process: its database, services and sender."""
 
     def __init__(self, application: App, settings: Settings) -> None:
-        schema = settings.load_schema()
+        self.schema = schema = settings.load_schema()
+        self.retention_days = settings.retention_days
         self.database = Database(settings.database_url)
         self.admission = AdmissionService(self.database)
         self.sender = Sender(application.bot, settings.telegram_max_rate)
@@ -134,6 +145,12 @@ class Channel:
                 first=min(TIMERS_FIRST, self.timer_interval),
                 name="casus-timers",
             )
+            application.job_queue.run_repeating(
+                self.apply_retention,
+                interval=RETENTION_INTERVAL,
+                first=RETENTION_FIRST,
+                name="retention",
+            )
 
     async def expire_intakes(self, context: RegieContext) -> None:
         await self.intake_expiry.run()
@@ -144,6 +161,17 @@ class Channel:
         ran = await self.assignments.run_timers()
         if ran != TimerRun():
             log.info("timers: %s", ran)
+
+    async def apply_retention(self, context: RegieContext) -> None:
+        """Anonymises the casussen closed longer than REGIEBOT_RETENTION_DAYS ago."""
+        references = await anonymise(self.database, self.schema, self.retention_days)
+        if references:
+            log.info("retention anonymised %d casussen: %s", len(references), ", ".join(references))
+
+    async def health(self) -> str:
+        """The database's migration when it answers and is up to date; raises otherwise (the
+        webhook's health endpoint)."""
+        return await current_migration(self.database)
 
     async def post_init(self, application: App) -> None:
         await self.database.prepare()
@@ -199,6 +227,7 @@ def build_application(
     application: App = (
         builder.context_types(ContextTypes(context=RegieContext))
         .concurrent_updates(PerChatOrder(settings.telegram_concurrency))
+        .update_queue(InHand(IN_HAND_PER_CONCURRENT * settings.telegram_concurrency))
         .build()
     )
     channel = Channel(application, settings)

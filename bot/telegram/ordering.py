@@ -9,6 +9,8 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
+from bot.logs import handling_update
+
 
 class PerChatOrder(BaseUpdateProcessor):
     """Different chats concurrently, the updates of one chat strictly one after another."""
@@ -18,6 +20,10 @@ class PerChatOrder(BaseUpdateProcessor):
         self._locks: dict[int, tuple[asyncio.Lock, int]] = {}
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        with handling_update(update.update_id if isinstance(update, Update) else None):
+            await self._in_order(update, coroutine)
+
+    async def _in_order(self, update: object, coroutine: Awaitable[Any]) -> None:
         key = _chat_key(update)
         if key is None:
             await coroutine

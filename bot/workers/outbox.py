@@ -30,6 +30,7 @@ from datetime import UTC, datetime, timedelta
 
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
+from bot.logs import about_casus
 from bot.services.outbox import Claimed, OutboxService
 from bot.telegram.render import card_keyboard
 from bot.telegram.sender import Sender
@@ -154,11 +155,13 @@ class OutboxDispatcher:
             log.exception("marking sent outbox rows failed; they are sent again after the lease")
 
     async def _deliver(self, row: Claimed) -> None:
-        """One try of one row, and its outcome in the database."""
-        try:
-            await self._try(row)
-        except Exception:  # a bug or the database away: the row comes back after its lease
-            log.exception("outbox %s (casus %s) to chat %s failed", *_named(row))
+        """One try of one row, and its outcome in the database (in a task of its own, so every
+        line it logs carries the row's casus)."""
+        with about_casus(row.casus_reference):
+            try:
+                await self._try(row)
+            except Exception:  # a bug or the database away: the row comes back after its lease
+                log.exception("outbox %s (casus %s) to chat %s failed", *_named(row))
 
     async def _try(self, row: Claimed) -> None:
         try:

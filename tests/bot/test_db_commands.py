@@ -43,7 +43,12 @@ def test_db_upgrade_then_retention(
 
     asyncio.run(close_two_casussen())
     assert main(["db", "retention"]) == 0
-    assert capsys.readouterr().out == "Anonymised 1 casussen closed more than 30 days ago.\n"
+    year = datetime.now(UTC).year
+    assert capsys.readouterr().out == (
+        f"Anonymised 1 casussen closed more than 30 days ago:\n  ZVH-{year}-0001\n"
+    )
+    assert main(["db", "retention"]) == 0
+    assert capsys.readouterr().out == "Anonymised 0 casussen closed more than 30 days ago.\n"
 
     async def answers() -> list[dict[str, object]]:
         database = Database(url)
@@ -89,5 +94,7 @@ def test_retention_keeps_what_a_region_schema_says(
     reference = asyncio.run(close_one_casus())
     capsys.readouterr()
     assert main(["db", "retention"]) == 0
-    assert capsys.readouterr().out == "Anonymised 1 casussen closed more than 30 days ago.\n"
+    assert capsys.readouterr().out == (
+        f"Anonymised 1 casussen closed more than 30 days ago:\n  {reference}\n"
+    )
     assert asyncio.run(answers(reference)) == {"regime": "maatregel", "age_years": "volwassen"}

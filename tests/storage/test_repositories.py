@@ -285,8 +285,8 @@ async def test_retention_anonymises_only_casussen_closed_long_enough(database: D
         await casussen.close(old, now=now - timedelta(days=400))
         await casussen.close(recent, now=now - timedelta(days=30))
     async with database.transaction() as session:
-        count = await anonymise_closed(session, retention_days=365, kept=KEPT, now=now)
-    assert count == 1
+        anonymised_now = await anonymise_closed(session, retention_days=365, kept=KEPT, now=now)
+    assert anonymised_now == [old.reference]
     async with database.transaction() as session:
         stored = {
             c.reference: c
@@ -295,7 +295,7 @@ async def test_retention_anonymises_only_casussen_closed_long_enough(database: D
             ]
             if c
         }
-        assert await anonymise_closed(session, retention_days=365, kept=KEPT, now=now) == 0
+        assert await anonymise_closed(session, retention_days=365, kept=KEPT, now=now) == []
     anonymised: Casus = stored[old.reference]
     assert anonymised.answers == {
         "criteria": "ja",
