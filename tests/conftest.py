@@ -11,12 +11,14 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from alembic.script import ScriptDirectory
 from sqlalchemy import text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from rules import DEFAULT_SCHEMA_PATH, Schema, load_schema
 from storage import Database
+from storage.database import alembic_config
 from tests.telegram.fake_bot_api import FakeBotAPI
 
 
@@ -51,6 +53,8 @@ def write_schema(tmp_path: Path):  # type: ignore[no-untyped-def]
     return write
 
 
+# The newest migration: what an up-to-date database reports.
+HEAD = ScriptDirectory.from_config(alembic_config()).get_current_head()
 POSTGRES_URL = os.environ.get("REGIEBOT_TEST_DATABASE_URL")
 NO_POSTGRES = "REGIEBOT_TEST_DATABASE_URL is not set: the PostgreSQL storage tests are skipped"
 

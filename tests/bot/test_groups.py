@@ -403,14 +403,14 @@ async def test_retention_removes_the_note_once_every_member_is_anonymised(world:
             assert stored is not None
             await Casussen(session).close(stored, now - timedelta(days=400))
 
-    async def anonymise() -> int:
+    async def anonymise() -> list[str]:
         async with world.database.transaction() as session:
             return await anonymise_closed(session, retention_days=365, kept=kept, now=now)
 
     await close(members[0])
-    assert await anonymise() == 1
+    assert await anonymise() == [members[0].reference]
     assert (await world.stored(group)).finding_note == NOTE  # one member is still open
     await close(members[1])
-    assert await anonymise() == 1
+    assert await anonymise() == [members[1].reference]
     stored = await world.stored(group)
     assert stored.finding_note is None and stored.finding == "signalerend"

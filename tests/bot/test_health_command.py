@@ -11,6 +11,7 @@ from sqlalchemy.engine import URL
 
 from bot.cli import main
 from storage import Database
+from tests.conftest import HEAD
 
 
 def health(
@@ -39,7 +40,7 @@ def test_current_then_outdated_on_either_database(
 
     asyncio.run(upgrade())
     status, line = health(url, monkeypatch, capsys)
-    assert status == 0 and line.endswith("answers and is up to date (migration 0006).")
+    assert status == 0 and line.endswith(f"answers and is up to date (migration {HEAD}).")
 
 
 def test_a_missing_sqlite_file_is_reported_not_created(

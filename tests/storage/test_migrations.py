@@ -8,7 +8,6 @@ from typing import Any
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, inspect, text
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import IntegrityError
@@ -26,9 +25,7 @@ from storage import (
     People,
     open_database,
 )
-from storage.database import alembic_config
-
-HEAD = ScriptDirectory.from_config(alembic_config()).get_current_head()
+from tests.conftest import HEAD
 
 TABLES = {
     "people",

@@ -19,6 +19,7 @@ from bot.telegram.texts import REFUSED
 from bot.telegram.webhook import HEALTH_PATH, WebhookServer
 from storage import Database
 from tests.bot.bot_process import SECRET, BotProcess, Webhook, environment, free_port
+from tests.conftest import HEAD
 from tests.telegram.fake_bot_api import FakeBotAPI
 
 STRANGER = 802
@@ -39,7 +40,7 @@ async def test_regiebot_run_on_its_webhook(fake: FakeBotAPI, tmp_path: Path) -> 
         async with aiohttp.ClientSession() as client:
             async with client.get(f"http://127.0.0.1:{port}{HEALTH_PATH}") as health:
                 assert health.status == 200
-                assert await health.text() == "ok: database up to date (migration 0005)\n"
+                assert await health.text() == f"ok: database up to date (migration {HEAD})\n"
             webhook = Webhook(url)
             update = webhook.message(STRANGER, "hallo")
             async with client.post(
@@ -101,7 +102,7 @@ async def test_503_until_the_database_is_up_to_date(database_url: URL, serve: Se
         url = await serve(lambda: current_migration(database))
         assert await get(url) == (503, "unavailable: database schema not up to date\n")
         await database.upgrade()
-        assert await get(url) == (200, "ok: database up to date (migration 0005)\n")
+        assert await get(url) == (200, f"ok: database up to date (migration {HEAD})\n")
     finally:
         await database.dispose()
 
