@@ -1,9 +1,10 @@
-"""The updates in hand: received from Telegram (fetched and confirmed, or answered 200 on the
-webhook) and not yet handled. Telegram will not deliver them again, so a stop must handle them
-first, and a crash loses them; both argue for few. python-telegram-bot's own Updater fetches as
-fast as Telegram gives, however many wait in the Application (a backlog after a restart would
-be thousands, minutes of sending at Telegram's 30 messages a second); regiebot receives only
-while fewer than `most` are in hand, so a stop is over within seconds.
+"""The updates in hand while polling: fetched from Telegram and confirmed, and not yet handled
+(the webhook answers a delivery only once it is handled, bot/telegram/webhook.py). Telegram
+will not deliver them again, so a stop must handle them first, and a crash loses them; both
+argue for few. python-telegram-bot's own Updater fetches as fast as Telegram gives, however many
+wait in the Application (a backlog after a restart would be thousands, minutes of sending at
+Telegram's 30 messages a second); regiebot receives only while fewer than `most` are in hand,
+so a stop is over within seconds.
 """
 
 from __future__ import annotations

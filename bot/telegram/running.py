@@ -3,8 +3,8 @@
 post_shutdown), and stopped gracefully on SIGTERM or SIGINT:
 
 1. receiving stops: polling confirms to Telegram what it took and takes no more (what it had
-   not taken waits at Telegram); the webhook server takes no more deliveries (Telegram
-   delivers again what got no 200), after queueing those under way;
+   not taken waits at Telegram); the webhook server takes no more deliveries, after handling
+   those under way (Telegram delivers again what got no 200);
 2. the Application handles every update it received, replies sent and state committed, and
    stops its jobs (timers, intake expiry, retention) after the ones running;
 3. post_stop stops the outbox dispatcher after the sends under way; unsent rows and due timers

@@ -3,12 +3,17 @@ instead of python-telegram-bot's `run_webhook`, whose tornado server has no docu
 add a route. On one port it serves
 
     POST <path of REGIEBOT_WEBHOOK_URL>  Telegram's updates, checked against the secret token
-                                         (403 without it), queued for the Application
+                                         (403 without it), answered once handled
     GET /healthz                         the load balancer's health check: 200 when the database
                                          answers and has every migration, else 503; one line
 
 The secret token is derived from the bot token (Settings.webhook_secret), so every replica
 behind one load balancer accepts the deliveries Telegram makes with it.
+
+A delivery gets its 200 only once its update is handled (state committed, replies sent): an
+update in hand when a replica dies is then delivered again, by Telegram or by the load balancer
+to another replica, instead of lost. Handling an update twice changes nothing the second time
+(the services remember update ids), so a delivery cut off after its commit is safe to repeat.
 """
 
 from __future__ import annotations
@@ -35,7 +40,9 @@ App = Application[Any, Any, Any, Any, Any, Any]
 HEALTH_PATH = "/healthz"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 HEALTH_TIMEOUT = 5.0  # seconds; a database that takes longer is as good as down to a balancer
-DELIVERY_GRACE = 2.0  # seconds a stop waits for deliveries under way (each only queues an update)
+# Seconds a stop waits for deliveries under way to be handled; one cut off gets no 200 and comes
+# again. Within the 10 s a stop may take, with the outbox's last sends after it.
+DELIVERY_GRACE = 5.0
 
 
 class WebhookUnavailable(RuntimeError):
@@ -71,7 +78,13 @@ class WebhookServer:
         if update is None:  # never log the body: it holds what someone typed
             log.warning("a webhook delivery was not a Telegram update")
             return web.Response(status=400, text="not an update")
-        await self.application.update_queue.put(update)  # waits while the most are in hand
+        if not self.application.running:  # starting or stopping: Telegram delivers it again
+            return web.Response(status=503, text="not running")
+        # As the Application handles what it takes from its queue: through the update processor
+        # (per-chat order, at most REGIEBOT_TELEGRAM_CONCURRENCY at once).
+        await self.application.update_processor.process_update(
+            update, self.application.process_update(update)
+        )
         return web.Response(status=200)
 
     async def check_health(self, request: web.Request) -> web.Response:
