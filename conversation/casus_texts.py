@@ -335,8 +335,8 @@ OFFER_ANSWERED = {
     AssignmentStatus.GEACCEPTEERD: "U heeft casus {reference} al geaccepteerd. Met /mijn ziet u "
     "hem terug.",
     AssignmentStatus.AFGEWEZEN: "U heeft casus {reference} al afgewezen; er verandert niets.",
-    AssignmentStatus.VERLOPEN: "Dit aanbod is verlopen: casus {reference} is intussen aan een "
-    "andere regisseur aangeboden.",
+    AssignmentStatus.VERLOPEN: "Dit aanbod is verlopen: casus {reference} is intussen verder "
+    "gegaan, naar een andere regisseur of naar de afdeling OOV. U hoeft niets meer te doen.",
     AssignmentStatus.INGETROKKEN: "Dit aanbod is ingetrokken: casus {reference} is intussen "
     "elders belegd.",
 }
