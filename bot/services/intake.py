@@ -125,7 +125,12 @@ class IntakeService:
         await AuditLog(session).record(
             "casus_aangemeld", actor_id=melder_id, casus_reference=casus.reference, details=details
         )
-        log.info("casus %s aangemeld (regel %s)", casus.reference, casus.rule)
+        log.info(
+            "casus %s aangemeld (regel %s)",
+            casus.reference,
+            casus.rule,
+            extra={"casus": casus.reference},
+        )
         told = await self.assignments.offer_new(session, casus)
         return casus.reference, told
 

@@ -54,7 +54,8 @@ async def test_an_intake_logged_as_json(
     await fake.send_text(USER, "/aanmelden")
     last = (await wait_until_asking(fake, USER, "criteria"))["message_id"]
     for text, step in (
-        ("ja", "kader"),
+        ("ja", "omvang"),
+        ("een persoon", "kader"),
         ("maatregel", "maatregel"),
         ("ots", "leeftijd"),
         ("15", "profiel"),

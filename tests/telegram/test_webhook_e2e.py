@@ -1,4 +1,5 @@
-"""Webhook mode: PTB's own webhook server checks Telegram's secret token."""
+"""Webhook mode, on the server `regiebot run` serves it with (bot/telegram/webhook.py): it
+registers the webhook with its secret and checks Telegram's secret token on every delivery."""
 
 from __future__ import annotations
 
@@ -12,8 +13,10 @@ import pytest
 from bot.settings import Settings
 from bot.telegram import build_application
 from bot.telegram.texts import REFUSED
+from bot.telegram.webhook import receiving_webhook
 from tests.telegram.conftest import App
 from tests.telegram.fake_bot_api import FakeBotAPI
+from tests.telegram.helpers import channel
 
 STRANGER = 801
 
@@ -26,23 +29,18 @@ def free_port() -> int:
 
 @pytest.fixture
 async def webhook_bot(settings: Settings) -> AsyncIterator[tuple[App, str]]:
-    app = build_application(settings)
     port = free_port()
     url = f"http://127.0.0.1:{port}/telegram"
+    settings = settings.model_copy(update={"webhook_url": url, "webhook_port": port})
+    app = build_application(settings)
     await app.initialize()
-    assert app.post_init is not None and app.updater is not None
+    assert app.post_init is not None and app.post_stop is not None
     await app.post_init(app)
-    await app.updater.start_webhook(
-        listen="127.0.0.1",
-        port=port,
-        url_path="telegram",
-        webhook_url=url,
-        secret_token=settings.webhook_secret(),
-    )
-    await app.start()
-    yield app, url
-    await app.updater.stop()
+    async with receiving_webhook(app, settings, channel(app).health):
+        await app.start()
+        yield app, url
     await app.stop()
+    await app.post_stop(app)
     await app.shutdown()
 
 
