@@ -31,11 +31,20 @@ from bot.telegram import build_application
 from bot.telegram.app import Channel
 from bot.telegram.running import run
 from rules import Advice, advise, load_schema
+from rules.schema import Option, Question
 from tests.telegram.fake_bot_api import TOKEN
 
 SCHEMA = load_schema()
 UNLIMITED = 1_000_000.0  # messages per second: the fake Bot API has no flood limit
-QUESTIONS = [q for q in SCHEMA.questions if q.id not in ("maatregel", "instantie")]  # vrijwillig
+# The vrijwillig path, with regiebot's question "one person or a group?" after the first.
+SCOPE = Question(
+    id="omvang",
+    kind="choice",
+    text="Gaat de aanmelding over één persoon, of over een groep personen?",
+    options=(Option("persoon", "Eén persoon"), Option("groep", "Een groep")),
+)
+_VRIJWILLIG = [q for q in SCHEMA.questions if q.id not in ("maatregel", "instantie")]
+QUESTIONS = [_VRIJWILLIG[0], SCOPE, *_VRIJWILLIG[1:]]
 SUMMARY = len(QUESTIONS)
 
 
@@ -77,7 +86,8 @@ def _state_handler(index: int) -> Any:
         await query.answer()
         data = query.data or ""
         if index == SUMMARY:
-            advice = advise(SCHEMA, dict(context.user_data))
+            answers = {q: a for q, a in context.user_data.items() if q in SCHEMA.question_by_id}
+            advice = advise(SCHEMA, answers)
             assert isinstance(advice, Advice)
             await query.edit_message_text(f"Advies: casusregie bij {advice.partij.name}.")
             return ConversationHandler.END

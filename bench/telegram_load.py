@@ -32,10 +32,11 @@ from storage import Database
 from storage.models import Person
 from tests.telegram.fake_bot_api import Call, FakeBotAPI
 
-# The vrijwillig path by buttons: the command, then each button (profiel: toggle lvb, then verder).
+# The vrijwillig path by buttons: the command, then each button (one person, not a group;
+# profiel: toggle lvb, then verder).
 SCRIPT = [
     "ja",
-    "een persoon",
+    "persoon",
     "vrijwillig",
     "volwassen",
     "lvb",
