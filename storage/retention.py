@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import delete, or_, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.models import Assignment, Casus, CasusGroup, utcnow
+from storage.models import Assignment, Casus, CasusGroup, OutboxMessage, utcnow
 
 # What the advice keeps; its reasons repeat the answers and go.
 KEPT_ADVICE = ("partij", "partij_name", "rule", "outcome")
@@ -77,4 +77,17 @@ async def anonymise_closed(
         .where(col(CasusGroup.finding_note).is_not(None), col(CasusGroup.id).not_in(open_members))
         .values(finding_note=None)
     )
-    return [casus.reference for casus in casussen]
+    references = [casus.reference for casus in casussen]
+    anonymised_groups = select(CasusGroup.reference).where(col(CasusGroup.id).not_in(open_members))
+    await session.exec(
+        delete(OutboxMessage).where(
+            or_(
+                col(OutboxMessage.sent_at).is_not(None), col(OutboxMessage.given_up_at).is_not(None)
+            ),
+            or_(
+                col(OutboxMessage.casus_reference).in_(references),
+                col(OutboxMessage.casus_reference).in_(anonymised_groups),
+            ),
+        )
+    )
+    return references

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlmodel import col, select
 
 from storage import (
     Assignments,
@@ -20,7 +21,7 @@ from storage import (
     People,
     StoredAdvice,
 )
-from storage.models import Casus, Person
+from storage.models import Casus, OutboxMessage, Person
 from storage.retention import KeptAnswers, anonymise_closed
 
 ADVICE = {
@@ -284,9 +285,16 @@ async def test_retention_anonymises_only_casussen_closed_long_enough(database: D
         )
         await casussen.close(old, now=now - timedelta(days=400))
         await casussen.close(recent, now=now - timedelta(days=30))
+        outbox = Outbox(session)
+        offer = {"text": "Nieuwe casus voor u: ... Omschrijving: Jongere verzuimt school"}
+        sent = [await outbox.add(7, offer, c.reference) for c in (old, recent)]
+        await outbox.mark_sent(sent, now - timedelta(days=399))
+        unsent = await outbox.add(8, offer, old.reference)  # never sent: still on its way
     async with database.transaction() as session:
         anonymised_now = await anonymise_closed(session, retention_days=365, kept=KEPT, now=now)
+        left = (await session.exec(select(OutboxMessage.id).order_by(col(OutboxMessage.id)))).all()
     assert anonymised_now == [old.reference]
+    assert list(left) == [sent[1], unsent], "what was sent about the anonymised casus is gone"
     async with database.transaction() as session:
         stored = {
             c.reference: c
