@@ -184,8 +184,9 @@ async def test_sigterm_during_a_burst(counting: CountingFake, tmp_path: Path, mo
         await last_round
         for text, _ in SCRIPT[BEFORE_SIGNAL:]:  # typed while the bot stops
             await users.send(dict.fromkeys(CHATS, text))
-        status, _ = await stopping  # within 10 s, or TimeoutError
+        status, seconds = await stopping  # within 10 s, or TimeoutError
         assert status == 0, "\n".join(bots[0].log)
+        print(f"\n{mode}: {in_hand} updates in hand at SIGTERM, exit 0 after {seconds:.1f} s")
         assert in_hand > 0, "SIGTERM came when every update was answered already"
 
         received = {u for u in users.received() if u >= burst_from}
