@@ -35,7 +35,8 @@ def render(reply: Reply) -> str:
     lines = [reply.text]
     for number, option in enumerate(reply.options, start=1):
         mark = ("[x] " if option.selected else "[ ] ") if reply.multi else ""
-        lines.append(f"  {mark}{number}. {option.label}")
+        point = f"{number}." if reply.numbered else "-"  # an age question: a number is an age
+        lines.append(f"  {mark}{point} {option.label}")
     hints = []
     if reply.multi:
         hints.append(

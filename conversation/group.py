@@ -14,6 +14,7 @@ from typing import Any
 
 from conversation.answers import answer_text
 from rules.engine import Answer
+from rules.facts import OneOf
 from rules.schema import Question, Schema
 
 ONE = "persoon"  # the aanmelding is about one person
@@ -91,10 +92,15 @@ class Group:
 
 def person_line(schema: Schema, answers: Mapping[str, Answer]) -> str:
     """A person at a glance, e.g. "Jeugdreclassering · 16 jaar · LVB": their per-person answers,
-    leaving out an answer that only led to a more telling one (kader before maatregel) and a
+    leaving out an answer that a later one implies (kader "maatregel" before the maatregel; not
+    kader "onderzoek" before the instantie, which is asked after "interventie" too) and a
     multiple choice with nothing chosen."""
     led_on = {
-        c.question for q in schema.per_person_questions if q.id in answers for c in q.asked_when
+        c.question
+        for q in schema.per_person_questions
+        if q.id in answers
+        for c in q.asked_when
+        if isinstance(c, OneOf) and len(c.codes) == 1
     }
     return " · ".join(
         _brief(q, answers[q.id])

@@ -95,9 +95,14 @@ SCOPE_QUESTION = (
 )
 SCOPE_UNKNOWN = "Kies Eén persoon of Een groep."
 OVERVIEW_UNKNOWN = (
-    "Dat herken ik niet. Tik op Bevestigen als alles klopt, of kies een knop. U kunt ook "
-    "'bevestig', 'toevoegen', 'wijzig 2' of 'verwijder 2' typen."
+    "Dat herken ik niet. Kies Bevestigen als alles klopt, of een van de andere keuzes. U kunt "
+    "ook 'bevestig', 'toevoegen', 'wijzig 2' of 'verwijder 2' typen."
 )
+PERSON_UNKNOWN = (
+    "Dat herken ik niet. Kies Terug naar de groep als alles klopt, of wat u wilt wijzigen, "
+    "bijvoorbeeld 'wijzig leeftijd'."
+)
+NO_SUCH_PERSON = "Er is geen persoon {number}; de groep telt de personen 1 tot en met {last}."
 AT_OVERVIEW = (
     "Dit is het overzicht van de groep. Met Wijzig persoon past u een persoon aan; met Wijzig "
     "bij de groepsvragen een antwoord voor de hele groep."
@@ -108,9 +113,13 @@ GROUP_FULL = (
 )
 LAST_PERSON = (
     "Persoon 1 is de enige in de groep en blijft staan. Wilt u de aanmelding niet doen? "
-    "Tik dan op Stoppen."
+    "Kies dan Stoppen, of typ /stoppen."
 )
-PERSON_REMOVED = "Persoon {number} is verwijderd; wie na hem of haar kwam, schuift een nummer op."
+PERSON_REMOVED = "Persoon {number} is verwijderd; de personen daarna schuiven één nummer op."
+OWN_ANSWER_REPLACED = (
+    "{persons} had een eigen antwoord op deze vraag; nu geldt ook daar het antwoord voor de "
+    "hele groep."
+)
 PERSON_NOT_ADDED = "Persoon {number} is niet toegevoegd."
 PERSON_EDIT_HINT = (
     "Wijzigt u hier een vraag die voor de hele groep geldt, dan geldt het nieuwe antwoord alleen "
@@ -397,10 +406,18 @@ class IntakeDialogue:
         return str(model.get_graph().source)
 
     def _file_person(self, event: EventData) -> None:
-        """At the overview: the answers held become the person's (or the group's)."""
+        """At the overview: the answers held become the person's (or the group's; those who
+        differed in a changed answer are told to follow the group now)."""
         chat = cast(_Chat, event.model)
-        assert chat.group is not None
-        chat.group = chat.group.filed(self.schema, self._pruned(chat.answers))
+        group = chat.group
+        assert group is not None
+        answers = self._pruned(chat.answers)
+        if group.at is None:
+            changed = {q for q, a in answers.items() if group.shared.get(q) != a}
+            differed = [n for n, p in enumerate(group.persons, start=1) if changed & set(p)]
+            if differed:
+                chat.say(OWN_ANSWER_REPLACED.format(persons=_numbered(differed)))
+        chat.group = group.filed(self.schema, answers)
         chat.answers, chat.draft = {}, None
 
     def _drop_person(self, event: EventData) -> None:
@@ -544,10 +561,11 @@ class IntakeDialogue:
         `members`, each with its news: show every person's advice, and finish."""
         with self._attached(memory) as chat:
             assert chat.group is not None
+            group = chat.group
             persons = [
-                (casus, person_line(self.schema, answers), self._advice(answers), news)
-                for (casus, news), answers in zip(
-                    members, self._persons_answers(chat.group), strict=True
+                (casus, self._person_text(group, index), self._advice(answers), news)
+                for index, ((casus, news), answers) in enumerate(
+                    zip(members, self._persons_answers(group), strict=True)
                 )
             ]
             chat.registered()
@@ -736,15 +754,15 @@ class IntakeDialogue:
             getattr(chat, f"edit_{button[len(EDIT) :]}")()
             self._enter_question(chat)
         else:
-            chat.say(SUMMARY_UNKNOWN)
+            chat.say(SUMMARY_UNKNOWN if chat.group is None else PERSON_UNKNOWN)
             self._ask(chat)
         return None
 
     def _summary_button(self, chat: _Chat, text: str) -> str | None:
         word = normalize(text)
-        buttons = self._summary(chat).buttons
-        if word.isdigit() and 1 <= int(word) <= len(buttons):
-            return buttons[int(word) - 1].id
+        shown = self._button_of(self._summary(chat), text)
+        if shown is not None:
+            return shown
         if word in CONFIRM_WORDS or (chat.group is not None and word in DONE_WORDS):
             return CONFIRM
         if word in BACK_WORDS:
@@ -796,9 +814,17 @@ class IntakeDialogue:
         button = (
             event.button if isinstance(event, Pressed) else self._overview_button(chat, event.text)
         )
-        number = _number_after(button, EDIT_PERSON) or _number_after(button, REMOVE_PERSON)
+        number = _number_after(button, EDIT_PERSON)
+        if number is None:
+            number = _number_after(button, REMOVE_PERSON)
         if number is not None and not 1 <= number <= len(group.persons):
-            button = None
+            chat.say(NO_SUCH_PERSON.format(number=number, last=len(group.persons)))
+            self._ask(chat)
+            return None
+        if button == BACK:
+            chat.say(AT_OVERVIEW)
+            self._ask(chat)
+            return None
         if button == CONFIRM:
             chat.confirm()
             chat.answered = f"Bevestigd: {_persons(len(group.persons))}"
@@ -852,9 +878,11 @@ class IntakeDialogue:
 
     def _overview_button(self, chat: _Chat, text: str) -> str | None:
         word = normalize(text)
-        buttons = self._overview(chat).buttons
-        if word.isdigit() and 1 <= int(word) <= len(buttons):
-            return buttons[int(word) - 1].id
+        shown = self._button_of(self._overview(chat), text)
+        if shown is not None:
+            return shown
+        if word in BACK_WORDS:
+            return BACK
         if word in CONFIRM_WORDS:
             return CONFIRM
         if word in ADD_WORDS:
@@ -976,6 +1004,8 @@ class IntakeDialogue:
         heading = f"Vraag {number} van {len(path)}"
         if group is not None and group.at is None:
             heading = "Voor de hele groep"
+        elif group is not None and group.first_walk and not question.per_person:
+            heading = f"Voor de hele groep, vraag {number} van {len(path)}"
         elif group is not None and question in path:
             heading = f"Persoon {self._person_number(group)}, vraag {number} van {len(path)}"
         elif group is not None:
@@ -1003,7 +1033,8 @@ class IntakeDialogue:
             controls.append(Button(BACK, "Vorige"))
         controls.append(Button(CANCEL, "Stoppen"))
         step = self._step_name(chat)
-        return Reply(text, step, options, tuple(controls), question.kind == "multi")
+        multi, numbered = question.kind == "multi", question.kind != "age"
+        return Reply(text, step, options, tuple(controls), multi, numbered)
 
     @staticmethod
     def _person_number(group: Group) -> int:
@@ -1066,6 +1097,17 @@ class IntakeDialogue:
         controls = (Button(BACK, "Vorige"), Button(CANCEL, "Stoppen"))
         return Reply("\n".join(lines), self._step_name(chat), tuple(edits), controls)
 
+    def _person_text(self, group: Group, index: int) -> str:
+        """A person of a group at a glance, with where they differ from the group."""
+        person = group.persons[index]
+        own = [
+            f"{q.short.lower()}: {answer_text(q, person[q.id], 40)}"
+            for q in self.questions
+            if not q.per_person and q.id in person
+        ]
+        line = person_line(self.schema, person)
+        return line + (f" ({'; '.join(own)})" if own else "")
+
     def _scope_question(self, chat: _Chat) -> Reply:
         asked = [q.short.lower() for q in self.schema.per_person_questions if not q.asked_when]
         text = SCOPE_QUESTION.format(asked=_listed(asked))
@@ -1078,15 +1120,9 @@ class IntakeDialogue:
         assert group is not None
         lines = [f"Controleer uw groepsaanmelding ({_persons(len(group.persons))}):"]
         buttons = [Button(CONFIRM, "Bevestigen"), Button(ADD_PERSON, "Persoon toevoegen")]
-        for index, person in enumerate(group.persons):
+        for index in range(len(group.persons)):
             number = index + 1
-            own = [
-                f"{q.short.lower()}: {answer_text(q, person[q.id], 40)}"
-                for q in self.questions
-                if not q.per_person and q.id in person
-            ]
-            line = person_line(self.schema, person)
-            lines.append(f"{number}. {line}" + (f" ({'; '.join(own)})" if own else ""))
+            lines.append(f"{number}. {self._person_text(group, index)}")
             buttons += [
                 Button(EDIT_PERSON + str(number), f"Wijzig persoon {number}"),
                 Button(REMOVE_PERSON + str(number), f"Verwijder persoon {number}"),
@@ -1111,6 +1147,11 @@ def _number_after(button: str | None, prefix: str) -> int | None:
         return None
     rest = button[len(prefix) :]
     return int(rest) if rest.isdigit() else None
+
+
+def _numbered(numbers: Sequence[int]) -> str:
+    """ "Persoon 2", or "Persoon 2 en 4"."""
+    return "Persoon " + _listed([str(n) for n in numbers])
 
 
 def _persons(count: int) -> str:

@@ -41,6 +41,8 @@ class Reply:
     options: tuple[Button, ...] = ()
     controls: tuple[Button, ...] = ()
     multi: bool = False
+    # Whether a typed number picks an option; not where a number is an answer itself (an age).
+    numbered: bool = True
 
     @property
     def buttons(self) -> tuple[Button, ...]:

@@ -99,7 +99,7 @@ async def test_the_age_question_offers_what_the_regime_allows(tmp_path: Path) ->
     age_question = (
         "Vraag 4 van 8\nHoe oud is de persoon? Typ de leeftijd in jaren, of kies een "
         "leeftijdsgroep.\nBij uw antwoorden past een leeftijd van 12 tot en met 22 jaar.\n"
-        "  1. Jongvolwassen (18-22 jaar)\n"
+        "  - Jongvolwassen (18-22 jaar)\n"
     )
     assert age_question in out
     assert "Minderjarig (0-17 jaar)\n" not in out

@@ -273,3 +273,60 @@ def test_the_diagram_draws_the_group(dialogue: IntakeDialogue) -> None:
     diagram = dialogue.diagram()
     for edge in ("criteria --> omvang", "omvang --> kader", "groep --> summary: edit_person"):
         assert edge in diagram, edge
+
+
+@pytest.mark.parametrize("typed", ["verwijder 0", "verwijder 4", "wijzig 7", "wijzig persoon 0"])
+def test_a_person_not_on_the_list_changes_nothing(dialogue: IntakeDialogue, typed: str) -> None:
+    script = group_of(dialogue, *FIVE[:3]).type(typed)
+    number = typed.split()[-1]
+    assert (
+        script.texts[0] == f"Er is geen persoon {number}; de groep telt de personen 1 tot en met 3."
+    )
+    assert script.state == OVERVIEW and "(3 personen)" in script.texts[-1]
+
+
+def test_a_number_beyond_the_choices_stops_nothing(dialogue: IntakeDialogue) -> None:
+    script = group_of(dialogue, *FIVE[:3])
+    shown = len(script.replies[-1].options)
+    script.type(str(shown + 1))  # Stoppen is a button, not a numbered choice
+    assert script.texts[0].startswith("Dat herken ik niet.")
+    assert script.state == OVERVIEW and "(3 personen)" in script.texts[-1]
+    script.type("wijzig 2", "12")
+    assert script.texts[0].startswith("Dat herken ik niet. Kies Terug naar de groep")
+    assert script.asking == "summary#2"
+
+
+def test_labels_and_back_are_understood_as_typed(dialogue: IntakeDialogue) -> None:
+    script = group_of(dialogue, *FIVE[:2]).type("wijzig 2", "Terug naar de groep")
+    assert script.state == OVERVIEW
+    script.type("vorige")
+    assert script.texts[0].startswith("Dit is het overzicht van de groep.")
+    script.type("Persoon toevoegen")
+    assert script.asking == "kader#3"
+
+
+def test_the_groups_answer_over_a_persons_own_says_so(dialogue: IntakeDialogue) -> None:
+    script = group_of(dialogue, *FIVE[:3]).type("wijzig 2", "wijzig interventie", "wonen")
+    script.type("terug", "wijzig interventie", "onderwijs")
+    assert script.texts[0] == (
+        "Persoon 2 had een eigen antwoord op deze vraag; nu geldt ook daar het antwoord voor de "
+        "hele groep."
+    )
+
+
+def test_the_groups_questions_say_they_are_for_the_whole_group(dialogue: IntakeDialogue) -> None:
+    script = Script(dialogue).start().type("ja", "een groep", *FIVE[0])
+    assert script.texts[-1].startswith("Voor de hele groep, vraag 6 van 8\n")
+    script.type(*SHARED, "toevoegen")
+    assert script.texts[-1].startswith("Persoon 2, vraag 1 van 4\n")
+
+
+def test_the_advice_line_shows_where_a_person_differs(dialogue: IntakeDialogue) -> None:
+    script = group_of(dialogue, *FIVE[3:]).type(
+        "wijzig 1", "wijzig interventie", "huiselijk geweld"
+    )
+    script.type("terug", "bevestig")
+    assert (
+        f"1. {member_reference(1)} · Vrijwillig kader · 16 jaar (interventie: Huiselijk geweld of "
+        "kindermishandeling) → Veilig Thuis: screening" in "\n".join(script.texts)
+    )

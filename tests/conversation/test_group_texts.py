@@ -47,7 +47,10 @@ def test_short_names(name: str, short: str) -> None:
         ),
         (person("maatregel", 14, maatregel="ots"), "OTS · 14 jaar"),
         (person("maatregel", 19, maatregel="reclassering"), "Reclasseringstoezicht · 19 jaar"),
-        (person("onderzoek", 15, instantie="raad"), "Raad voor de Kinderbescherming · 15 jaar"),
+        (
+            person("onderzoek", 15, instantie="raad"),
+            "Onderzoek of proces loopt bij een instantie · Raad voor de Kinderbescherming · 15 jaar",
+        ),
         (
             person("vrijwillig", "jongvolwassen", ["verslaving", "dakloos"]),
             "Vrijwillig kader · Jongvolwassen · Verslaving, Dakloos of thuisloos",

@@ -234,3 +234,12 @@ def test_a_nine_digit_number_that_is_no_bsn_is_fine(dialogue: IntakeDialogue) ->
     )
     script.type("Dossiernummer 123456789 bij de school.")
     assert script.asking == "summary"
+
+
+def test_a_number_beyond_the_summarys_choices_stops_nothing(dialogue: IntakeDialogue) -> None:
+    script = Script(dialogue).start().type("ja", "een persoon", "vrijwillig", "30", "geen")
+    script.type("zorg", "geen", "overslaan")
+    shown = len(script.replies[-1].options)
+    script.type(str(shown + 1), str(shown + 2))  # Vorige and Stoppen are not numbered choices
+    assert script.asking == "summary" and script.texts[0] == intake.SUMMARY_UNKNOWN
+    assert script.memory.answers["kader"] == "vrijwillig"
