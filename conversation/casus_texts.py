@@ -432,7 +432,7 @@ def decline_question(reference: str, offer_id: int) -> Card:
 
 
 UNDELIVERABLE = (
-    "Een bericht over casus {reference} kon niet worden bezorgd: {who} heeft regiebot "
+    "Een bericht over {reference} kon niet worden bezorgd: {who} heeft regiebot "
     "geblokkeerd of het account bestaat niet meer. Neem zo nodig op een andere manier contact op."
 )
 UNDELIVERABLE_WITHOUT_CASUS = (
@@ -443,7 +443,8 @@ ROLE_NAMES = {Role.MELDER: "melder", Role.REGISSEUR: "regisseur", Role.COORDINAT
 
 
 def undeliverable(reference: str | None, role: Role | None, name: str, chat_id: int) -> str:
-    """To the coordinators: a message could not reach someone who blocked the bot."""
+    """To the coordinators: a message could not reach someone who blocked the bot. `reference`:
+    the casus or group it was about."""
     if role is None:
         who = f"de ontvanger (Telegram-chat {chat_id})"
     else:

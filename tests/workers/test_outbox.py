@@ -215,10 +215,10 @@ async def test_a_chat_that_blocked_the_bot_is_given_up_and_the_coordinators_told
     assert fake.count("sendMessage!403") == 1, "one try; nothing more to the blocked chat"
     assert fake.sent(REGISSEUR) == [] and fake.sent(AWAY_COORDINATOR) == []
     assert [m["text"] for m in fake.sent(COORDINATOR)] == [
-        "Een bericht over casus ZVH-2026-0001 kon niet worden bezorgd: regisseur Sanne heeft "
+        "Een bericht over ZVH-2026-0001 kon niet worden bezorgd: regisseur Sanne heeft "
         "regiebot geblokkeerd of het account bestaat niet meer. Neem zo nodig op een andere "
         "manier contact op.",
-        "Een bericht over casus ZVH-2026-0002 kon niet worden bezorgd: regisseur Sanne heeft "
+        "Een bericht over ZVH-2026-0002 kon niet worden bezorgd: regisseur Sanne heeft "
         "regiebot geblokkeerd of het account bestaat niet meer. Neem zo nodig op een andere "
         "manier contact op.",
     ]
@@ -287,7 +287,7 @@ async def test_a_chat_telegram_does_not_know_is_given_up_too(
     async with running(dispatcher_for(database, bot)):
         await fake.wait_for(lambda: fake.count("sendMessage") == 1)
     assert fake.sent(COORDINATOR)[0]["text"].startswith(
-        "Een bericht over casus ZVH-2026-0003 kon niet worden bezorgd: de ontvanger "
+        "Een bericht over ZVH-2026-0003 kon niet worden bezorgd: de ontvanger "
         "(Telegram-chat 404) heeft regiebot geblokkeerd"
     )
     assert (await rows(database))[0].given_up_at is not None
