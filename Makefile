@@ -36,6 +36,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.intake
 	$(BIN)/python -m bench.telegram_load
 	$(BIN)/python -m bench.notify
+	$(BIN)/python -m bench.replicas
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
