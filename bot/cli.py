@@ -21,7 +21,8 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rules import DEFAULT_SCHEMA_PATH, Schema, SchemaError, parse_schema
+from bot.schema_cache import read_schema
+from rules import DEFAULT_SCHEMA_PATH, Schema, SchemaError
 from rules.schema import Question
 from rules.vocabulary import Role
 
@@ -190,7 +191,7 @@ def _read_schema(path: Path) -> Schema:
         raise BadInput(f"{path}: cannot read the schema: {error.strerror}.") from None
     except UnicodeDecodeError:
         raise BadInput(f"{path}: not a text file (a schema is UTF-8 YAML).") from None
-    return parse_schema(text, source=str(path))
+    return read_schema(path, text)
 
 
 Handler = Callable[[argparse.Namespace], int]

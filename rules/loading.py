@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import string
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
@@ -20,7 +19,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from rules.completeness import check_completeness
 from rules.facts import AgeRange, Condition, OneOf
+from rules.problems import Problem, SchemaError
 from rules.schema import (
+    DEFAULT_SCHEMA_PATH,
     Aspect,
     Band,
     Constraint,
@@ -37,33 +38,7 @@ from rules.schema import (
 )
 from rules.words import normalize
 
-DEFAULT_SCHEMA_PATH = Path(__file__).with_name("default.yaml")
 NEXT_STEP_FIELDS = ("partij", "werkdagen")
-
-
-# --- errors --------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Problem:
-    source: str
-    line: int | None
-    place: str
-    message: str
-
-    def __str__(self) -> str:
-        where = f"{self.source}:{self.line}" if self.line else self.source
-        return (
-            f"{where}: {self.place}: {self.message}" if self.place else f"{where}: {self.message}"
-        )
-
-
-class SchemaError(Exception):
-    """A schema file that cannot be used; `problems` lists every reason."""
-
-    def __init__(self, problems: Sequence[Problem]) -> None:
-        self.problems = tuple(problems)
-        super().__init__("\n".join(str(p) for p in self.problems))
 
 
 # --- the file format (validated by pydantic) -----------------------------------------------------

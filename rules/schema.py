@@ -8,11 +8,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 from typing import Literal
 
 from rules.facts import AgeSpan, Choices, Condition, FreeText, Known, Selection
 from rules.words import NONE_WORDS, normalize
 
+DEFAULT_SCHEMA_PATH = Path(__file__).with_name("default.yaml")
 QuestionKind = Literal["choice", "multi", "age", "text"]
 # What an anonymised casus keeps of an answer: all of it, only its band (an age), or nothing.
 Retention = Literal["keep", "band", "drop"]

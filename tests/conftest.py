@@ -22,6 +22,13 @@ from storage.database import alembic_config
 from tests.telegram.fake_bot_api import FakeBotAPI
 
 
+@pytest.fixture(scope="session", autouse=True)
+def own_cache_directory(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Commands keep a parsed schema in the user's cache directory (bot/schema_cache.py); the
+    tests, and the processes they start, keep theirs in a temporary one."""
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("cache"))
+
+
 @pytest.fixture
 async def fake() -> AsyncIterator[FakeBotAPI]:
     """The loopback fake Bot API (tests/telegram/fake_bot_api.py), started for one test."""
