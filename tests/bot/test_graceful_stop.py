@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from bot.services.admission import AdmissionService
-from conversation.intake import RESUMED
+from conversation.intake_texts import RESUMED
 from rules.vocabulary import Role
 from storage import Database
 from tests.bot.bot_process import BotProcess, Webhook, environment, free_port

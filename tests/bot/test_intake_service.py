@@ -4,7 +4,7 @@ same transaction, and a new process resumes where the chat was."""
 from __future__ import annotations
 
 from bot.services.intake import IntakeService
-from conversation import intake
+from conversation import intake_texts
 from conversation.messages import Command, Pressed, Typed
 from rules import Schema
 from storage import AuditLog, Casussen, Database, Groups, IntakeStates
@@ -67,7 +67,7 @@ async def test_a_new_service_resumes_at_the_same_question(
     await first.handle(CHAT, Pressed("profiel", "lvb"))  # toggled, not yet confirmed
     restarted = IntakeService(database, schema)  # as after a restart of the process
     replies = (await restarted.handle(CHAT, Command("aanmelden"))).replies
-    assert replies[0].text == intake.RESUMED
+    assert replies[0].text == intake_texts.RESUMED
     assert replies[-1].step == "profiel"
     assert [b.id for b in replies[-1].options if b.selected] == ["lvb"]
     replies = (await restarted.handle(CHAT, Pressed("profiel", "verder"))).replies
@@ -79,7 +79,7 @@ async def test_chats_do_not_see_each_other(database: Database, schema: Schema) -
     await service.handle(1, Command("aanmelden"))
     await service.handle(1, Typed("ja"))
     replies = (await service.handle(2, Command("aanmelden"))).replies
-    assert replies[0].text == intake.WELCOME and replies[-1].step == "criteria"
+    assert replies[0].text == intake_texts.WELCOME and replies[-1].step == "criteria"
 
 
 GROUP_OF_THREE = (
@@ -105,7 +105,7 @@ async def test_a_group_stores_one_casus_per_person_under_one_reference(
     turn = await service.handle(CHAT, Typed("bevestig"))
     assert turn.replies[0].text.startswith("Uw groepsaanmelding is ontvangen: 3 personen")
     again = await service.handle(CHAT, Typed("bevestig"))  # after the advice: nothing more
-    assert again.replies[-1].text == intake.FINISHED_HINT
+    assert again.replies[-1].text == intake_texts.FINISHED_HINT
     async with database.transaction() as session:
         state = await IntakeStates(session).lock(CHAT)
         group = await Groups(session).by_reference(reference_of_group(turn.replies[0].text))

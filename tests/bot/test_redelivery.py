@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from bot.services.free_text import FreeTextService
 from bot.services.intake import REMEMBERED_UPDATES, IntakeService
-from conversation.intake import RESUMED
+from conversation.intake_texts import RESUMED
 from conversation.messages import Command
 from rules import Schema
 from storage import Database, IntakeStates

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from conversation import intake
+from conversation import intake_texts
 from conversation.intake import IntakeDialogue
 from rules import Schema
 from tests.conversation.script import Script
@@ -28,7 +28,7 @@ def at_summary(dialogue: IntakeDialogue, *until_leeftijd: str) -> Script:
 
 def test_first_question_is_numbered_and_has_no_back(dialogue: IntakeDialogue) -> None:
     script = Script(dialogue).start()
-    assert script.texts[0] == intake.WELCOME
+    assert script.texts[0] == intake_texts.WELCOME
     assert script.texts[1].startswith("Vraag 1 van 8\nIs er sprake van meervoudige problematiek")
     assert [b.id for b in script.replies[-1].controls] == ["stoppen"]
     script.press("vorige", step="criteria")
@@ -87,7 +87,7 @@ def test_summary_numbers_and_words(dialogue: IntakeDialogue) -> None:
     assert script.asking == "leeftijd"
     script.type("31")
     script.type("wat nu?")
-    assert script.texts[0] == intake.SUMMARY_UNKNOWN and script.asking == "summary"
+    assert script.texts[0] == intake_texts.SUMMARY_UNKNOWN and script.asking == "summary"
 
 
 def test_stop_clears_and_says_so(dialogue: IntakeDialogue) -> None:
@@ -109,9 +109,9 @@ def test_stop_button(dialogue: IntakeDialogue) -> None:
 
 def test_aanmelden_while_running_resumes_and_opnieuw_restarts(dialogue: IntakeDialogue) -> None:
     script = Script(dialogue).start().type("ja", "een persoon", "vrijwillig").command("aanmelden")
-    assert script.texts[0] == intake.RESUMED and script.asking == "leeftijd"
+    assert script.texts[0] == intake_texts.RESUMED and script.asking == "leeftijd"
     script.command("opnieuw")
-    assert script.texts[0] == intake.RESTARTED
+    assert script.texts[0] == intake_texts.RESTARTED
     assert (script.asking, script.memory.answers) == ("criteria", {})
 
 
@@ -121,7 +121,7 @@ def test_stale_button_gets_the_current_question(dialogue: IntakeDialogue) -> Non
     assert script.texts[0] == "Deze knop is verlopen. Dit is de vraag waar u nu bent:"
     assert script.asking == "leeftijd" and script.memory.answers["kader"] == "maatregel"
     script.press("ots", step="summary")
-    assert script.texts[0] == intake.STALE_BUTTON
+    assert script.texts[0] == intake_texts.STALE_BUTTON
 
 
 BAD_INPUT = [
@@ -241,5 +241,5 @@ def test_a_number_beyond_the_summarys_choices_stops_nothing(dialogue: IntakeDial
     script.type("zorg", "geen", "overslaan")
     shown = len(script.replies[-1].options)
     script.type(str(shown + 1), str(shown + 2))  # Vorige and Stoppen are not numbered choices
-    assert script.asking == "summary" and script.texts[0] == intake.SUMMARY_UNKNOWN
+    assert script.asking == "summary" and script.texts[0] == intake_texts.SUMMARY_UNKNOWN
     assert script.memory.answers["kader"] == "vrijwillig"

@@ -3,7 +3,7 @@ summary, a stale button, /wie and inline mode, /status, and a restart halfway.""
 
 from __future__ import annotations
 
-from conversation import intake
+from conversation import intake_texts
 from storage import Casussen
 from tests.telegram.conftest import Running
 from tests.telegram.fake_bot_api import FakeBotAPI
@@ -34,7 +34,7 @@ async def test_aanmelding_by_buttons(fake: FakeBotAPI, running: Running) -> None
     await admitted(fake, running.app, USER)
     await fake.send_text(USER, "/aanmelden")
     question = await wait_until_asking(fake, USER, "criteria")
-    assert question["text"].startswith(intake.WELCOME + "\n\nVraag 1 van 8\n")
+    assert question["text"].startswith(intake_texts.WELCOME + "\n\nVraag 1 van 8\n")
     for button, next_step, shown in (
         ("ja", "omvang", "✓ Criteria complexe casus: Ja\n\n" + ASKS_SCOPE),
         ("persoon", "kader", "✓ Omvang: één persoon\n\nVraag 2 van 8"),
@@ -123,8 +123,8 @@ async def test_stale_button(fake: FakeBotAPI, running: Running) -> None:
     await wait_until_asking(fake, USER, "kader", after=scope["message_id"])
     last = fake.last(USER)["message_id"]
     await fake.press(USER, first["message_id"], data_of(first, "nee"))
-    stale = await wait_for_text(fake, USER, intake.STALE_BUTTON, after=last)
-    assert stale["text"].startswith(intake.STALE_BUTTON + "\n\nVraag 2 van 8")
+    stale = await wait_for_text(fake, USER, intake_texts.STALE_BUTTON, after=last)
+    assert stale["text"].startswith(intake_texts.STALE_BUTTON + "\n\nVraag 2 van 8")
     assert asking(stale) == "kader"
     assert fake.count("answerCallbackQuery") == 1
 
@@ -142,8 +142,8 @@ async def test_restart_of_the_application_resumes(fake: FakeBotAPI, running: Run
     await running.start()
     last = fake.last(USER)["message_id"]
     await fake.send_text(USER, "/aanmelden")
-    resumed = await wait_for_text(fake, USER, intake.RESUMED, after=last)
-    assert resumed["text"].startswith(intake.RESUMED + "\n\nVraag 3 van 7")
+    resumed = await wait_for_text(fake, USER, intake_texts.RESUMED, after=last)
+    assert resumed["text"].startswith(intake_texts.RESUMED + "\n\nVraag 3 van 7")
     assert asking(resumed) == "leeftijd"
 
 

@@ -11,7 +11,7 @@ import aiohttp
 
 from bot.settings import Settings
 from bot.telegram.texts import STALE_BUTTON
-from conversation.intake import RESUMED
+from conversation.intake_texts import RESUMED
 from storage import Intake, IntakeStates
 from tests.telegram.conftest import App, Running
 from tests.telegram.fake_bot_api import FakeBotAPI, Fault

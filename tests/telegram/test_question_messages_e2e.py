@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from conversation import intake
+from conversation import intake_texts
 from storage import IntakeStates
 from tests.telegram.conftest import Running
 from tests.telegram.fake_bot_api import FakeBotAPI
@@ -83,7 +83,7 @@ async def test_a_typed_answer_closes_its_question_as_a_press_does(
     # a press that was on its way still answers nothing: the question it asked is answered
     last = fake.last(USER)["message_id"]
     await fake.press(USER, question["message_id"], stale_data)
-    stale = await wait_for_text(fake, USER, intake.STALE_BUTTON, after=last)
+    stale = await wait_for_text(fake, USER, intake_texts.STALE_BUTTON, after=last)
     assert asking(stale) == "omvang"
     assert fake.messages[(USER, question["message_id"])] == closed
     assert running.app is not None
