@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from telegram.ext import Application
@@ -45,6 +46,29 @@ async def wait_for_text(fake: FakeBotAPI, chat: int, start: str, after: int = 0)
 
     await fake.wait_for(found)
     return next(m for m in reversed(fake.sent(chat)) if m["text"].startswith(start))
+
+
+# A typed aanmelding up to its omschrijving: each text, and the step the bot asks next.
+TO_THE_DESCRIPTION = (
+    ("ja", "omvang"),
+    ("een persoon", "kader"),
+    ("maatregel", "maatregel"),
+    ("ots", "leeftijd"),
+    ("15", "profiel"),
+    ("geen", "interventie"),
+    ("jeugdbescherming", "betrokken"),
+    ("geen", "omschrijving"),
+)
+
+
+async def typed_steps(
+    fake: FakeBotAPI, chat: int, steps: Sequence[tuple[str, str]], last: int
+) -> int:
+    """Types each text once the step before is asked; the id of the message asking the last."""
+    for text, step in steps:
+        await fake.send_text(chat, text)
+        last = (await wait_until_asking(fake, chat, step, after=last))["message_id"]
+    return last
 
 
 def channel(app: Application[Any, Any, Any, Any, Any, Any]) -> Channel:

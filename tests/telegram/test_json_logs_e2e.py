@@ -16,7 +16,13 @@ from bot.logs import OWN, THIRD_PARTY, JsonLines, about_casus, configure_logging
 from bot.settings import Settings
 from tests.telegram.conftest import Running
 from tests.telegram.fake_bot_api import TOKEN, FakeBotAPI
-from tests.telegram.helpers import admitted, wait_for_text, wait_until_asking
+from tests.telegram.helpers import (
+    TO_THE_DESCRIPTION,
+    admitted,
+    typed_steps,
+    wait_for_text,
+    wait_until_asking,
+)
 
 USER = 731
 NAMED = "Jan de Vries woont bij zijn tante"
@@ -53,19 +59,8 @@ async def test_an_intake_logged_as_json(
     await admitted(fake, running.app, USER)
     await fake.send_text(USER, "/aanmelden")
     last = (await wait_until_asking(fake, USER, "criteria"))["message_id"]
-    for text, step in (
-        ("ja", "omvang"),
-        ("een persoon", "kader"),
-        ("maatregel", "maatregel"),
-        ("ots", "leeftijd"),
-        ("15", "profiel"),
-        ("geen", "interventie"),
-        ("jeugdbescherming", "betrokken"),
-        ("geen", "omschrijving"),
-        (NAMED, "omschrijving-naam"),
-    ):
-        await fake.send_text(USER, text)
-        last = (await wait_until_asking(fake, USER, step, after=last))["message_id"]
+    steps = (*TO_THE_DESCRIPTION, (NAMED, "omschrijving-naam"))
+    last = await typed_steps(fake, USER, steps, last)
     await fake.send_text(USER, DESCRIPTION)
     last = (await wait_until_asking(fake, USER, "summary", after=last))["message_id"]
     await fake.send_text(USER, "bevestig")

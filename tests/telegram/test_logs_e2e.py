@@ -12,7 +12,13 @@ from bot.logs import OWN, THIRD_PARTY, configure_logging
 from bot.settings import Settings
 from tests.telegram.conftest import Running
 from tests.telegram.fake_bot_api import FakeBotAPI
-from tests.telegram.helpers import admitted, wait_for_text, wait_until_asking
+from tests.telegram.helpers import (
+    TO_THE_DESCRIPTION,
+    admitted,
+    typed_steps,
+    wait_for_text,
+    wait_until_asking,
+)
 
 USER = 730
 ANSWER = "Jongere woont bij tante"
@@ -48,19 +54,7 @@ async def test_a_typed_answer_is_never_logged(
     await admitted(fake, running.app, USER)
     await fake.send_text(USER, "/aanmelden")
     last = (await wait_until_asking(fake, USER, "criteria"))["message_id"]
-    for text, step in (
-        ("ja", "omvang"),
-        ("een persoon", "kader"),
-        ("maatregel", "maatregel"),
-        ("ots", "leeftijd"),
-        ("15", "profiel"),
-        ("geen", "interventie"),
-        ("jeugdbescherming", "betrokken"),
-        ("geen", "omschrijving"),
-        (ANSWER, "summary"),
-    ):
-        await fake.send_text(USER, text)
-        last = (await wait_until_asking(fake, USER, step, after=last))["message_id"]
+    last = await typed_steps(fake, USER, (*TO_THE_DESCRIPTION, (ANSWER, "summary")), last)
     await fake.send_text(USER, "bevestig")
     await wait_for_text(fake, USER, "Advies: casusregie bij", after=last)
     assert any(ANSWER in m["text"] for m in fake.sent(USER)), "the answer was there to leak"
