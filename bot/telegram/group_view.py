@@ -1,34 +1,13 @@
-"""How groups look in Telegram: a card's buttons with the group's own on the `g` prefix, and a
-melder's /status with their groups as groups."""
+"""How groups look in Telegram: a melder's /status with their groups as groups."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 
 from bot.services.casussen import CasusSummary, GroupSummary
-from bot.services.groups import is_group_action
 from bot.telegram import render, texts
-from bot.telegram.callbacks import CasusButton, GroupButton
 from conversation import group_texts as say
-from conversation.casus_texts import Action, fitting
-from conversation.messages import Button
-
-
-def keyboard(actions: Sequence[Action]) -> str | None:
-    """As render.card_keyboard, but the group's own actions carry a `GroupButton`, so the
-    groups' handler gets them; the rest (a member's card) stay `CasusButton`s."""
-    packed = [
-        Button(
-            (GroupButton if is_group_action(a.action) else CasusButton)(a.action, a.subject).pack(),
-            a.label,
-        )
-        for a in actions
-    ]
-    rows = [
-        [{"text": b.label, "callback_data": b.id} for b in row] for row in render.laid_out(packed)
-    ]
-    return json.dumps({"inline_keyboard": rows}, ensure_ascii=False) if rows else None
+from conversation.casus_texts import fitting
 
 
 def status_list(items: Sequence[CasusSummary | GroupSummary]) -> str:

@@ -10,8 +10,9 @@ from itertools import takewhile
 from telegram.constants import MessageLimit
 
 from bot.services.casussen import CasusSummary
+from bot.services.groups import is_group_action
 from bot.telegram import texts
-from bot.telegram.callbacks import CasusButton, IntakeButton
+from bot.telegram.callbacks import CasusButton, GroupButton, IntakeButton
 from conversation.casus_texts import Action
 from conversation.messages import BACK, CANCEL, Button, Reply
 
@@ -132,8 +133,14 @@ def casus_list(casussen: Sequence[CasusSummary]) -> str:
 
 
 def card_keyboard(actions: Sequence[Action]) -> str | None:
-    """A casus card's buttons (a reply's, or an outbox message's) side by side as far as their
-    labels fit, each carrying `CasusButton(action, subject)`."""
-    packed = [Button(CasusButton(a.action, a.subject).pack(), a.label) for a in actions]
+    """A card's buttons (a reply's, or an outbox message's) side by side as far as their labels
+    fit, each carrying its feature's data: a group's own actions `GroupButton`, so the groups'
+    handler gets them; every other one `CasusButton(action, subject)`."""
+    packed = [Button(_button_data(a), a.label) for a in actions]
     rows = [[{"text": b.label, "callback_data": b.id} for b in row] for row in laid_out(packed)]
     return json.dumps({"inline_keyboard": rows}, ensure_ascii=False) if rows else None
+
+
+def _button_data(action: Action) -> str:
+    data = GroupButton if is_group_action(action.action) else CasusButton
+    return data(action.action, action.subject).pack()

@@ -54,3 +54,12 @@ async def own_press(update: Update, kind: type[Data], sender: Sender) -> Press[D
         await sender.acknowledge(query.id, texts.STALE_BUTTON)
         return None
     return Press(query.id, chat_id, message.message_id if message else None, button)
+
+
+async def show_in_place(sender: Sender, press: Press[Any], text: str, markup: str | None) -> None:
+    """What a press answers, in place of the pressed message; anew when Telegram no longer
+    shows that message."""
+    if press.message_id is None:
+        await sender.send(press.chat_id, text, markup)
+    else:
+        await sender.edit(press.chat_id, press.message_id, text, markup)

@@ -15,7 +15,7 @@ from bot.services.assignment import AssignmentService, Filters, Listing, Who
 from bot.telegram import texts
 from bot.telegram.callbacks import CasusButton, ListButton
 from bot.telegram.gate import RegieContext
-from bot.telegram.handlers import Family, own_press
+from bot.telegram.handlers import Family, own_press, show_in_place
 from bot.telegram.render import laid_out
 from bot.telegram.sender import Sender
 from conversation import casus_texts as say
@@ -64,10 +64,7 @@ class CasussenHandlers:
             text, markup = say.LIST_CHOOSE[button.menu], self._menu(button.menu, chosen)
         else:
             text, markup = await self._page(self._who(context, chat_id), chosen)
-        if press.message_id is None:
-            await self.sender.send(chat_id, text, markup)
-        else:
-            await self.sender.edit(chat_id, press.message_id, text, markup)
+        await show_in_place(self.sender, press, text, markup)
 
     @staticmethod
     def _who(context: RegieContext, chat_id: int) -> Who:

@@ -9,10 +9,10 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot.services.groups import GroupService, Viewer
-from bot.telegram import group_view
+from bot.telegram import render
 from bot.telegram.callbacks import GroupButton
 from bot.telegram.gate import RegieContext
-from bot.telegram.handlers import Family, own_press
+from bot.telegram.handlers import Family, own_press, show_in_place
 from bot.telegram.sender import Sender
 from rules.vocabulary import Role
 
@@ -41,7 +41,7 @@ class GroupHandlers:
         member = context.admitted
         viewer = Viewer(member.person_id, member.role, member.partij, chat_id)
         card = await self.groups.show(viewer, context.args[0] if context.args else "")
-        await self.sender.send(chat_id, card.text, group_view.keyboard(card.actions))
+        await self.sender.send(chat_id, card.text, render.card_keyboard(card.actions))
 
     async def pressed(self, update: Update, context: RegieContext) -> None:
         press = await own_press(update, GroupButton, self.sender)
@@ -51,8 +51,4 @@ class GroupHandlers:
         member = context.admitted
         viewer = Viewer(member.person_id, member.role, member.partij, press.chat_id)
         card = await self.groups.press(viewer, press.button.action, press.button.subject)
-        markup = group_view.keyboard(card.actions)
-        if press.message_id is None:
-            await self.sender.send(press.chat_id, card.text, markup)
-        else:
-            await self.sender.edit(press.chat_id, press.message_id, card.text, markup)
+        await show_in_place(self.sender, press, card.text, render.card_keyboard(card.actions))

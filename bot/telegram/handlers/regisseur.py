@@ -8,10 +8,10 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot.services.assignment import AssignmentService, Who
-from bot.telegram import group_view
+from bot.telegram import render
 from bot.telegram.callbacks import CasusButton
 from bot.telegram.gate import RegieContext
-from bot.telegram.handlers import Family, own_press
+from bot.telegram.handlers import Family, own_press, show_in_place
 from bot.telegram.sender import Sender
 from rules.vocabulary import Role
 
@@ -41,7 +41,7 @@ class RegisseurHandlers:
         chat_id = update.effective_chat.id
         member = context.admitted
         card = await self.assignments.mine(Who(member.person_id, member.role, chat_id))
-        await self.sender.send(chat_id, card.text, group_view.keyboard(card.actions))
+        await self.sender.send(chat_id, card.text, render.card_keyboard(card.actions))
 
     async def pressed(self, update: Update, context: RegieContext) -> None:
         press = await own_press(update, CasusButton, self.sender)
@@ -51,8 +51,4 @@ class RegisseurHandlers:
         member = context.admitted
         who = Who(member.person_id, member.role, press.chat_id)
         card = await self.assignments.press(who, press.button.action, press.button.subject)
-        markup = group_view.keyboard(card.actions)
-        if press.message_id is None:
-            await self.sender.send(press.chat_id, card.text, markup)
-        else:
-            await self.sender.edit(press.chat_id, press.message_id, card.text, markup)
+        await show_in_place(self.sender, press, card.text, render.card_keyboard(card.actions))

@@ -9,7 +9,7 @@ from telegram import Update
 from telegram.ext import MessageHandler, filters
 
 from bot.services.free_text import FreeTextService
-from bot.telegram import group_view
+from bot.telegram import render
 from bot.telegram.gate import RegieContext
 from bot.telegram.handlers import Family
 from bot.telegram.handlers.intake import reply
@@ -46,7 +46,7 @@ class TextHandlers:
             update_id=update.update_id,
         )
         if turn.card is not None:  # a reason or note for a casus action
-            markup = group_view.keyboard(turn.card.actions)
+            markup = render.card_keyboard(turn.card.actions)
             await self.sender.send(message.chat_id, turn.card.text, markup)
             return
         await reply(self.sender, self.free_text.intake, message.chat_id, turn)
