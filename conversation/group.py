@@ -90,8 +90,9 @@ class Group:
         )
 
 
-def person_line(schema: Schema, answers: Mapping[str, Answer]) -> str:
-    """A person at a glance, e.g. "Jeugdreclassering · 16 jaar · LVB": their per-person answers,
+def aangemelde_line(schema: Schema, answers: Mapping[str, Answer]) -> str:
+    """The person aangemeld (not a professional: see bot.services.casussen.person_line) at a
+    glance, e.g. "Jeugdreclassering · 16 jaar · LVB": their per-person answers,
     leaving out an answer that a later one implies (kader "maatregel" before the maatregel; not
     kader "onderzoek" before the instantie, which is asked after "interventie" too) and a
     multiple choice with nothing chosen."""

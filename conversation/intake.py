@@ -22,7 +22,7 @@ from transitions.extensions import GraphMachine
 
 from conversation.advice_text import advice_text, group_advice_texts
 from conversation.answers import answer_text
-from conversation.group import GROUP, ONE, Group, person_line
+from conversation.group import GROUP, ONE, Group, aangemelde_line
 from conversation.intake_texts import (
     ADD_WORDS,
     AT_OVERVIEW,
@@ -1067,7 +1067,7 @@ class IntakeDialogue:
             for q in self.questions
             if not q.per_person and q.id in person
         ]
-        line = person_line(self.schema, person)
+        line = aangemelde_line(self.schema, person)
         return line + (f" ({'; '.join(own)})" if own else "")
 
     def _scope_question(self, chat: _Chat) -> Reply:

@@ -21,7 +21,7 @@ from bot.services.dates import shown_date
 from bot.services.turn import Turn
 from conversation import group_texts as say
 from conversation.casus_texts import Card, reason_problem
-from conversation.group import person_line, short_name
+from conversation.group import aangemelde_line, short_name
 from conversation.messages import Reply, Typed
 from rules import Schema
 from rules.matching import REGULIERE_REGIE, SCREENING_PARTIJ, acting_partij
@@ -229,7 +229,7 @@ class GroupService:
         return say.MemberFacts(
             casus_id=casus.id,
             reference=casus.reference,
-            key_answers=person_line(self.schema, casus.answers),
+            key_answers=aangemelde_line(self.schema, casus.answers),
             partij=short_name(advised.name if advised else advice.partij_name),
             outcome=advice.outcome,
             outcome_label=advice.outcome_label,

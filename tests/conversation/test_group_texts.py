@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from conversation import group_texts as say
-from conversation.group import person_line, short_name
+from conversation.group import aangemelde_line, short_name
 from rules import Schema
 from rules.vocabulary import GroupFinding
 from tests.groups import person
@@ -60,7 +60,7 @@ def test_short_names(name: str, short: str) -> None:
     ],
 )
 def test_a_person_at_a_glance(schema: Schema, answers: dict[str, Any], shown: str) -> None:
-    assert person_line(schema, answers) == shown
+    assert aangemelde_line(schema, answers) == shown
 
 
 @pytest.mark.parametrize("finding", list(GroupFinding))
