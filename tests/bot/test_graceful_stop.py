@@ -19,21 +19,11 @@ from rules.vocabulary import Role
 from storage import Database
 from tests.bot.bot_process import BotProcess, Webhook, environment, free_port
 from tests.telegram.fake_bot_api import TOKEN, Call, FakeBotAPI
-from tests.telegram.helpers import asking
+from tests.telegram.helpers import TO_THE_DESCRIPTION, asking
 
 CHATS = range(5001, 5025)
 DESCRIPTION = "Jongere woont sinds kort bij een tante in de wijk"
-SCRIPT = [  # a typed answer, and the step the bot asks next
-    ("ja", "omvang"),
-    ("een persoon", "kader"),
-    ("maatregel", "maatregel"),
-    ("ots", "leeftijd"),
-    ("15", "profiel"),
-    ("geen", "interventie"),
-    ("jeugdbescherming", "betrokken"),
-    ("geen", "omschrijving"),
-    (DESCRIPTION, "summary"),
-]
+SCRIPT = [*TO_THE_DESCRIPTION, (DESCRIPTION, "summary")]  # typed answers, and the next step
 BEFORE_SIGNAL = 6  # rounds of answers sent before SIGTERM; the rest arrive while it stops
 
 
