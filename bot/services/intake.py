@@ -5,7 +5,9 @@ Every channel (console, Telegram) goes through here."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import replace
+from datetime import datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -19,6 +21,8 @@ from storage import AuditLog, Casussen, Database, Groups, Intake, IntakeStates
 from storage.models import CasusGroup
 
 log = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
 
 # Telegram redelivers an update within a day at most, one chat's updates in order: the last few
 # ids of a chat are enough to recognise one that was applied already.
@@ -35,11 +39,13 @@ class IntakeService:
         assignments: AssignmentService | None = None,
         *,
         group_max: int = 25,
+        clock: Clock | None = None,
     ) -> None:
         self.database = database
         self.dialogue = IntakeDialogue(schema, group_max)  # one machine for every chat
-        # Offers every casus it stores, in the same unit of work.
+        # Offers every casus it stores, in the same unit of work, on the same clock.
         self.assignments = assignments or AssignmentService(database, schema)
+        self.clock = clock or self.assignments.clock
 
     async def handle(
         self,
@@ -118,6 +124,7 @@ class IntakeService:
             melder_id=melder_id,
             chat_id=chat_id,
             group_id=group.id if group is not None else None,
+            now=self.clock(),
         )
         details = {"partij": casus.partij, "rule": casus.rule, "outcome": casus.outcome}
         if group is not None:
@@ -143,7 +150,7 @@ class IntakeService:
     ) -> tuple[CasusGroup, list[tuple[str, tuple[str, ...]]]]:
         """Stores a confirmed group: the group with its own reference, then every person as a
         casus of its own, offered as any other; all in the step's unit of work."""
-        group = await Groups(session).create(melder_id=melder_id, chat_id=chat_id)
+        group = await Groups(session).create(melder_id=melder_id, chat_id=chat_id, now=self.clock())
         members = [
             await self._register(session, member, chat_id, melder_id, group)
             for member in registration.members
