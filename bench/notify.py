@@ -32,6 +32,7 @@ from sqlmodel import col, func, select
 from telegram import Bot
 
 from bench.telegram_load import SCRIPT, Users, admitted_database, start_bot
+from bot.services.clock import wall_clock
 from bot.services.outbox import OutboxService
 from bot.telegram.sender import Sender
 from bot.telegram.transport import AiohttpRequest
@@ -85,7 +86,7 @@ async def queued(url: str, messages: int, chats: int) -> set[str]:
                         {"label": "Afwijzen", "action": "wijs_af", "subject": str(n)},
                     ],
                 }
-                await outbox.add(chat, payload, f"ZVH-2026-{n:04d}")
+                await outbox.add(chat, payload, f"ZVH-2026-{n:04d}", now=wall_clock())
                 texts.add(text)
     await database.dispose()
     return texts
@@ -216,7 +217,9 @@ def dispatch(database_url: str, base_url: str) -> None:
     async def run() -> None:
         database = Database(database_url)
         async with Bot(TOKEN, base_url=base_url, request=AiohttpRequest(8)) as bot:
-            dispatcher = OutboxDispatcher(OutboxService(database), Sender(bot, TELEGRAM_RATE))
+            dispatcher = OutboxDispatcher(
+                OutboxService(database), Sender(bot, TELEGRAM_RATE), clock=wall_clock
+            )
             asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, dispatcher.stop)
             await dispatcher.run()
         await database.dispose()

@@ -21,6 +21,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from bot.services.clock import wall_clock
 from storage import Database, Intake, IntakeStates
 
 ROWS = 1_000
@@ -39,20 +40,20 @@ async def round_trips(database: Database) -> list[float]:
     async with database.transaction() as session:
         states = IntakeStates(session)
         for chat in range(ROWS):
-            await states.lock_or_create(chat, "criteria")
+            await states.lock_or_create(chat, "criteria", now=wall_clock())
     timings = []
     for update in range(UPDATES):
         chat = (update * 7919) % ROWS
         start = time.perf_counter()
         async with database.transaction() as session:
             states = IntakeStates(session)
-            intake = await states.lock_or_create(chat, "criteria")
+            intake = await states.lock_or_create(chat, "criteria", now=wall_clock())
             answers = {
                 **intake.answers,
                 **ANSWERS,
                 "kader": "vrijwillig" if update % 2 else "maatregel",
             }
-            await states.save(Intake(chat, f"step{update % 9}", answers))
+            await states.save(Intake(chat, f"step{update % 9}", answers), now=wall_clock())
         timings.append(time.perf_counter() - start)
     return timings
 

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.schema_cache import read_schema
+from bot.services.clock import wall_clock
 from rules import DEFAULT_SCHEMA_PATH, Schema, SchemaError
 from rules.schema import Question
 from rules.vocabulary import Role
@@ -235,7 +236,7 @@ def _chat(args: argparse.Namespace) -> int:
     from bot.settings import load_settings
 
     try:
-        return asyncio.run(chat(load_settings(), sys.stdin, sys.stdout))
+        return asyncio.run(chat(load_settings(), sys.stdin, sys.stdout, clock=wall_clock))
     except KeyboardInterrupt:
         print("\n" + GOODBYE_RUNNING)
         return 0
@@ -354,7 +355,9 @@ def _invite(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_USAGE
-    invitation = asyncio.run(invite_someone(settings, args.role, args.partij, args.expertise))
+    invitation = asyncio.run(
+        invite_someone(settings, args.role, args.partij, args.expertise, clock=wall_clock)
+    )
     username = settings.telegram_bot_username or asyncio.run(_bot_username(settings))
     who = f"a {args.role}" + (f" of {args.partij}" if args.partij else "")
     print(f"Invitation for {who}, valid until {invitation.expires_at:%Y-%m-%d %H:%M} UTC:")
@@ -519,7 +522,7 @@ def _export(args: argparse.Namespace) -> int:
     start, end = _day(args.start, "--from"), _day(args.end, "--to")
     if start > end:
         raise BadInput(f"--from {start} is after --to {end}.")
-    figures = asyncio.run(export_figures(load_settings(), start, end))
+    figures = asyncio.run(export_figures(load_settings(), start, end, clock=wall_clock))
     document = to_csv(figures) if args.format == "csv" else to_json(figures)
     if args.output is None:
         sys.stdout.write(document)
@@ -560,7 +563,7 @@ def _db_retention(args: argparse.Namespace) -> int:
     from bot.settings import load_settings
 
     settings = load_settings()
-    references = asyncio.run(apply_retention(settings))
+    references = asyncio.run(apply_retention(settings, clock=wall_clock))
     print(
         f"Anonymised {len(references)} casussen closed more than {settings.retention_days} days "
         "ago" + (":" if references else ".")

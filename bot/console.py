@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 from typing import TextIO
 
+from bot.services.clock import Clock
 from bot.services.intake import IntakeService
 from bot.settings import Settings
 from conversation.messages import BACK, CANCEL, SKIP, Command, Input, Reply, Typed
@@ -59,9 +60,11 @@ def to_input(line: str) -> Input | None:
     return Typed(text)
 
 
-async def chat(settings: Settings, stdin: TextIO, stdout: TextIO) -> int:
+async def chat(settings: Settings, stdin: TextIO, stdout: TextIO, *, clock: Clock) -> int:
     async with open_database(settings.database_url) as database:
-        service = IntakeService(database, settings.load_schema(), group_max=settings.group_max)
+        service = IntakeService(
+            database, settings.load_schema(), clock=clock, group_max=settings.group_max
+        )
 
         running = False
 

@@ -29,7 +29,6 @@ from storage.models import (
     OutboxMessage,
     Person,
     ReferenceCounter,
-    utcnow,
 )
 
 REFERENCE_PREFIX = "ZVH"
@@ -132,7 +131,7 @@ class IntakeStates:
             row.group_memory,
         )
 
-    async def lock_or_create(self, chat_id: int, state: str) -> Intake:
+    async def lock_or_create(self, chat_id: int, state: str, *, now: datetime) -> Intake:
         """The chat's row, locked; a new chat gets one in `state` (safe when two race for it)."""
         intake = await self.lock(chat_id)
         if intake is None:
@@ -142,13 +141,13 @@ class IntakeStates:
                 chat_id=chat_id,
                 state=state,
                 answers={},
-                updated_at=utcnow(),
+                updated_at=now,
             )
             intake = await self.lock(chat_id)
             assert intake is not None
         return intake
 
-    async def save(self, intake: Intake) -> None:
+    async def save(self, intake: Intake, *, now: datetime) -> None:
         await self.session.exec(
             _SAVE_INTAKE,
             params={
@@ -161,7 +160,7 @@ class IntakeStates:
                 "handled_updates": list(intake.handled_updates),
                 "question_message_id": intake.question_message_id,
                 "group": intake.group,
-                "updated_at": utcnow(),
+                "updated_at": now,
             },
         )
 
@@ -244,9 +243,8 @@ class Casussen:
         melder_id: int | None = None,
         chat_id: int | None = None,
         group_id: int | None = None,
-        now: datetime | None = None,
+        now: datetime,
     ) -> Casus:
-        now = now or utcnow()
         number = await self.next_number(now.year)
         casus = Casus(
             reference=casus_reference(now.year, number),
@@ -350,9 +348,9 @@ class Casussen:
         )
         return (await self.session.exec(statement)).all(), int(total)
 
-    async def close(self, casus: Casus, now: datetime | None = None) -> None:
+    async def close(self, casus: Casus, *, now: datetime) -> None:
         casus.status = CasusStatus.GESLOTEN
-        casus.closed_at = casus.updated_at = now or utcnow()
+        casus.closed_at = casus.updated_at = now
         self.session.add(casus)
 
 
@@ -373,9 +371,8 @@ class Groups:
         *,
         melder_id: int | None = None,
         chat_id: int | None = None,
-        now: datetime | None = None,
+        now: datetime,
     ) -> CasusGroup:
-        now = now or utcnow()
         number = await _next_number(self.session, GroupCounter, now.year)
         group = CasusGroup(
             reference=group_reference(now.year, number),
@@ -581,6 +578,7 @@ class Invitations:
         expertise: Sequence[str] = (),
         valid_for: timedelta = timedelta(days=7),
         created_by: int | None = None,
+        now: datetime,
     ) -> Invitation:
         invitation = Invitation(
             code=secrets.token_urlsafe(16),
@@ -588,7 +586,8 @@ class Invitations:
             partij=partij,
             expertise=list(expertise),
             created_by=created_by,
-            expires_at=utcnow() + valid_for,
+            created_at=now,
+            expires_at=now + valid_for,
         )
         self.session.add(invitation)
         await self.session.flush()
@@ -598,9 +597,9 @@ class Invitations:
         statement = select(Invitation).where(Invitation.code == code).with_for_update()
         return (await self.session.exec(statement)).one_or_none()
 
-    async def mark_used(self, invitation: Invitation, person_id: int) -> None:
+    async def mark_used(self, invitation: Invitation, person_id: int, *, now: datetime) -> None:
         invitation.used_by = person_id
-        invitation.used_at = utcnow()
+        invitation.used_at = now
         self.session.add(invitation)
 
     async def pending(self, now: datetime) -> Sequence[Invitation]:
@@ -633,14 +632,14 @@ class Assignments:
         casus_id: int,
         regisseur_id: int,
         *,
-        now: datetime | None = None,
+        now: datetime,
         remind_at: datetime | None = None,
         expires_at: datetime | None = None,
     ) -> Assignment:
         assignment = Assignment(
             casus_id=casus_id,
             regisseur_id=regisseur_id,
-            offered_at=now or utcnow(),
+            offered_at=now,
             remind_at=remind_at,
             expires_at=expires_at,
         )
@@ -655,22 +654,20 @@ class Assignments:
         accepted: bool,
         reason: str | None = None,
         reason_code: str | None = None,
-        now: datetime | None = None,
+        now: datetime,
     ) -> None:
         self.close(
             assignment,
             AssignmentStatus.GEACCEPTEERD if accepted else AssignmentStatus.AFGEWEZEN,
-            now,
+            now=now,
         )
         assignment.reason = reason
         assignment.reason_code = reason_code
 
-    def close(
-        self, assignment: Assignment, status: AssignmentStatus, now: datetime | None = None
-    ) -> None:
+    def close(self, assignment: Assignment, status: AssignmentStatus, *, now: datetime) -> None:
         """Ends an open offer as `status`; its timers stop."""
         assignment.status = status
-        assignment.answered_at = now or utcnow()
+        assignment.answered_at = now
         assignment.remind_at = assignment.expires_at = None
         self.session.add(assignment)
 
@@ -757,13 +754,12 @@ class Outbox:
         payload: dict[str, Any],
         casus_reference: str | None = None,
         *,
-        now: datetime | None = None,
+        now: datetime,
     ) -> int:
         """Queues `payload` ({"text": ..., "buttons": [{"label", "action", "subject"}, ...]})
         for `chat_id`, due at once; returns the row's id."""
         if not isinstance(payload.get("text"), str):
             raise ValueError("an outbox payload needs its text")
-        now = now or utcnow()
         statement = (
             sa.insert(_outbox)
             .values(
@@ -890,9 +886,11 @@ class AuditLog:
         actor_id: int | None = None,
         casus_reference: str | None = None,
         details: dict[str, Any] | None = None,
+        at: datetime,
     ) -> None:
         self.session.add(
             AuditEntry(
+                at=at,
                 action=action,
                 actor_id=actor_id,
                 casus_reference=casus_reference,

@@ -16,7 +16,7 @@ from sqlalchemy import delete, or_, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.models import Assignment, Casus, CasusGroup, OutboxMessage, utcnow
+from storage.models import Assignment, Casus, CasusGroup, OutboxMessage
 
 # What the advice keeps; its reasons repeat the answers and go.
 KEPT_ADVICE = ("partij", "partij_name", "rule", "outcome")
@@ -43,13 +43,13 @@ async def anonymise_closed(
     *,
     retention_days: int,
     kept: KeptAnswers,
-    now: datetime | None = None,
+    now: datetime,
 ) -> list[str]:
     """Anonymise every casus closed before `now - retention_days`; return their references.
     Idempotent: an anonymised casus is not anonymised again. On PostgreSQL the casussen are
     locked, so a second run at the same moment (another replica) waits and then finds them
     done."""
-    cutoff = (now or utcnow()) - timedelta(days=retention_days)
+    cutoff = now - timedelta(days=retention_days)
     statement = (
         select(Casus)
         .where(col(Casus.closed_at) < cutoff, col(Casus.anonymised_at).is_(None))
@@ -60,7 +60,7 @@ async def anonymise_closed(
         casus.answers = kept.of(casus.answers)
         casus.advice = {k: v for k, v in casus.advice.items() if k in KEPT_ADVICE}
         casus.screening_note = casus.close_reason = casus.coordinator_reason = None
-        casus.anonymised_at = now or utcnow()
+        casus.anonymised_at = now
         session.add(casus)
     ids = [casus.id for casus in casussen]
     if ids:  # typed decline reasons go too; their codes stay for the figures

@@ -8,9 +8,11 @@ import contextlib
 import os
 import uuid
 from collections.abc import AsyncIterator
+from datetime import datetime
 from pathlib import Path
 
 import pytest
+import time_machine
 from alembic.script import ScriptDirectory
 from sqlalchemy import text
 from sqlalchemy.engine import URL, make_url
@@ -19,7 +21,24 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from rules import DEFAULT_SCHEMA_PATH, Schema, load_schema
 from storage import Database
 from storage.database import alembic_config
+from tests.clock import TestClock
 from tests.telegram.fake_bot_api import FakeBotAPI
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """REGIEBOT_TEST_WALL_CLOCK (an ISO moment) moves this process's wall clock there for the
+    whole run, and lets it tick on (.ci/moved-clock): a test that reads today's date where it
+    should read its clock fails in such a run."""
+    moved = os.environ.get("REGIEBOT_TEST_WALL_CLOCK")
+    if moved:
+        traveller = time_machine.travel(datetime.fromisoformat(moved), tick=True)
+        traveller.start()
+        config.add_cleanup(traveller.stop)
+
+
+def pytest_report_header() -> str | None:
+    moved = os.environ.get("REGIEBOT_TEST_WALL_CLOCK")
+    return f"wall clock moved to {moved} (REGIEBOT_TEST_WALL_CLOCK)" if moved else None
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -36,6 +55,12 @@ async def fake() -> AsyncIterator[FakeBotAPI]:
     await api.start()
     yield api
     await api.stop()
+
+
+@pytest.fixture
+def clock() -> TestClock:
+    """The one clock of the services under test: it stands still until the test moves it."""
+    return TestClock()
 
 
 @pytest.fixture(scope="session")

@@ -49,7 +49,9 @@ async def group_of(
 ) -> tuple[CasusGroup, list[Casus]]:
     """A group and its members, each offered; `chats`: another melder chat per member."""
     async with database.transaction() as session:
-        group = await Groups(session).create(melder_id=melder_id, chat_id=chat_id)
+        group = await Groups(session).create(
+            melder_id=melder_id, chat_id=chat_id, now=assignments.clock()
+        )
         members = []
         for index, answers in enumerate(persons):
             casus = await Casussen(session).create(
@@ -58,6 +60,7 @@ async def group_of(
                 melder_id=melder_id,
                 chat_id=chats[index] if index < len(chats) else chat_id,
                 group_id=group.id,
+                now=assignments.clock(),
             )
             await assignments.offer_new(session, casus)
             members.append(casus)

@@ -8,9 +8,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
+from bot.services.clock import Clock
 from rules.vocabulary import Role
 from storage import AuditLog, Database, Invitations, People, membership
-from storage.models import Invitation, Person, utcnow
+from storage.models import Invitation, Person
 
 
 class Admission(enum.Enum):
@@ -31,8 +32,9 @@ class Member:
 
 
 class AdmissionService:
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: Database, *, clock: Clock) -> None:
         self.database = database
+        self.clock = clock
 
     async def member(self, telegram_id: int) -> Member | None:
         """The active person behind a Telegram account, asked anew for every update: a
@@ -48,7 +50,7 @@ class AdmissionService:
     async def _unblock(self, person_id: int) -> None:
         async with self.database.transaction() as session:
             await People(session).unblock(person_id)
-            await AuditLog(session).record("gedeblokkeerd", actor_id=person_id)
+            await AuditLog(session).record("gedeblokkeerd", actor_id=person_id, at=self.clock())
 
     async def invite(
         self,
@@ -66,11 +68,13 @@ class AdmissionService:
                 expertise=expertise,
                 valid_for=valid_for,
                 created_by=created_by,
+                now=self.clock(),
             )
             await AuditLog(session).record(
                 "uitnodiging_gemaakt",
                 actor_id=created_by,
                 details={"role": role, "partij": partij},
+                at=self.clock(),
             )
         return invitation
 
@@ -87,7 +91,7 @@ class AdmissionService:
                 return Admission.UNKNOWN_CODE
             if invitation.used_at is not None:
                 return Admission.USED_CODE
-            if invitation.expires_at <= utcnow():
+            if invitation.expires_at <= self.clock():
                 return Admission.EXPIRED_CODE
             if known is None:
                 person = await people.add(
@@ -97,15 +101,17 @@ class AdmissionService:
                         role=invitation.role,
                         partij=invitation.partij,
                         expertise=list(invitation.expertise),
+                        created_at=self.clock(),
                     )
                 )
             else:
                 person = await people.reactivate(known, invitation)
             assert person.id is not None
-            await Invitations(session).mark_used(invitation, person.id)
+            await Invitations(session).mark_used(invitation, person.id, now=self.clock())
             await AuditLog(session).record(
                 "toegelaten" if known is None else "heractiveerd",
                 actor_id=person.id,
                 details={"role": person.role, "partij": person.partij},
+                at=self.clock(),
             )
         return Admission.ADMITTED

@@ -13,13 +13,14 @@ service's `name`, `awaiting_about` = what the text is for), as a `TextDialogue`.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.services.casussen import partij_name, person_line
+from bot.services.clock import Clock
 from bot.services.dates import shown_date, shown_moment
 from bot.services.groups import card_lines, may_see_groups
 from bot.services.turn import Turn
@@ -52,7 +53,7 @@ from rules.matching import (
 )
 from rules.vocabulary import AssignmentStatus, CasusStatus, Role, ScreeningOutcome
 from storage import Assignments, AuditLog, Casussen, Database, Intake, IntakeStates, Outbox, People
-from storage.models import Assignment, Casus, utcnow
+from storage.models import Assignment, Casus
 
 log = logging.getLogger(__name__)
 
@@ -111,8 +112,8 @@ class AssignmentService:
         database: Database,
         schema: Schema,
         *,
+        clock: Clock,
         answer_within: timedelta = timedelta(hours=24),
-        clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self.database = database
         self.schema = schema
@@ -211,9 +212,11 @@ class AssignmentService:
         about = saved.awaiting_about or ""
         problem = say.reason_problem(text, MAX_REASON)
         if problem is not None:  # the same question stands
-            await IntakeStates(session).save(saved)
+            await IntakeStates(session).save(saved, now=self.clock())
             return Turn((Reply(problem),))
-        await IntakeStates(session).save(replace(saved, awaiting=None, awaiting_about=None))
+        await IntakeStates(session).save(
+            replace(saved, awaiting=None, awaiting_about=None), now=self.clock()
+        )
         person = await People(session).get(melder_id) if melder_id is not None else None
         if person is None or person.id is None:
             return Turn((), card=Card(say.STALE))
@@ -225,7 +228,9 @@ class AssignmentService:
         saved = await IntakeStates(session).lock(who.chat_id)
         if saved is None or saved.awaiting != self.name or saved.awaiting_about != about:
             return Card(say.STALE)
-        await IntakeStates(session).save(replace(saved, awaiting=None, awaiting_about=None))
+        await IntakeStates(session).save(
+            replace(saved, awaiting=None, awaiting_about=None), now=self.clock()
+        )
         return await self._apply_awaited(session, who, about, None)
 
     async def _apply_awaited(
@@ -290,10 +295,12 @@ class AssignmentService:
         if saved is None:
             if about is None:
                 return
-            saved = await states.lock_or_create(who.chat_id, "start")
+            saved = await states.lock_or_create(who.chat_id, "start", now=self.clock())
         awaiting = self.name if about is not None else None
         if saved.awaiting == self.name or about is not None:
-            await states.save(replace(saved, awaiting=awaiting, awaiting_about=about))
+            await states.save(
+                replace(saved, awaiting=awaiting, awaiting_about=about), now=self.clock()
+            )
 
     # --- the casus card and /mijn ------------------------------------------------------------
 
@@ -344,7 +351,10 @@ class AssignmentService:
             await self._facts(session, casus), history=await self._history(session, casus)
         )
         await AuditLog(session).record(
-            "kaart_bekeken", actor_id=who.person_id, casus_reference=casus.reference
+            "kaart_bekeken",
+            actor_id=who.person_id,
+            casus_reference=casus.reference,
+            at=self.clock(),
         )
         return say.card(facts, tuple(actions))
 
@@ -601,6 +611,7 @@ class AssignmentService:
                 actor_id=who.person_id,
                 casus_reference=casus.reference,
                 details={"partij": code},
+                at=self.clock(),
             )
         named = set(_codes(casus.answers.get(question.id)))
         assert casus.id is not None
@@ -627,11 +638,11 @@ class AssignmentService:
 
     # --- timers -------------------------------------------------------------------------------
 
-    async def run_timers(self, now: datetime | None = None) -> TimerRun:
+    async def run_timers(self) -> TimerRun:
         """Reminders at half-time, expired offers to the next candidate, and OOV holders told
         when someone suitable is available again. Each in its own unit of work; every row is
         re-read under the casus's lock, so with several processes each timer fires once."""
-        now = now or self.clock()
+        now = self.clock()
         reminded = expired = available = 0
         for column, trigger in (("remind_at", Trigger.REMIND), ("expires_at", Trigger.EXPIRE)):
             async with self.database.transaction() as session:
@@ -700,7 +711,10 @@ class AssignmentService:
         for chat in await self._chats_of_holder_or_coordinators(session, casus):
             await self._send(session, chat, card, casus.reference)
         await AuditLog(session).record(
-            "regisseur_beschikbaar", casus_reference=casus.reference, details={"partij": partij}
+            "regisseur_beschikbaar",
+            casus_reference=casus.reference,
+            details={"partij": partij},
+            at=now,
         )
         return True
 
@@ -805,7 +819,7 @@ class AssignmentService:
                 open_offer, accepted=False, reason=reason, reason_code=reason_code, now=now
             )
         elif trigger == Trigger.EXPIRE and open_offer is not None:
-            assignments.close(open_offer, AssignmentStatus.VERLOPEN, now)
+            assignments.close(open_offer, AssignmentStatus.VERLOPEN, now=now)
         elif trigger == Trigger.REMIND and open_offer is not None:
             open_offer.remind_at = None
             session.add(open_offer)
@@ -816,12 +830,12 @@ class AssignmentService:
         elif trigger == Trigger.CLOSE:
             casus.close_reason, casus.closed_at = reason, now
             if open_offer is not None:
-                assignments.close(open_offer, AssignmentStatus.INGETROKKEN, now)
+                assignments.close(open_offer, AssignmentStatus.INGETROKKEN, now=now)
         elif trigger == Trigger.HAND_OVER:
             casus.holder_id = casus.holder_since = casus.handover_noted_at = None
         elif trigger in (Trigger.REASSIGN, Trigger.REOPEN):
             if open_offer is not None:
-                assignments.close(open_offer, AssignmentStatus.INGETROKKEN, now)
+                assignments.close(open_offer, AssignmentStatus.INGETROKKEN, now=now)
             former_holder = casus.holder_id
             casus.holder_id = casus.holder_since = casus.handover_noted_at = None
             casus.coordinator_reason = reason
@@ -842,7 +856,7 @@ class AssignmentService:
         casus.status, casus.updated_at = move.status, now
         session.add(casus)
         await self._audit(
-            session, casus, actor, event, move, open_offer, new_offer, reason_code, details
+            session, casus, actor, event, move, open_offer, new_offer, reason_code, details, now
         )
         if here is None:
             here = (await self._chat_of(session, actor), [])
@@ -931,7 +945,8 @@ class AssignmentService:
         open_offer: Assignment | None,
         new_offer: Assignment | None,
         reason_code: str | None,
-        more: dict[str, object] | None = None,
+        more: dict[str, object] | None,
+        now: datetime,
     ) -> None:
         """One entry per thing that happened, without free text (the typed reason stays on the
         offer or the casus, where retention removes it)."""
@@ -949,16 +964,21 @@ class AssignmentService:
                 actor_id=actor.person_id,
                 casus_reference=casus.reference,
                 details=details,
+                at=now,
             )
         if new_offer is not None:
             await audit.record(
                 "aangeboden",
                 casus_reference=casus.reference,
                 details={"regisseur_id": new_offer.regisseur_id},
+                at=now,
             )
         if move.status == CasusStatus.BIJ_OOV and event.trigger != Trigger.CLOSE:
             await audit.record(
-                "naar_oov", casus_reference=casus.reference, details={"holder_id": casus.holder_id}
+                "naar_oov",
+                casus_reference=casus.reference,
+                details={"holder_id": casus.holder_id},
+                at=now,
             )
 
     async def _tell(
@@ -1018,7 +1038,7 @@ class AssignmentService:
                 {"label": a.label, "action": a.action, "subject": a.subject} for a in card.actions
             ],
         }
-        await Outbox(session).add(chat_id, payload, reference)
+        await Outbox(session).add(chat_id, payload, reference, now=self.clock())
 
     async def _chats(self, session: AsyncSession, person_id: int) -> list[int]:
         """The person's chat, unless they cannot be reached (deactivated, blocked the bot)."""

@@ -15,10 +15,11 @@ import json
 import math
 import statistics
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
+from bot.services.clock import Clock
 from bot.services.dates import LOCAL_TIME
 from bot.settings import Settings
 from rules import Schema
@@ -84,10 +85,10 @@ class Table:
 
 
 class FiguresService:
-    def __init__(self, database: Database, schema: Schema) -> None:
+    def __init__(self, database: Database, schema: Schema, *, clock: Clock) -> None:
         self.database = database
         self.schema = schema
-        self.clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+        self.clock = clock
 
     def last_months(self) -> tuple[date, date]:
         """/overzicht's range: from the first of the month eleven months ago up to today."""
@@ -137,10 +138,11 @@ class FiguresService:
         return known + sorted(codes - set(known))
 
 
-async def export_figures(settings: Settings, start: date, end: date) -> Figures:
+async def export_figures(settings: Settings, start: date, end: date, *, clock: Clock) -> Figures:
     """The figures for `regiebot export`, from the configured database."""
     async with open_database(settings.database_url) as database:
-        return await FiguresService(database, settings.load_schema()).figures(start, end)
+        service = FiguresService(database, settings.load_schema(), clock=clock)
+        return await service.figures(start, end)
 
 
 def tables(figures: Figures) -> tuple[Table, ...]:

@@ -10,6 +10,7 @@ from typing import Protocol
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.services.clock import Clock
 from bot.services.intake import IntakeService, handling
 from bot.services.turn import Turn
 from conversation.intake import START
@@ -27,9 +28,15 @@ class TextDialogue(Protocol):
 
 class FreeTextService:
     def __init__(
-        self, database: Database, intake: IntakeService, others: Sequence[TextDialogue] = ()
+        self,
+        database: Database,
+        intake: IntakeService,
+        others: Sequence[TextDialogue] = (),
+        *,
+        clock: Clock,
     ) -> None:
         self.database = database
+        self.clock = clock
         self.intake = intake
         self.dialogues: dict[str, TextDialogue] = {d.name: d for d in (intake, *others)}
 
@@ -45,7 +52,7 @@ class FreeTextService:
         before) is not applied again: the text answered the question of its first delivery.
         Each dialogue saves the row it is given, and with it the update's id, in one commit."""
         async with self.database.transaction() as session:
-            saved = await IntakeStates(session).lock_or_create(chat_id, START)
+            saved = await IntakeStates(session).lock_or_create(chat_id, START, now=self.clock())
             if update_id is not None and update_id in saved.handled_updates:
                 return self.intake.again(saved)
             dialogue = self.dialogues.get(saved.awaiting or IntakeService.name, self.intake)
@@ -59,4 +66,6 @@ class FreeTextService:
             states = IntakeStates(session)
             saved = await states.lock(chat_id)
             if saved is not None and saved.awaiting not in (None, IntakeService.name):
-                await states.save(replace(saved, awaiting=None, awaiting_about=None))
+                await states.save(
+                    replace(saved, awaiting=None, awaiting_about=None), now=self.clock()
+                )

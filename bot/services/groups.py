@@ -10,13 +10,13 @@ note arrives through the chat's state row (`awaiting` = this service's `name`, `
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.services.casussen import partij_name
+from bot.services.clock import Clock
 from bot.services.dates import shown_date
 from bot.services.turn import Turn
 from conversation import group_texts as say
@@ -27,7 +27,7 @@ from rules import Schema
 from rules.matching import REGULIERE_REGIE, SCREENING_PARTIJ, acting_partij
 from rules.vocabulary import GroupFinding, Role
 from storage import AuditLog, Casussen, Database, Groups, Intake, IntakeStates, Outbox, People
-from storage.models import Casus, CasusGroup, utcnow
+from storage.models import Casus, CasusGroup
 
 log = logging.getLogger(__name__)
 
@@ -59,9 +59,7 @@ def is_group_action(action: str) -> bool:
 class GroupService:
     name = "groep"  # in a chat's state row, while a finding's note is awaited
 
-    def __init__(
-        self, database: Database, schema: Schema, *, clock: Callable[[], datetime] = utcnow
-    ) -> None:
+    def __init__(self, database: Database, schema: Schema, *, clock: Clock) -> None:
         self.database = database
         self.schema = schema
         self.clock = clock
@@ -112,9 +110,11 @@ class GroupService:
         text = event.text.strip()
         problem = reason_problem(text, MAX_NOTE)
         if problem is not None:  # the same question stands
-            await IntakeStates(session).save(saved)
+            await IntakeStates(session).save(saved, now=self.clock())
             return Turn((Reply(problem),))
-        await IntakeStates(session).save(replace(saved, awaiting=None, awaiting_about=None))
+        await IntakeStates(session).save(
+            replace(saved, awaiting=None, awaiting_about=None), now=self.clock()
+        )
         person = await People(session).get(melder_id) if melder_id is not None else None
         if person is None or person.id is None or not person.active:
             return Turn((), card=Card(say.STALE))
@@ -125,7 +125,9 @@ class GroupService:
         saved = await IntakeStates(session).lock(viewer.chat_id)
         if saved is None or saved.awaiting != self.name or saved.awaiting_about != about:
             return Card(say.STALE)
-        await IntakeStates(session).save(replace(saved, awaiting=None, awaiting_about=None))
+        await IntakeStates(session).save(
+            replace(saved, awaiting=None, awaiting_about=None), now=self.clock()
+        )
         return await self._record(session, viewer, about, None)
 
     async def _await(self, session: AsyncSession, chat_id: int, about: str | None) -> None:
@@ -135,10 +137,12 @@ class GroupService:
         if saved is None and about is None:
             return
         if saved is None:
-            saved = await states.lock_or_create(chat_id, "start")
+            saved = await states.lock_or_create(chat_id, "start", now=self.clock())
         if saved.awaiting == self.name or about is not None:
             awaiting = self.name if about is not None else None
-            await states.save(replace(saved, awaiting=awaiting, awaiting_about=about))
+            await states.save(
+                replace(saved, awaiting=awaiting, awaiting_about=about), now=self.clock()
+            )
 
     # --- recording a finding -------------------------------------------------------------------
 
@@ -165,10 +169,13 @@ class GroupService:
                 actor_id=viewer.person_id,
                 casus_reference=casus.reference,
                 details={"groep": group.reference, "bevinding": finding.value},
+                at=self.clock(),
             )
         for chat, references in _melder_chats(members).items():
             text = say.to_melder(group.reference, finding, note, references)
-            await Outbox(session).add(chat, {"text": text, "buttons": []}, group.reference)
+            await Outbox(session).add(
+                chat, {"text": text, "buttons": []}, group.reference, now=self.clock()
+            )
         log.info("group %s: finding %s", group.reference, finding.value)
         done = say.RECORDED.format(count=len(members), reference=group.reference)
         return say.view(await self._facts(session, group), done)

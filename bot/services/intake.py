@@ -5,13 +5,12 @@ Every channel (console, Telegram) goes through here."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from dataclasses import replace
-from datetime import datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.services.assignment import AssignmentService
+from bot.services.clock import Clock
 from bot.services.turn import Turn
 from conversation.group import GROUP, Group
 from conversation.intake import START, GroupRegistration, IntakeDialogue, Registration
@@ -21,8 +20,6 @@ from storage import AuditLog, Casussen, Database, Groups, Intake, IntakeStates
 from storage.models import CasusGroup
 
 log = logging.getLogger(__name__)
-
-Clock = Callable[[], datetime]
 
 # Telegram redelivers an update within a day at most, one chat's updates in order: the last few
 # ids of a chat are enough to recognise one that was applied already.
@@ -38,14 +35,14 @@ class IntakeService:
         schema: Schema,
         assignments: AssignmentService | None = None,
         *,
+        clock: Clock,
         group_max: int = 25,
-        clock: Clock | None = None,
     ) -> None:
         self.database = database
+        self.clock = clock
         self.dialogue = IntakeDialogue(schema, group_max)  # one machine for every chat
-        # Offers every casus it stores, in the same unit of work, on the same clock.
-        self.assignments = assignments or AssignmentService(database, schema)
-        self.clock = clock or self.assignments.clock
+        # Offers every casus it stores, in the same unit of work.
+        self.assignments = assignments or AssignmentService(database, schema, clock=clock)
 
     async def handle(
         self,
@@ -57,7 +54,7 @@ class IntakeService:
     ) -> Turn:
         """One input; `update_id` (Telegram's) makes a redelivered update change nothing."""
         async with self.database.transaction() as session:
-            saved = await IntakeStates(session).lock_or_create(chat_id, START)
+            saved = await IntakeStates(session).lock_or_create(chat_id, START, now=self.clock())
             if update_id is not None and update_id in saved.handled_updates:
                 return self.again(saved)
             return await self.step(session, handling(saved, update_id), event, melder_id)
@@ -94,7 +91,8 @@ class IntakeService:
         await IntakeStates(session).save(
             replace(
                 saved, state=new.state, answers=new.answers, draft=draft, group=_scope_record(new)
-            )
+            ),
+            now=self.clock(),
         )
         return Turn(replies, answered, saved.question_message_id)
 
@@ -106,7 +104,7 @@ class IntakeService:
             states = IntakeStates(session)
             saved = await states.lock(chat_id)
             if saved is not None and saved.question_message_id != message_id:
-                await states.save(replace(saved, question_message_id=message_id))
+                await states.save(replace(saved, question_message_id=message_id), now=self.clock())
 
     async def _register(
         self,
@@ -130,7 +128,11 @@ class IntakeService:
         if group is not None:
             details["groep"] = group.reference
         await AuditLog(session).record(
-            "casus_aangemeld", actor_id=melder_id, casus_reference=casus.reference, details=details
+            "casus_aangemeld",
+            actor_id=melder_id,
+            casus_reference=casus.reference,
+            details=details,
+            at=self.clock(),
         )
         log.info(
             "casus %s aangemeld (regel %s)",

@@ -8,6 +8,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from bot.services.clock import Clock
 from bot.services.dates import shown_date
 from bot.services.intake import IntakeService
 from conversation.intake import CANCELLED, FINISHED, START
@@ -63,13 +64,15 @@ def was_warned(idle: IdleIntake, by: datetime | None = None) -> bool:
 
 
 class IntakeExpiryService:
-    def __init__(self, database: Database, expiry_days: int) -> None:
+    def __init__(self, database: Database, expiry_days: int, *, clock: Clock) -> None:
         self.database = database
         self.expiry = timedelta(days=expiry_days)
+        self.clock = clock
 
-    async def run(self, now: datetime) -> tuple[Expired, list[Notice]]:
+    async def run(self) -> tuple[Expired, list[Notice]]:
         """One pass over every idle chat, each change committed on its own; returns what it did
         and what its melders must be told."""
+        now = self.clock()
         async with self.database.transaction() as session:
             idle = await IntakeStates(session).untouched_since(now - self.expiry + WARNED_AHEAD)
         warned = wiped = removed = 0

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from bot.services.admission import AdmissionService
+from bot.services.clock import Clock
 from bot.settings import Settings
 from rules import Schema
 from rules.vocabulary import Role
@@ -18,10 +19,15 @@ from storage.retention import KeptAnswers, anonymise_closed
 
 
 async def invite_someone(
-    settings: Settings, role: Role, partij: str | None, expertise: Sequence[str]
+    settings: Settings,
+    role: Role,
+    partij: str | None,
+    expertise: Sequence[str],
+    *,
+    clock: Clock,
 ) -> Invitation:
     async with open_database(settings.database_url) as database:
-        return await AdmissionService(database).invite(
+        return await AdmissionService(database, clock=clock).invite(
             role=role,
             partij=partij,
             expertise=expertise,
@@ -34,21 +40,23 @@ async def upgrade_database(settings: Settings) -> None:
         await database.upgrade()
 
 
-async def apply_retention(settings: Settings) -> list[str]:
+async def apply_retention(settings: Settings, *, clock: Clock) -> list[str]:
     """Anonymise casussen closed longer than the retention period ago; return their references
     (`regiebot db retention`)."""
     schema = settings.load_schema()
     async with open_database(settings.database_url, prepare=False) as database:
-        return await anonymise(database, schema, settings.retention_days)
+        return await anonymise(database, schema, settings.retention_days, now=clock())
 
 
-async def anonymise(database: Database, schema: Schema, retention_days: int) -> list[str]:
+async def anonymise(
+    database: Database, schema: Schema, retention_days: int, *, now: datetime
+) -> list[str]:
     """Anonymise casussen closed more than `retention_days` ago, in one transaction; return their
     references. The running bot calls it daily; running it twice, or in two processes at once,
     anonymises each casus once (storage.retention)."""
     async with database.transaction() as session:
         return await anonymise_closed(
-            session, retention_days=retention_days, kept=kept_answers(schema)
+            session, retention_days=retention_days, kept=kept_answers(schema), now=now
         )
 
 

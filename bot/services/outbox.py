@@ -59,6 +59,7 @@ class OutboxService:
                         "outbox_id": message.id,
                         "status": status,
                     },
+                    at=now,
                 )
             for reference in _references(given_up):
                 text = undeliverable(reference, blocked.role, blocked.display_name, row.chat_id)

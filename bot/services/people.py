@@ -9,17 +9,18 @@ the next candidate in the same commit."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.services.admission import AdmissionService
 from bot.services.assignment import AssignmentService
+from bot.services.clock import Clock
 from bot.services.profile import Profile, ProfileService
 from rules import Schema
 from rules.vocabulary import Role
 from storage import AuditLog, Database, Invitations, People
-from storage.models import Invitation, Person, utcnow
+from storage.models import Invitation, Person
 
 DEACTIVATED = "gedeactiveerd"
 PARTIJ_CHANGED = "partij_gewijzigd"
@@ -78,8 +79,8 @@ class PeopleService:
         profiles: ProfileService,
         assignments: AssignmentService,
         *,
+        clock: Clock,
         invitation_days: int = 7,
-        clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self.database = database
         self.schema = schema
@@ -178,6 +179,7 @@ class PeopleService:
                     REVOKED,
                     actor_id=coordinator_id,
                     details={"invitation_id": invitation_id, "role": revoked.role},
+                    at=self.clock(),
                 )
         return revoked is not None
 
@@ -200,6 +202,7 @@ class PeopleService:
                 DEACTIVATED,
                 actor_id=coordinator_id,
                 details={"person_id": person_id, "role": person.role},
+                at=self.clock(),
             )
             await self.assignments.withdraw_offers_of(session, person_id)
         return True
@@ -215,7 +218,10 @@ class PeopleService:
                 person.partij = partij
                 await People(session).save(person)
                 await AuditLog(session).record(
-                    PARTIJ_CHANGED, actor_id=coordinator_id, details=details
+                    PARTIJ_CHANGED,
+                    actor_id=coordinator_id,
+                    details=details,
+                    at=self.clock(),
                 )
         return await self.card(person_id)
 

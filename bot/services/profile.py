@@ -4,13 +4,13 @@ a typed last day of absence (`name` in the chat's state row)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.services.clock import Clock
 from bot.services.dates import LOCAL_TIME
 from bot.services.turn import Turn
 from conversation import absence
@@ -21,7 +21,7 @@ from conversation.typed import Invalid
 from rules import Schema
 from rules.vocabulary import Role
 from storage import AuditLog, Database, Intake, IntakeStates, People
-from storage.models import Person, utcnow
+from storage.models import Person
 
 MIN_CAPACITY = 0
 MAX_CAPACITY = 50
@@ -72,12 +72,10 @@ class ProfileService:
     # then holds the id of the message that asked.
     name = "profiel"
 
-    def __init__(
-        self, database: Database, schema: Schema, clock: Callable[[], datetime] = utcnow
-    ) -> None:
+    def __init__(self, database: Database, schema: Schema, *, clock: Clock) -> None:
         self.database = database
         self.schema = schema
-        self.clock = clock  # aware UTC; tests fix it
+        self.clock = clock
         self.expertise_codes = frozenset(
             o.code for q in schema.expertise_questions for o in q.options
         )
@@ -175,9 +173,10 @@ class ProfileService:
         channel's message that asks, is closed by the answer."""
         about = str(message_id) if message_id is not None else None
         async with self.database.transaction() as session:
-            saved = await IntakeStates(session).lock_or_create(chat_id, START)
+            saved = await IntakeStates(session).lock_or_create(chat_id, START, now=self.clock())
             await IntakeStates(session).save(
-                replace(saved, awaiting=self.name, awaiting_about=about)
+                replace(saved, awaiting=self.name, awaiting_about=about),
+                now=self.clock(),
             )
 
     async def step(
@@ -193,7 +192,7 @@ class ProfileService:
         asking = saved.awaiting_about
         if answer.done:
             saved = replace(saved, awaiting=None, awaiting_about=None)
-        await IntakeStates(session).save(saved)
+        await IntakeStates(session).save(saved, now=self.clock())
         message_id = int(asking) if asking is not None and asking.isdigit() else None
         return Turn((Reply(answer.text),), answer.answered, message_id)
 
@@ -201,7 +200,7 @@ class ProfileService:
         states = IntakeStates(session)
         saved = await states.lock(chat_id)
         if saved is not None and saved.awaiting == self.name:
-            await states.save(replace(saved, awaiting=None, awaiting_about=None))
+            await states.save(replace(saved, awaiting=None, awaiting_about=None), now=self.clock())
 
     async def _person(self, session: AsyncSession, person_id: int) -> Person:
         person = await People(session).lock(person_id)
@@ -229,7 +228,9 @@ class ProfileService:
         await People(session).save(person)
         if actor_id is not None and actor_id != person.id:
             details = {**details, "person_id": person.id}
-        await AuditLog(session).record(CHANGED, actor_id=actor_id or person.id, details=details)
+        await AuditLog(session).record(
+            CHANGED, actor_id=actor_id or person.id, details=details, at=self.clock()
+        )
 
     async def _profile(self, session: AsyncSession, person: Person) -> Profile:
         assert person.id is not None

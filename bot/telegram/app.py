@@ -20,6 +20,7 @@ from telegram.ext import (
 from bot.services.admission import AdmissionService
 from bot.services.assignment import AssignmentService, TimerRun
 from bot.services.casussen import CasusService
+from bot.services.clock import Clock, wall_clock
 from bot.services.figures import FiguresService
 from bot.services.free_text import FreeTextService
 from bot.services.groups import GroupService
@@ -74,31 +75,36 @@ IN_HAND_PER_CONCURRENT = 2
 class Channel:
     """The Telegram channel of one process: its database, services and sender."""
 
-    def __init__(self, application: App, settings: Settings) -> None:
+    def __init__(self, application: App, settings: Settings, clock: Clock) -> None:
+        self.clock = clock  # every service's: the one clock of this process
         self.schema = schema = settings.load_schema()
         self.retention_days = settings.retention_days
         self.database = Database(settings.database_url)
-        self.admission = AdmissionService(self.database)
+        self.admission = AdmissionService(self.database, clock=clock)
         self.sender = Sender(application.bot, settings.telegram_max_rate)
         # Sends what the services wrote to the outbox: at once after this process's commits,
         # and on a poll for what other processes wrote.
         self.dispatcher = OutboxDispatcher(
             OutboxService(self.database),
             self.sender,
+            clock=clock,
             lease=timedelta(seconds=settings.outbox_lease_seconds),
         )
         self.database.after_outbox_commit = self.dispatcher.wake
         self._dispatching: asyncio.Task[None] | None = None
         self.assignments = AssignmentService(
-            self.database, schema, answer_within=timedelta(hours=settings.assign_timeout_hours)
+            self.database,
+            schema,
+            clock=clock,
+            answer_within=timedelta(hours=settings.assign_timeout_hours),
         )
         intake = IntakeService(
-            self.database, schema, self.assignments, group_max=settings.group_max
+            self.database, schema, self.assignments, clock=clock, group_max=settings.group_max
         )
-        self.profile = ProfileService(self.database, schema)  # tests may set its clock
-        self.groups = GroupService(self.database, schema)
+        self.profile = ProfileService(self.database, schema, clock=clock)
+        self.groups = GroupService(self.database, schema, clock=clock)
         free_text = FreeTextService(
-            self.database, intake, (self.assignments, self.profile, self.groups)
+            self.database, intake, (self.assignments, self.profile, self.groups), clock=clock
         )
         self.text = TextHandlers(free_text, self.sender)
         self.people = PeopleService(
@@ -107,6 +113,7 @@ class Channel:
             self.admission,
             self.profile,
             self.assignments,
+            clock=clock,
             invitation_days=settings.invitation_days,
         )
         self.families: tuple[Family, ...] = (
@@ -120,12 +127,15 @@ class Channel:
             CoordinationHandlers(self.people, schema, self.sender).family(),
             LookupHandlers(schema, self.sender).family(),
             StatusHandlers(CasusService(self.database, schema), self.sender).family(),
-            OverzichtHandlers(FiguresService(self.database, schema), self.sender).family(),
+            OverzichtHandlers(
+                FiguresService(self.database, schema, clock=clock), self.sender
+            ).family(),
             StaleButtons(self.sender).family(),  # last: every button nobody else routes
         )
         self.gate = Gate(self.admission, self.sender, self.families)
         self.intake_expiry = IntakeExpiry(
-            IntakeExpiryService(self.database, settings.intake_expiry_days), self.sender
+            IntakeExpiryService(self.database, settings.intake_expiry_days, clock=clock),
+            self.sender,
         )
         self.timer_interval = settings.timer_interval_seconds
 
@@ -164,7 +174,9 @@ class Channel:
 
     async def apply_retention(self, context: RegieContext) -> None:
         """Anonymises the casussen closed longer than REGIEBOT_RETENTION_DAYS ago."""
-        references = await anonymise(self.database, self.schema, self.retention_days)
+        references = await anonymise(
+            self.database, self.schema, self.retention_days, now=self.clock()
+        )
         if references:
             log.info("retention anonymised %d casussen: %s", len(references), ", ".join(references))
 
@@ -211,10 +223,14 @@ class Channel:
 
 
 def build_application(
-    settings: Settings, builder: ApplicationBuilder[Any, Any, Any, Any, Any, Any] | None = None
+    settings: Settings,
+    builder: ApplicationBuilder[Any, Any, Any, Any, Any, Any] | None = None,
+    *,
+    clock: Clock = wall_clock,
 ) -> App:
     """The bot with every handler wired. A given builder is used as it is (tests and embedders
-    bring their own token, base URL and request objects); otherwise one comes from `settings`."""
+    bring their own token, base URL and request objects); otherwise one comes from `settings`.
+    `clock` is the one clock of every service (tests bring their own)."""
     if builder is None:
         builder = (
             ApplicationBuilder()
@@ -230,7 +246,7 @@ def build_application(
         .update_queue(InHand(IN_HAND_PER_CONCURRENT * settings.telegram_concurrency))
         .build()
     )
-    channel = Channel(application, settings)
+    channel = Channel(application, settings, clock)
     application.post_init = channel.post_init
     application.post_stop = channel.post_stop
     application.post_shutdown = channel.post_shutdown

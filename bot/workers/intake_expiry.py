@@ -4,7 +4,6 @@ it did. Run hourly by `regiebot run` through python-telegram-bot's JobQueue."""
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
 
 from telegram.error import TelegramError
 
@@ -19,8 +18,8 @@ class IntakeExpiry:
         self.service = service
         self.sender = sender
 
-    async def run(self, now: datetime | None = None) -> Expired:
-        expired, notices = await self.service.run(now or datetime.now(UTC))
+    async def run(self) -> Expired:
+        expired, notices = await self.service.run()
         for notice in notices:
             await self._tell(notice)
         return expired

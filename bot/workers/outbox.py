@@ -26,11 +26,12 @@ import logging
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.logs import about_casus
+from bot.services.clock import Clock
 from bot.services.outbox import Claimed, OutboxService
 from bot.telegram.render import card_keyboard
 from bot.telegram.sender import Sender
@@ -65,15 +66,15 @@ class OutboxDispatcher:
 
     `run()` loops until `stop()`; `wake()` after a commit that wrote outbox rows sends them at
     once, and polling every `poll_interval` seconds picks up rows other processes wrote and
-    retries that came due. `now` is the clock of every timestamp written (tests inject one);
-    the spacing per chat follows the event loop's clock."""
+    retries that came due. `clock` is the clock of every timestamp written and compared; the
+    spacing per chat follows the event loop's clock."""
 
     def __init__(
         self,
         outbox: OutboxService,
         sender: Sender,
         *,
-        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+        clock: Clock,
         lease: timedelta = LEASE,
         chat_interval: float = CHAT_INTERVAL,
         poll_interval: float = POLL_INTERVAL,
@@ -82,7 +83,7 @@ class OutboxDispatcher:
     ) -> None:
         self.outbox = outbox
         self.sender = sender
-        self.now = now
+        self.clock = clock
         self.lease = lease
         self.chat_interval = chat_interval
         self.poll_interval = poll_interval
@@ -120,7 +121,7 @@ class OutboxDispatcher:
             free = self.most_in_flight - len(self._in_flight)
             if free <= 0:
                 return
-            claimed = await self.outbox.claim(self.now(), self.lease, free)
+            claimed = await self.outbox.claim(self.clock(), self.lease, free)
         except Exception:  # the database is away: the rows wait, and so does the loop
             log.exception("the outbox dispatcher could not reach the database")
             return
@@ -139,7 +140,7 @@ class OutboxDispatcher:
             return
         ids, self._sent = self._sent, []
         try:
-            await self.outbox.mark_sent(ids, self.now())
+            await self.outbox.mark_sent(ids, self.clock())
         except Exception:
             self._sent[:0] = ids
             raise
@@ -208,13 +209,13 @@ class OutboxDispatcher:
             await asyncio.sleep(free_at - _loop_time())
 
     async def _retry(self, row: Claimed, error: str, after: timedelta) -> None:
-        await self.outbox.retry(row.id, error, self.now() + after)
+        await self.outbox.retry(row.id, error, self.clock() + after)
 
     async def _give_up(self, row: Claimed, error: str) -> None:
-        await self.outbox.give_up(row.id, error, self.now())
+        await self.outbox.give_up(row.id, error, self.clock())
 
     async def _blocked(self, row: Claimed, status: str, reason: str) -> None:
-        if await self.outbox.blocked(row, f"{status} {reason}", status, self.now()):
+        if await self.outbox.blocked(row, f"{status} {reason}", status, self.clock()):
             self.wake()  # the coordinators' notices
 
 

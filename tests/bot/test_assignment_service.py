@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -22,34 +22,28 @@ from rules.vocabulary import AssignmentStatus, CasusStatus, Role
 from storage import Assignments, AuditLog, Casussen, Database
 from storage.models import Casus, OutboxMessage, Person
 from tests.aanmeldingen import OTS_LVB, VRIJWILLIG_LVB
+from tests.clock import START, TestClock
 
-START = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 HOURS = timedelta(hours=1)
 MELDER_CHAT = 7000
 WSG = "William Schrikker Groep (gecertificeerde instelling, beperking/LVB)"
 
 
 @dataclass
-class Clock:
-    now: datetime = START
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
-@dataclass
 class World:
     database: Database
     schema: Schema
-    clock: Clock = field(default_factory=Clock)
+    clock: TestClock = field(default_factory=TestClock)
     people: dict[str, Person] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.service = AssignmentService(
             self.database, self.schema, answer_within=24 * HOURS, clock=self.clock
         )
-        self.intake = IntakeService(self.database, self.schema, self.service)
-        self.free_text = FreeTextService(self.database, self.intake, (self.service,))
+        self.intake = IntakeService(self.database, self.schema, self.service, clock=self.clock)
+        self.free_text = FreeTextService(
+            self.database, self.intake, (self.service,), clock=self.clock
+        )
 
     async def person(
         self,
@@ -66,6 +60,7 @@ class World:
                 role=role,
                 partij=partij,
                 expertise=list(expertise),
+                created_at=self.clock(),
                 **fields,
             )
             session.add(person)
@@ -400,6 +395,7 @@ async def test_an_oov_regisseur_who_declines_is_told_when_oov_holds_it_after_all
                 "next_step": "OOV bewaakt het proces.",
             },
             chat_id=MELDER_CHAT,
+            now=world.clock(),
         )
         await world.service.offer_new(session, casus)
     declined = await world.press("Olga", "why-capaciteit", await world.open_offer(casus))
@@ -412,7 +408,10 @@ async def test_an_oov_regisseur_who_declines_is_told_when_oov_holds_it_after_all
     await world.person("Otto", partij="oov")
     async with world.database.transaction() as session:
         again = await Casussen(session).create(
-            answers={}, advice=dict(casus.advice), chat_id=MELDER_CHAT
+            answers={},
+            advice=dict(casus.advice),
+            chat_id=MELDER_CHAT,
+            now=world.clock(),
         )
         await world.service.offer_new(session, again)
     first = await world.offered_to(again)

@@ -16,20 +16,21 @@ from rules.vocabulary import Role
 from storage import Assignments, Database
 from storage.models import Person
 from tests.aanmeldingen import OTS_LVB
+from tests.clock import TestClock
 from tests.texts import reference_in
 
 
-async def accepted_casus(url: str) -> str:
+async def accepted_casus(url: str, clock: TestClock) -> str:
     """A casus reported by a melder and accepted by a regisseur of the GI; its reference."""
     database = Database(url)
     schema = load_schema()
-    service = AssignmentService(database, schema)
+    service = AssignmentService(database, schema, clock=clock)
     async with database.transaction() as session:
         ans = Person(telegram_id=11, display_name="Ans", role=Role.REGISSEUR, partij="gi-wsg")
         melder = Person(telegram_id=12, display_name="Mo", role=Role.MELDER, partij="politie")
         session.add_all([ans, melder])
         await session.flush()
-    intake = IntakeService(database, schema, service)
+    intake = IntakeService(database, schema, service, clock=clock)
     await intake.handle(12, Command("aanmelden"))
     for text in OTS_LVB:
         await intake.handle(12, Typed(text), melder_id=melder.id)
@@ -49,7 +50,7 @@ def test_audit_prints_the_history_without_free_text(
     url = f"sqlite+aiosqlite:///{tmp_path / 'regio.db'}"
     monkeypatch.setenv("REGIEBOT_DATABASE_URL", url)
     assert main(["db", "upgrade"]) == 0
-    reference = asyncio.run(accepted_casus(url))
+    reference = asyncio.run(accepted_casus(url, TestClock()))
     capsys.readouterr()
     assert main(["audit", reference.lower()]) == 0
     lines = capsys.readouterr().out.splitlines()

@@ -72,6 +72,7 @@ async def _read_until(stream: asyncio.StreamReader, marker: str) -> str:
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
+@pytest.mark.processes
 async def test_sigkill_between_answers_resumes_at_the_right_question(tmp_path: Path) -> None:
     process = await _start(tmp_path)
     assert process.stdin is not None and process.stdout is not None
@@ -139,6 +140,7 @@ async def test_a_group_by_piped_answers(tmp_path: Path) -> None:
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
+@pytest.mark.processes
 async def test_sigkill_in_the_third_person_resumes_there_with_the_first_two(
     tmp_path: Path,
 ) -> None:

@@ -37,6 +37,7 @@ def test_db_upgrade_then_retention(
                 casus = await casussen.create(
                     answers={"kader": "vrijwillig", "leeftijd": age, "omschrijving": "x"},
                     advice=ADVICE,
+                    now=datetime.now(UTC),
                 )
                 await casussen.close(casus, now=datetime.now(UTC) - timedelta(days=closed_days_ago))
         await database.dispose()
@@ -79,7 +80,9 @@ def test_retention_keeps_what_a_region_schema_says(
     async def close_one_casus() -> str:
         database = Database(url)
         async with database.transaction() as session:
-            casus = await Casussen(session).create(answers=given, advice=ADVICE)
+            casus = await Casussen(session).create(
+                answers=given, advice=ADVICE, now=datetime.now(UTC)
+            )
             await Casussen(session).close(casus, now=datetime.now(UTC) - timedelta(days=60))
         await database.dispose()
         return casus.reference

@@ -18,6 +18,7 @@ from rules import Schema
 from rules.vocabulary import CasusStatus, Role
 from storage import Assignments, Casussen, Database, People
 from storage.models import Person
+from tests.clock import TestClock
 
 START, END = date(2026, 1, 1), date(2026, 3, 31)
 FREE_TEXT = (
@@ -108,7 +109,7 @@ async def known_casussen(database: Database) -> dict[str, int]:
 @pytest.fixture
 async def figures(database: Database, schema: Schema) -> tuple[Figures, dict[str, int]]:
     ids = await known_casussen(database)
-    return await FiguresService(database, schema).figures(START, END), ids
+    return await FiguresService(database, schema, clock=TestClock()).figures(START, END), ids
 
 
 def sections(document: str) -> dict[str, list[list[str]]]:
@@ -191,7 +192,9 @@ async def test_the_png_is_a_picture_a_phone_can_show(
 
 
 async def test_an_empty_period_still_draws(database: Database, schema: Schema) -> None:
-    empty = await FiguresService(database, schema).figures(date(2030, 1, 1), date(2030, 1, 31))
+    empty = await FiguresService(database, schema, clock=TestClock()).figures(
+        date(2030, 1, 1), date(2030, 1, 31)
+    )
     assert [m.month for m in empty.per_month] == ["2030-01"]
     assert empty.per_partij == () and empty.acceptance[-1].accepted == 0
     assert charts.draw(empty).startswith(b"\x89PNG")
@@ -214,8 +217,8 @@ async def test_no_export_or_figure_holds_free_text_names_or_telegram_ids(
 def test_the_default_range_is_this_month_and_the_eleven_before(
     database: Database, schema: Schema
 ) -> None:
-    service = FiguresService(database, schema)
-    service.clock = lambda: datetime(2026, 11, 20, 9, tzinfo=UTC)
+    clock = TestClock(datetime(2026, 11, 20, 9, tzinfo=UTC))
+    service = FiguresService(database, schema, clock=clock)
     assert service.last_months() == (date(2025, 12, 1), date(2026, 11, 20))
-    service.clock = lambda: datetime(2026, 12, 31, 23, 30, tzinfo=UTC)  # 1 January, Amsterdam
+    clock.now = datetime(2026, 12, 31, 23, 30, tzinfo=UTC)  # 1 January, Amsterdam
     assert service.last_months() == (date(2026, 2, 1), date(2027, 1, 1))

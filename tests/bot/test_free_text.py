@@ -13,6 +13,7 @@ from bot.services.turn import Turn
 from conversation.messages import Command, Reply, Typed
 from rules import Schema
 from storage import Database, Intake, IntakeStates
+from tests.clock import START, TestClock
 
 CHAT = 5151
 
@@ -29,16 +30,16 @@ class DeclineReason:
         self, session: AsyncSession, saved: Intake, event: Typed, melder_id: int | None
     ) -> Turn:
         self.heard.append(event.text)
-        await IntakeStates(session).save(replace(saved, awaiting=None))
+        await IntakeStates(session).save(replace(saved, awaiting=None), now=START)
         return Turn((Reply("Dank u, de reden is bewaard."),))
 
 
 async def test_text_goes_to_the_dialogue_that_waits_for_it(
-    database: Database, schema: Schema
+    database: Database, schema: Schema, clock: TestClock
 ) -> None:
-    intake = IntakeService(database, schema)
+    intake = IntakeService(database, schema, clock=clock)
     decline = DeclineReason()
-    free_text = FreeTextService(database, intake, [decline])
+    free_text = FreeTextService(database, intake, [decline], clock=clock)
     await intake.handle(CHAT, Command("aanmelden"))
     turn = await free_text.typed(CHAT, "ja")
     assert turn.replies[-1].step == "omvang", "nothing named: the intake's answer"
@@ -47,7 +48,7 @@ async def test_text_goes_to_the_dialogue_that_waits_for_it(
     async with database.transaction() as session:
         saved = await IntakeStates(session).lock(CHAT)
         assert saved is not None
-        await IntakeStates(session).save(replace(saved, awaiting=DeclineReason.name))
+        await IntakeStates(session).save(replace(saved, awaiting=DeclineReason.name), now=START)
     turn = await free_text.typed(CHAT, "Geen capaciteit deze maand")
     assert turn.replies[0].text == "Dank u, de reden is bewaard."
     assert decline.heard == ["Geen capaciteit deze maand"]

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from bot.services.admission import AdmissionService
+from bot.services.clock import wall_clock
 from conversation.intake_texts import RESUMED
 from rules.vocabulary import Role
 from storage import Database
@@ -123,12 +124,13 @@ async def invitations(database_file: Path) -> list[str]:
     database = Database(f"sqlite+aiosqlite:///{database_file}")
     try:
         await database.upgrade()
-        admission = AdmissionService(database)
+        admission = AdmissionService(database, clock=wall_clock)
         return [(await admission.invite(role=Role.MELDER)).code for _ in CHATS]
     finally:
         await database.dispose()
 
 
+@pytest.mark.processes
 @pytest.mark.parametrize("mode", ["polling", "webhook"])
 async def test_sigterm_during_a_burst(counting: CountingFake, tmp_path: Path, mode: str) -> None:
     fake = counting

@@ -22,8 +22,9 @@ from conversation.casus_texts import MAX_MESSAGE
 from rules import Schema
 from rules.vocabulary import CasusStatus, GroupFinding, Role
 from storage import Assignments, AuditLog, Casussen, Database, Groups, IntakeStates
-from storage.models import Casus, CasusGroup, OutboxMessage, Person, utcnow
+from storage.models import Casus, CasusGroup, OutboxMessage, Person
 from storage.retention import KeptAnswers, anonymise_closed
+from tests.clock import TestClock
 from tests.groups import FIVE, group_of, person
 
 MELDER_CHAT = 7000
@@ -35,12 +36,16 @@ class World:
     database: Database
     schema: Schema
     people: dict[str, Person] = field(default_factory=dict)
+    clock: TestClock = field(default_factory=TestClock)
 
     def __post_init__(self) -> None:
-        self.assignments = AssignmentService(self.database, self.schema)
-        self.groups = GroupService(self.database, self.schema)
-        intake = IntakeService(self.database, self.schema, self.assignments)
-        self.free_text = FreeTextService(self.database, intake, (self.assignments, self.groups))
+        clock = self.clock
+        self.assignments = AssignmentService(self.database, self.schema, clock=clock)
+        self.groups = GroupService(self.database, self.schema, clock=clock)
+        intake = IntakeService(self.database, self.schema, self.assignments, clock=clock)
+        self.free_text = FreeTextService(
+            self.database, intake, (self.assignments, self.groups), clock=clock
+        )
 
     async def person(
         self, name: str, role: Role = Role.REGISSEUR, partij: str | None = None
@@ -199,7 +204,10 @@ async def test_unknown_references_and_stale_buttons(world: World) -> None:
     zita = world.viewer("Zita")
     async with world.database.transaction() as session:
         alone = await Casussen(session).create(
-            answers=person("vrijwillig", 30), advice=dict(members[0].advice), melder_id=None
+            answers=person("vrijwillig", 30),
+            advice=dict(members[0].advice),
+            melder_id=None,
+            now=world.clock(),
         )
     assert (await world.groups.show(zita, "ZVH-2026-G999")).text == say.NOT_FOUND
     assert (await world.groups.show(zita, alone.reference)).text == say.NOT_IN_GROUP.format(
@@ -375,7 +383,7 @@ async def test_status_shows_a_group_as_a_group(world: World) -> None:
             answers=FIVE[3],
             advice=dict(members[0].advice),
             melder_id=melder.id,
-            now=utcnow() + timedelta(minutes=1),
+            now=world.clock() + timedelta(minutes=1),
         )
     await world.finding("Zita", group, GroupFinding.SIGNALEREND, NOTE)
     service = CasusService(world.database, world.schema)
@@ -395,13 +403,13 @@ async def test_retention_removes_the_note_once_every_member_is_anonymised(world:
     group, members = await world.group(persons=FIVE[:2])
     await world.finding("Zita", group, GroupFinding.SIGNALEREND, NOTE)
     kept = KeptAnswers(as_given=world.schema.kept_answers)
-    now = utcnow()
+    now = world.clock()
 
     async def close(casus: Casus) -> None:
         async with world.database.transaction() as session:
             stored = await Casussen(session).lock(casus.id or 0)
             assert stored is not None
-            await Casussen(session).close(stored, now - timedelta(days=400))
+            await Casussen(session).close(stored, now=now - timedelta(days=400))
 
     async def anonymise() -> list[str]:
         async with world.database.transaction() as session:

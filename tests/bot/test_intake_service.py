@@ -9,6 +9,7 @@ from conversation.messages import Command, Pressed, Typed
 from rules import Schema
 from storage import AuditLog, Casussen, Database, Groups, IntakeStates
 from tests.aanmeldingen import OTS_LVB
+from tests.clock import TestClock
 from tests.texts import reference_in
 
 
@@ -19,8 +20,10 @@ def reference_of_group(text: str) -> str:
 CHAT = 4242
 
 
-async def test_whole_aanmelding_stores_the_casus(database: Database, schema: Schema) -> None:
-    service = IntakeService(database, schema)
+async def test_whole_aanmelding_stores_the_casus(
+    database: Database, schema: Schema, clock: TestClock
+) -> None:
+    service = IntakeService(database, schema, clock=clock)
     await service.handle(CHAT, Command("aanmelden"))
     for text in OTS_LVB:
         replies = (await service.handle(CHAT, Typed(text), melder_id=None)).replies
@@ -56,16 +59,16 @@ async def test_whole_aanmelding_stores_the_casus(database: Database, schema: Sch
 
 
 async def test_a_new_service_resumes_at_the_same_question(
-    database: Database, schema: Schema
+    database: Database, schema: Schema, clock: TestClock
 ) -> None:
-    first = IntakeService(database, schema)
+    first = IntakeService(database, schema, clock=clock)
     await first.handle(CHAT, Command("aanmelden"))
     await first.handle(CHAT, Typed("ja"))
     await first.handle(CHAT, Typed("een persoon"))
     await first.handle(CHAT, Typed("vrijwillig"))
     await first.handle(CHAT, Typed("30"))
     await first.handle(CHAT, Pressed("profiel", "lvb"))  # toggled, not yet confirmed
-    restarted = IntakeService(database, schema)  # as after a restart of the process
+    restarted = IntakeService(database, schema, clock=clock)  # as after a restart of the process
     replies = (await restarted.handle(CHAT, Command("aanmelden"))).replies
     assert replies[0].text == intake_texts.RESUMED
     assert replies[-1].step == "profiel"
@@ -74,8 +77,10 @@ async def test_a_new_service_resumes_at_the_same_question(
     assert replies[-1].step == "interventie"
 
 
-async def test_chats_do_not_see_each_other(database: Database, schema: Schema) -> None:
-    service = IntakeService(database, schema)
+async def test_chats_do_not_see_each_other(
+    database: Database, schema: Schema, clock: TestClock
+) -> None:
+    service = IntakeService(database, schema, clock=clock)
     await service.handle(1, Command("aanmelden"))
     await service.handle(1, Typed("ja"))
     replies = (await service.handle(2, Command("aanmelden"))).replies
@@ -92,9 +97,9 @@ GROUP_OF_THREE = (
 
 
 async def test_a_group_stores_one_casus_per_person_under_one_reference(
-    database: Database, schema: Schema
+    database: Database, schema: Schema, clock: TestClock
 ) -> None:
-    service = IntakeService(database, schema)
+    service = IntakeService(database, schema, clock=clock)
     await service.handle(CHAT, Command("aanmelden"))
     for text in GROUP_OF_THREE:
         await service.handle(CHAT, Typed(text))
@@ -125,8 +130,10 @@ async def test_a_group_stores_one_casus_per_person_under_one_reference(
     assert state is not None and state.group is None and state.answers == {}
 
 
-async def test_stopping_a_group_keeps_nothing(database: Database, schema: Schema) -> None:
-    service = IntakeService(database, schema)
+async def test_stopping_a_group_keeps_nothing(
+    database: Database, schema: Schema, clock: TestClock
+) -> None:
+    service = IntakeService(database, schema, clock=clock)
     await service.handle(CHAT, Command("aanmelden"))
     for text in GROUP_OF_THREE[:-2]:
         await service.handle(CHAT, Typed(text))

@@ -16,7 +16,7 @@ from bot.services.profile import CHANGED, ProfileService
 from rules import Schema
 from rules.vocabulary import AssignmentStatus, CasusStatus, Role
 from storage import Assignments, Database, People
-from storage.models import AuditEntry, Person, utcnow
+from storage.models import AuditEntry, Person
 from tests.bot.test_assignment_service import OTS_LVB, World
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # Monday 23 November 2026
@@ -29,13 +29,14 @@ def world(database: Database, schema: Schema) -> World:
 
 @pytest.fixture
 def service(world: World) -> PeopleService:
-    profiles = ProfileService(world.database, world.schema, clock=lambda: NOW)
+    profiles = ProfileService(world.database, world.schema, clock=world.clock)
     return PeopleService(
         world.database,
         world.schema,
-        AdmissionService(world.database),
+        AdmissionService(world.database, clock=world.clock),
         profiles,
         world.service,
+        clock=world.clock,
         invitation_days=3,
     )
 
@@ -59,7 +60,7 @@ async def test_the_list_groups_people_by_role_and_partij(
 ) -> None:
     await world.person("Mo", Role.MELDER, "politie")
     await world.person("Bas", partij="gi-wsg", capacity=3)
-    await world.person("Ans", partij="gi-wsg", absent_until=utcnow() + timedelta(days=3))
+    await world.person("Ans", partij="gi-wsg", absent_until=NOW + timedelta(days=3))
     await world.person("Wim", partij="wijkteam")
     await world.person("Coby", Role.COORDINATOR)
     await world.person("Oud", partij="wijkteam", active=False)
@@ -103,7 +104,7 @@ async def test_an_invitation_admits_with_its_partij_and_expertise_and_can_be_rev
     assert await service.revoke(coby.id, revoked.id)
     assert not await service.revoke(coby.id, revoked.id), "once"
     assert [p.invitation_id for p in await service.pending()] == [kept.id]
-    admission = AdmissionService(database)
+    admission = AdmissionService(database, clock=world.clock)
     assert await admission.admit(revoked.code, 4242, "Mo") == Admission.EXPIRED_CODE
     assert await admission.admit(kept.code, 4343, "Nina") == Admission.ADMITTED
     assert await service.pending() == ()
@@ -157,7 +158,7 @@ async def test_deactivating_moves_the_open_offer_on_and_takes_access(
     assert await service.deactivate(coby.id, ans.id)
     assert not await service.deactivate(coby.id, ans.id), "once"
     assert not (await stored(database, ans.id)).active
-    assert await AdmissionService(database).member(world.chat("Ans")) is None
+    assert await AdmissionService(database, clock=world.clock).member(world.chat("Ans")) is None
     assert await world.offered_to(casus) == "Bas"
     assert (await world.casus(casus.reference)).status == CasusStatus.AANGEBODEN
     async with database.transaction() as session:

@@ -19,6 +19,7 @@ from rules import Schema
 from rules.vocabulary import AssignmentStatus, CasusStatus, Role
 from storage import Assignments, Casussen, Database, IntakeStates, People
 from storage.models import AuditEntry, Person
+from tests.clock import TestClock
 
 NOW = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)  # Friday 20 November 2026, 10:00 in Amsterdam
 CHAT = 6161
@@ -27,7 +28,7 @@ ADVICE = {"partij": "wijkteam", "rule": "r1", "outcome": "regulier", "next_step"
 
 @pytest.fixture
 def service(database: Database, schema: Schema) -> ProfileService:
-    return ProfileService(database, schema, clock=lambda: NOW)
+    return ProfileService(database, schema, clock=TestClock(NOW))
 
 
 async def regisseur(database: Database, **values: object) -> int:
@@ -170,8 +171,8 @@ async def test_the_open_caseload_counts_held_unfinished_casussen_and_waiting_off
         for casus in made:
             session.add(casus)
         assert offered.id is not None and declined.id is not None
-        await offers.offer(offered.id, me)
-        no = await offers.offer(declined.id, me)
+        await offers.offer(offered.id, me, now=NOW)
+        no = await offers.offer(declined.id, me, now=NOW)
         no.status = AssignmentStatus.AFGEWEZEN
         session.add(no)
     assert (await service.profile(me)).open_casussen == 2
@@ -181,7 +182,8 @@ async def test_a_typed_day_through_the_free_text_dialogue(
     service: ProfileService, database: Database, schema: Schema
 ) -> None:
     me = await regisseur(database)
-    free_text = FreeTextService(database, IntakeService(database, schema), [service])
+    intake = IntakeService(database, schema, clock=service.clock)
+    free_text = FreeTextService(database, intake, [service], clock=service.clock)
     await service.ask_absence_day(CHAT, message_id=77)
 
     turn = await free_text.typed(CHAT, "1-1-2020", person_id=me)
@@ -204,7 +206,8 @@ async def test_stopping_the_question_or_opening_the_profile_ends_the_wait(
     service: ProfileService, database: Database, schema: Schema
 ) -> None:
     me = await regisseur(database)
-    free_text = FreeTextService(database, IntakeService(database, schema), [service])
+    intake = IntakeService(database, schema, clock=service.clock)
+    free_text = FreeTextService(database, intake, [service], clock=service.clock)
     await service.ask_absence_day(CHAT)
     turn = await free_text.typed(CHAT, "stoppen", person_id=me)
     assert turn.replies[0].text == absence.UNCHANGED
@@ -223,8 +226,10 @@ async def test_a_waiting_intake_keeps_its_own_wait(
     """Ending the wait for a typed day leaves a chat waiting for another dialogue alone."""
     me = await regisseur(database)
     async with database.transaction() as session:
-        saved = await IntakeStates(session).lock_or_create(CHAT, "start")
-        await IntakeStates(session).save(replace(saved, awaiting="afwijzing", awaiting_about="7"))
+        saved = await IntakeStates(session).lock_or_create(CHAT, "start", now=NOW)
+        await IntakeStates(session).save(
+            replace(saved, awaiting="afwijzing", awaiting_about="7"), now=NOW
+        )
     await service.present_again(me, chat_id=CHAT)
     async with database.transaction() as session:
         saved = await IntakeStates(session).lock(CHAT)

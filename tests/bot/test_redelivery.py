@@ -10,13 +10,16 @@ from conversation.intake_texts import RESUMED
 from conversation.messages import Command
 from rules import Schema
 from storage import Database, IntakeStates
+from tests.clock import TestClock
 
 CHAT = 6161
 
 
-async def test_a_redelivered_update_changes_nothing(database: Database, schema: Schema) -> None:
-    intake = IntakeService(database, schema)
-    free_text = FreeTextService(database, intake)
+async def test_a_redelivered_update_changes_nothing(
+    database: Database, schema: Schema, clock: TestClock
+) -> None:
+    intake = IntakeService(database, schema, clock=clock)
+    free_text = FreeTextService(database, intake, clock=clock)
     await intake.handle(CHAT, Command("aanmelden"), update_id=1)
     await free_text.typed(CHAT, "ja", update_id=2)
     await free_text.typed(CHAT, "een persoon", update_id=3)
@@ -32,8 +35,10 @@ async def test_a_redelivered_update_changes_nothing(database: Database, schema: 
     assert saved.handled_updates == (1, 2, 3, 4)
 
 
-async def test_a_chat_remembers_its_last_updates_only(database: Database, schema: Schema) -> None:
-    intake = IntakeService(database, schema)
+async def test_a_chat_remembers_its_last_updates_only(
+    database: Database, schema: Schema, clock: TestClock
+) -> None:
+    intake = IntakeService(database, schema, clock=clock)
     for update_id in range(1, REMEMBERED_UPDATES + 6):
         await intake.handle(CHAT, Command("stoppen"), update_id=update_id)
     async with database.transaction() as session:
@@ -43,19 +48,19 @@ async def test_a_chat_remembers_its_last_updates_only(database: Database, schema
 
 
 async def test_an_update_after_its_intake_ended_gets_no_answer(
-    database: Database, schema: Schema
+    database: Database, schema: Schema, clock: TestClock
 ) -> None:
-    intake = IntakeService(database, schema)
+    intake = IntakeService(database, schema, clock=clock)
     await intake.handle(CHAT, Command("aanmelden"), update_id=1)
     await intake.handle(CHAT, Command("stoppen"), update_id=2)
     assert (await intake.handle(CHAT, Command("stoppen"), update_id=2)).replies == ()
 
 
 async def test_a_redelivery_during_the_name_check_shows_it_again(
-    database: Database, schema: Schema
+    database: Database, schema: Schema, clock: TestClock
 ) -> None:
-    intake = IntakeService(database, schema)
-    free_text = FreeTextService(database, intake)
+    intake = IntakeService(database, schema, clock=clock)
+    free_text = FreeTextService(database, intake, clock=clock)
     await intake.handle(CHAT, Command("aanmelden"), update_id=1)
     for update_id, text in enumerate(
         ("ja", "een persoon", "vrijwillig", "30", "geen", "zorg", "geen"), 2

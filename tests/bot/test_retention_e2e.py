@@ -13,7 +13,8 @@ from bot.services.maintenance import apply_retention
 from bot.settings import Settings
 from rules.vocabulary import Role
 from storage import Assignments, Casussen, Database, People
-from storage.models import Person, utcnow
+from storage.models import Person
+from tests.clock import TestClock
 
 ANSWERS = {
     "criteria": "ja",
@@ -39,7 +40,8 @@ async def test_a_casus_closed_long_ago_is_anonymised(database: Database, databas
     settings = Settings(
         database_url=database_url.render_as_string(hide_password=False), retention_days=365
     )
-    long_ago = utcnow() - timedelta(days=400)
+    clock = TestClock()
+    long_ago = clock() - timedelta(days=400)
     async with database.transaction() as session:
         casussen = Casussen(session)
         old = await casussen.create(answers=ANSWERS, advice=ADVICE, now=long_ago)
@@ -49,16 +51,20 @@ async def test_a_casus_closed_long_ago_is_anonymised(database: Database, databas
         assert old.id is not None and regisseur.id is not None
         offer = await Assignments(session).offer(old.id, regisseur.id, now=long_ago)
         await Assignments(session).answer(
-            offer, accepted=False, reason="Tante is bekend bij ons", reason_code="anders"
+            offer,
+            accepted=False,
+            reason="Tante is bekend bij ons",
+            reason_code="anders",
+            now=long_ago,
         )
         old.screening_note, old.close_reason = "Gesproken met tante", "Tante neemt de zorg"
         await casussen.close(old, now=long_ago + timedelta(days=1))
-        recent = await casussen.create(answers=ANSWERS, advice=ADVICE)
-        await casussen.close(recent)
+        recent = await casussen.create(answers=ANSWERS, advice=ADVICE, now=clock())
+        await casussen.close(recent, now=clock())
         references = old.reference, recent.reference
 
-    assert await apply_retention(settings) == [references[0]]
-    assert await apply_retention(settings) == [], "once"
+    assert await apply_retention(settings, clock=clock) == [references[0]]
+    assert await apply_retention(settings, clock=clock) == [], "once"
     async with database.transaction() as session:
         old_now = await Casussen(session).by_reference(references[0])
         recent_now = await Casussen(session).by_reference(references[1])

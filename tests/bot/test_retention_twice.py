@@ -11,14 +11,14 @@ from sqlalchemy.engine import URL
 from bot.services.maintenance import anonymise
 from rules import Schema
 from storage import Casussen, Database
-from storage.models import utcnow
 from tests.bot.test_retention_e2e import ADVICE, ANSWERS
+from tests.clock import START
 
 
 async def test_two_replicas_anonymise_each_casus_once(
     database: Database, database_url: URL, schema: Schema
 ) -> None:
-    long_ago = utcnow() - timedelta(days=400)
+    long_ago = START - timedelta(days=400)
     async with database.transaction() as session:
         casussen = Casussen(session)
         references = []
@@ -28,8 +28,8 @@ async def test_two_replicas_anonymise_each_casus_once(
             references.append(casus.reference)
     replicas = [Database(database_url), Database(database_url)]
     try:
-        done = await asyncio.gather(*(anonymise(r, schema, 365) for r in replicas))
-        again = await anonymise(replicas[0], schema, 365)
+        done = await asyncio.gather(*(anonymise(r, schema, 365, now=START) for r in replicas))
+        again = await anonymise(replicas[0], schema, 365, now=START)
     finally:
         for replica in replicas:
             await replica.dispose()

@@ -26,6 +26,7 @@ async def first(fake: FakeBotAPI, tmp_path: Path) -> AsyncIterator[BotProcess]:
     await bot.close()
 
 
+@pytest.mark.processes
 async def test_a_second_run_on_the_same_file_is_refused(
     fake: FakeBotAPI, tmp_path: Path, first: BotProcess
 ) -> None:
@@ -40,6 +41,7 @@ async def test_a_second_run_on_the_same_file_is_refused(
     )
 
 
+@pytest.mark.processes
 async def test_operator_commands_work_beside_the_running_bot(
     fake: FakeBotAPI, tmp_path: Path, first: BotProcess
 ) -> None:
@@ -59,6 +61,7 @@ async def test_operator_commands_work_beside_the_running_bot(
     await wait_until_asking(fake, USER, "criteria")  # and still answers
 
 
+@pytest.mark.processes
 async def test_the_lock_dies_with_its_process(
     fake: FakeBotAPI, tmp_path: Path, first: BotProcess
 ) -> None:

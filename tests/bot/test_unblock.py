@@ -8,7 +8,8 @@ from sqlmodel import select
 from bot.services.admission import AdmissionService, Member
 from rules.vocabulary import Role
 from storage import Database, People
-from storage.models import AuditEntry, Person, utcnow
+from storage.models import AuditEntry, Person
+from tests.clock import START, TestClock
 
 
 async def test_a_blocked_regisseur_who_writes_again_is_unblocked(database: Database) -> None:
@@ -19,12 +20,14 @@ async def test_a_blocked_regisseur_who_writes_again_is_unblocked(database: Datab
                 display_name="Ans",
                 role=Role.REGISSEUR,
                 partij="gi-wsg",
-                blocked_at=utcnow(),
+                blocked_at=START,
             )
         )
         assert await People(session).for_matching("gi-wsg") == []
     assert ans.id is not None
-    assert await AdmissionService(database).member(77) == Member(ans.id, Role.REGISSEUR, "gi-wsg")
+    assert await AdmissionService(database, clock=TestClock()).member(77) == Member(
+        ans.id, Role.REGISSEUR, "gi-wsg"
+    )
     async with database.transaction() as session:
         [found] = await People(session).for_matching("gi-wsg")
         entries = (await session.exec(select(AuditEntry))).all()

@@ -18,6 +18,7 @@ from sqlalchemy import JSON, Executable, text
 from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
 
 from bot.services.admission import AdmissionService
+from bot.services.clock import wall_clock
 from bot.settings import Settings
 from rules.vocabulary import Role
 from storage import Database
@@ -137,7 +138,7 @@ class Cluster:
         casus reference once every notification about every casus has arrived."""
         began = time.perf_counter()
         people = People(self.fake, self.chats, patience, tries)
-        admission = AdmissionService(self.database)
+        admission = AdmissionService(self.database, clock=wall_clock)
         invited = [
             *((chat, Role.MELDER, None) for chat in MELDERS),
             *((chat, Role.REGISSEUR, partij) for partij, chat in REGISSEURS.items()),

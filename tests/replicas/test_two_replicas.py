@@ -39,6 +39,7 @@ from tests.replicas.people import SUMMARY, TYPED, Chats, stored_answers
 from tests.replicas.replica import PUBLIC_URL
 
 pytestmark = [
+    pytest.mark.processes,
     pytest.mark.postgres,
     pytest.mark.skipif(POSTGRES_URL is None, reason=NO_POSTGRES),
 ]

@@ -10,6 +10,7 @@ from concurrent.futures import ProcessPoolExecutor
 from sqlalchemy.engine import URL
 
 from storage import Casussen, Database, Intake, IntakeStates
+from tests.clock import START
 
 CHATS = 50
 STEPS = 6
@@ -25,12 +26,15 @@ async def _one_chat(database: Database, chat_id: int) -> str:
     for step in range(STEPS):
         async with database.transaction() as session:
             states = IntakeStates(session)
-            intake = await states.lock_or_create(chat_id, "start")
+            intake = await states.lock_or_create(chat_id, "start", now=START)
             answers = {**intake.answers, f"step{step}": step}
-            await states.save(Intake(chat_id, f"step{step}", answers))
+            await states.save(Intake(chat_id, f"step{step}", answers), now=START)
     async with database.transaction() as session:
         casus = await Casussen(session).create(
-            answers={"chat": chat_id}, advice=ADVICE, chat_id=chat_id
+            answers={"chat": chat_id},
+            advice=ADVICE,
+            chat_id=chat_id,
+            now=START,
         )
         return casus.reference
 
@@ -42,7 +46,7 @@ async def test_fifty_chats_writing_at_once(database: Database) -> None:
     assert numbers == list(range(1, CHATS + 1))
     async with database.transaction() as session:
         for chat in range(1, CHATS + 1):
-            row = await IntakeStates(session).lock_or_create(chat, "start")
+            row = await IntakeStates(session).lock_or_create(chat, "start", now=START)
             assert row.state == f"step{STEPS - 1}"
             assert row.answers == {f"step{s}": s for s in range(STEPS)}
 
@@ -56,11 +60,11 @@ async def _bump(url: str, name: str) -> None:
         for i in range(INCREMENTS):
             async with database.transaction() as session:
                 states = IntakeStates(session)
-                intake = await states.lock_or_create(99, "start")
+                intake = await states.lock_or_create(99, "start", now=START)
                 answers = {**intake.answers, "count": intake.answers.get("count", 0) + 1}
                 answers[f"{name}{i}"] = True
                 await asyncio.sleep(0.001)  # hold the lock while the other process tries
-                await states.save(Intake(99, "start", answers))
+                await states.save(Intake(99, "start", answers), now=START)
     finally:
         await database.dispose()
 
@@ -79,5 +83,5 @@ async def test_two_processes_on_one_chat_take_turns(database_url: URL, database:
             *(loop.run_in_executor(pool, _bump_in_process, url, name) for name in "ab")
         )
     async with database.transaction() as session:
-        intake = await IntakeStates(session).lock_or_create(99, "start")
+        intake = await IntakeStates(session).lock_or_create(99, "start", now=START)
     assert intake.answers["count"] == 2 * INCREMENTS  # no lost update, no lock error

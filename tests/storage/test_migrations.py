@@ -25,6 +25,7 @@ from storage import (
     People,
     open_database,
 )
+from tests.clock import START
 from tests.conftest import HEAD
 
 TABLES = {
@@ -69,7 +70,7 @@ async def test_upgrade_twice_is_harmless(database: Database) -> None:
 @pytest.mark.parametrize("change", ["UPDATE audit_log SET action = 'x'", "DELETE FROM audit_log"])
 async def test_audit_log_is_append_only(database: Database, change: str) -> None:
     async with database.transaction() as session:
-        await AuditLog(session).record("casus_aangemeld", casus_reference="ZVH-2026-0001")
+        await AuditLog(session).record("casus_aangemeld", casus_reference="ZVH-2026-0001", at=START)
     with pytest.raises(Exception, match="append-only"):
         async with database.transaction() as session:
             await session.exec(text(change))  # type: ignore[call-overload]

@@ -4,7 +4,6 @@ the models."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from enum import StrEnum
 
 import pytest
@@ -16,6 +15,7 @@ from sqlmodel import SQLModel
 from rules.vocabulary import AssignmentStatus, CasusStatus, Role, ScreeningOutcome
 from storage import Assignments, Casussen, Database, Invitations, People
 from storage.models import Person
+from tests.clock import START
 
 ADVICE = {"partij": "mee", "rule": "vrijwillig-lvb", "outcome": "screening", "next_step": "."}
 
@@ -33,10 +33,10 @@ async def _one_row_each(database: Database) -> None:
         regisseur = await People(session).add(
             Person(telegram_id=1, role=Role.REGISSEUR, partij="mee")
         )
-        await Invitations(session).create(role=Role.MELDER)
-        casus = await Casussen(session).create(answers={}, advice=ADVICE)
+        await Invitations(session).create(role=Role.MELDER, now=START)
+        casus = await Casussen(session).create(answers={}, advice=ADVICE, now=START)
         assert casus.id is not None and regisseur.id is not None
-        await Assignments(session).offer(casus.id, regisseur.id)
+        await Assignments(session).offer(casus.id, regisseur.id, now=START)
 
 
 async def _set(database: Database, table: str, column: str, value: str) -> None:
@@ -60,10 +60,10 @@ async def test_stored_names_come_back_as_members(database: Database) -> None:
     async with database.transaction() as session:
         casus = await Casussen(session).by_reference(f"ZVH-{_this_year()}-0001")
         assert casus is not None and casus.id is not None
-        await Casussen(session).close(casus)
+        await Casussen(session).close(casus, now=START)
         regisseurs = await People(session).active_regisseurs("mee")
         [offer] = await Assignments(session).of_casus(casus.id)
-        await Assignments(session).answer(offer, accepted=False, reason="Vol")
+        await Assignments(session).answer(offer, accepted=False, reason="Vol", now=START)
     async with database.transaction() as session:
         stored = await Casussen(session).by_reference(f"ZVH-{_this_year()}-0001")
         assert stored is not None and stored.id is not None
@@ -110,7 +110,7 @@ async def test_migrations_create_the_checks_the_models_declare(database: Databas
 
 
 def _this_year() -> int:
-    return datetime.now(UTC).year
+    return START.year
 
 
 async def test_a_schema_made_from_the_models_refuses_too(database_url: URL) -> None:

@@ -23,6 +23,7 @@ from storage import (
 )
 from storage.models import Casus, OutboxMessage, Person
 from storage.retention import KeptAnswers, anonymise_closed
+from tests.clock import START
 
 ADVICE = {
     "partij": "gi-wsg",
@@ -57,7 +58,7 @@ class Boom(Exception):
 
 async def test_intake_state_round_trip(database: Database) -> None:
     async with database.transaction() as session:
-        intake = await IntakeStates(session).lock_or_create(42, "criteria")
+        intake = await IntakeStates(session).lock_or_create(42, "criteria", now=START)
         assert intake == Intake(42, "criteria", {}, None, None, ())
         await IntakeStates(session).save(
             Intake(
@@ -68,10 +69,11 @@ async def test_intake_state_round_trip(database: Database) -> None:
                 awaiting="intake",
                 handled_updates=(9001, 9002),
                 group=GROUP,
-            )
+            ),
+            now=START,
         )
     async with database.transaction() as session:
-        intake = await IntakeStates(session).lock_or_create(42, "criteria")
+        intake = await IntakeStates(session).lock_or_create(42, "criteria", now=START)
         assert intake == Intake(
             42,
             "profiel",
@@ -89,12 +91,14 @@ async def test_intake_state_round_trip(database: Database) -> None:
 async def test_saving_clears_what_the_chat_no_longer_waits_for(database: Database) -> None:
     async with database.transaction() as session:
         states = IntakeStates(session)
-        await states.lock_or_create(43, "criteria")
-        await states.save(Intake(43, "kader", {}, awaiting="intake", handled_updates=(1, 2, 3)))
+        await states.lock_or_create(43, "criteria", now=START)
+        await states.save(
+            Intake(43, "kader", {}, awaiting="intake", handled_updates=(1, 2, 3)), now=START
+        )
     async with database.transaction() as session:
         states = IntakeStates(session)
-        saved = await states.lock_or_create(43, "criteria")
-        await states.save(Intake(43, saved.state, saved.answers, handled_updates=(3, 4)))
+        saved = await states.lock_or_create(43, "criteria", now=START)
+        await states.save(Intake(43, saved.state, saved.answers, handled_updates=(3, 4)), now=START)
     async with database.transaction() as session:
         intake = await IntakeStates(session).lock(43)
     assert intake == Intake(43, "kader", {}, None, None, (3, 4))
@@ -102,22 +106,26 @@ async def test_saving_clears_what_the_chat_no_longer_waits_for(database: Databas
 
 async def test_crash_halfway_leaves_the_database_as_it_was(database: Database) -> None:
     async with database.transaction() as session:
-        await IntakeStates(session).lock_or_create(7, "kader")
-        await IntakeStates(session).save(Intake(7, "leeftijd", {"kader": "vrijwillig"}))
+        await IntakeStates(session).lock_or_create(7, "kader", now=START)
+        await IntakeStates(session).save(Intake(7, "leeftijd", {"kader": "vrijwillig"}), now=START)
     with pytest.raises(Boom):
         async with database.transaction() as session:
-            await IntakeStates(session).lock_or_create(7, "kader")
-            await IntakeStates(session).save(Intake(7, "klaar", {"kader": "maatregel"}))
-            casus = await Casussen(session).create(answers=ANSWERS, advice=ADVICE, chat_id=7)
-            await Outbox(session).add(1, {"text": "Nieuwe casus"})
-            await AuditLog(session).record("casus_aangemeld", casus_reference=casus.reference)
+            await IntakeStates(session).lock_or_create(7, "kader", now=START)
+            await IntakeStates(session).save(Intake(7, "klaar", {"kader": "maatregel"}), now=START)
+            casus = await Casussen(session).create(
+                answers=ANSWERS, advice=ADVICE, chat_id=7, now=START
+            )
+            await Outbox(session).add(1, {"text": "Nieuwe casus"}, now=START)
+            await AuditLog(session).record(
+                "casus_aangemeld", casus_reference=casus.reference, at=START
+            )
             raise Boom
     async with database.transaction() as session:
-        intake = await IntakeStates(session).lock_or_create(7, "kader")
+        intake = await IntakeStates(session).lock_or_create(7, "kader", now=START)
         assert (intake.state, intake.answers) == ("leeftijd", {"kader": "vrijwillig"})
-        assert await Outbox(session).claim(datetime.now(UTC), timedelta(minutes=1), 10) == []
+        assert await Outbox(session).claim(START, timedelta(minutes=1), 10) == []
         # The reference counter rolled back too: the next casus still gets number 1.
-        casus = await Casussen(session).create(answers=ANSWERS, advice=ADVICE)
+        casus = await Casussen(session).create(answers=ANSWERS, advice=ADVICE, now=START)
     assert casus.reference == f"ZVH-{casus.year}-0001"
 
 
@@ -192,7 +200,7 @@ async def test_melder_sees_own_casussen_newest_first(database: Database) -> None
             melder_id=melder.id,
             now=datetime(2026, 4, 1, tzinfo=UTC),
         )
-        await casussen.create(answers=ANSWERS, advice=ADVICE, melder_id=other.id)
+        await casussen.create(answers=ANSWERS, advice=ADVICE, melder_id=other.id, now=START)
     async with database.transaction() as session:
         assert melder.id is not None
         mine = await Casussen(session).of_melder(melder.id)
@@ -202,7 +210,10 @@ async def test_melder_sees_own_casussen_newest_first(database: Database) -> None
 async def test_invitation_is_locked_and_marked_used(database: Database) -> None:
     async with database.transaction() as session:
         invitation = await Invitations(session).create(
-            role="regisseur", partij="mee", expertise=["lvb"]
+            role="regisseur",
+            partij="mee",
+            expertise=["lvb"],
+            now=START,
         )
         code = invitation.code
     assert len(code) >= 20
@@ -213,11 +224,11 @@ async def test_invitation_is_locked_and_marked_used(database: Database) -> None:
             Person(telegram_id=5, role=found.role, partij=found.partij)
         )
         assert person.id is not None
-        await Invitations(session).mark_used(found, person.id)
+        await Invitations(session).mark_used(found, person.id, now=START)
     async with database.transaction() as session:
         used = await Invitations(session).lock(code)
         assert used is not None and used.used_by == person.id and used.used_at is not None
-        assert used.expires_at > datetime.now(UTC)
+        assert used.expires_at > START
         assert await Invitations(session).lock("bestaat-niet") is None
 
 
@@ -227,12 +238,14 @@ async def test_assignments_keep_declines_with_reason(database: Database) -> None
         first = await people.add(Person(telegram_id=11, role="regisseur", partij="mee"))
         second = await people.add(Person(telegram_id=12, role="regisseur", partij="mee"))
         await people.add(Person(telegram_id=13, role="regisseur", partij="mee", active=False))
-        casus = await Casussen(session).create(answers=ANSWERS, advice=ADVICE)
+        casus = await Casussen(session).create(answers=ANSWERS, advice=ADVICE, now=START)
         assert casus.id and first.id and second.id
-        declined = await Assignments(session).offer(casus.id, first.id)
-        await Assignments(session).answer(declined, accepted=False, reason="Geen capaciteit")
-        accepted = await Assignments(session).offer(casus.id, second.id)
-        await Assignments(session).answer(accepted, accepted=True)
+        declined = await Assignments(session).offer(casus.id, first.id, now=START)
+        await Assignments(session).answer(
+            declined, accepted=False, reason="Geen capaciteit", now=START
+        )
+        accepted = await Assignments(session).offer(casus.id, second.id, now=START)
+        await Assignments(session).answer(accepted, accepted=True, now=START)
         regisseurs = await people.active_regisseurs("mee")
     assert {p.telegram_id for p in regisseurs} == {11, 12}
     async with database.transaction() as session:
@@ -244,7 +257,7 @@ async def test_assignments_keep_declines_with_reason(database: Database) -> None
 
 
 async def test_outbox_hands_out_due_messages_once(database: Database) -> None:
-    now = datetime.now(UTC)
+    now = START
     async with database.transaction() as session:
         outbox = Outbox(session)
         await outbox.add(1, {"text": "een"}, now=now)
@@ -287,9 +300,11 @@ async def test_retention_anonymises_only_casussen_closed_long_enough(database: D
         await casussen.close(recent, now=now - timedelta(days=30))
         outbox = Outbox(session)
         offer = {"text": "Nieuwe casus voor u: ... Omschrijving: Jongere verzuimt school"}
-        sent = [await outbox.add(7, offer, c.reference) for c in (old, recent)]
+        sent = [await outbox.add(7, offer, c.reference, now=START) for c in (old, recent)]
         await outbox.mark_sent(sent, now - timedelta(days=399))
-        unsent = await outbox.add(8, offer, old.reference)  # never sent: still on its way
+        unsent = await outbox.add(
+            8, offer, old.reference, now=START
+        )  # never sent: still on its way
     async with database.transaction() as session:
         anonymised_now = await anonymise_closed(session, retention_days=365, kept=KEPT, now=now)
         left = (await session.exec(select(OutboxMessage.id).order_by(col(OutboxMessage.id)))).all()
@@ -334,7 +349,7 @@ async def test_retention_anonymises_only_casussen_closed_long_enough(database: D
 
 async def test_stored_advice_is_typed(database: Database) -> None:
     async with database.transaction() as session:
-        created = await Casussen(session).create(answers=ANSWERS, advice=ADVICE)
+        created = await Casussen(session).create(answers=ANSWERS, advice=ADVICE, now=START)
     async with database.transaction() as session:
         casus = await Casussen(session).by_reference(created.reference)
     assert casus is not None

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 from storage import Database, Intake, IntakeStates
+from tests.clock import START
 
 HOLD_SECONDS = 1.5
 TICK_SECONDS = 0.01
@@ -32,7 +33,7 @@ async def test_a_writer_in_another_process_does_not_freeze_the_loop(tmp_path: Pa
     try:
         await database.upgrade()
         async with database.transaction() as session:
-            await IntakeStates(session).lock_or_create(1, "criteria")
+            await IntakeStates(session).lock_or_create(1, "criteria", now=START)
         holder = await asyncio.create_subprocess_exec(
             sys.executable,
             "-c",
@@ -55,9 +56,9 @@ async def test_a_writer_in_another_process_does_not_freeze_the_loop(tmp_path: Pa
         start = time.perf_counter()
         async with database.transaction() as session:
             states = IntakeStates(session)
-            intake = await states.lock_or_create(1, "criteria")
+            intake = await states.lock_or_create(1, "criteria", now=START)
             waited = time.perf_counter() - start
-            await states.save(Intake(1, "kader", {"seen": intake.state}))
+            await states.save(Intake(1, "kader", {"seen": intake.state}), now=START)
         ticker.cancel()
         assert await holder.wait() == 0
 

@@ -14,10 +14,18 @@ from telegram.ext import Application, ApplicationBuilder
 
 from bot.settings import Settings
 from bot.telegram import build_application
+from tests.clock import TestClock
 from tests.telegram.fake_bot_api import TOKEN, FakeBotAPI
 from tests.telegram.recording import RecordingRequest
 
 App = Application[Any, Any, Any, Any, Any, Any]
+
+
+@pytest.fixture
+def clock() -> TestClock:
+    """The bot's one clock: it starts at a fixed moment and runs, so retries and leases come
+    due by themselves; a test moves it on to reach a timer."""
+    return TestClock(ticking=True)
 
 
 @pytest.fixture
@@ -32,12 +40,13 @@ def settings(fake: FakeBotAPI, tmp_path: Path) -> Settings:
 class Running:
     """Starts and stops the bot as `regiebot run` does, in steps a test can interleave."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, clock: TestClock) -> None:
         self.settings = settings
+        self.clock = clock
         self.app: App | None = None
 
     async def start(self) -> App:
-        app = build_application(self.settings)
+        app = build_application(self.settings, clock=self.clock)
         await app.initialize()
         assert app.post_init is not None
         await app.post_init(app)  # as run_polling does: database ready, command menu set
@@ -62,19 +71,19 @@ class Running:
 
 
 @pytest.fixture
-async def running(settings: Settings) -> AsyncIterator[Running]:
-    bot = Running(settings)
+async def running(settings: Settings, clock: TestClock) -> AsyncIterator[Running]:
+    bot = Running(settings, clock)
     await bot.start()
     yield bot
     await bot.stop()
 
 
 @pytest.fixture
-async def recorded(tmp_path: Any) -> AsyncIterator[tuple[App, RecordingRequest]]:
+async def recorded(tmp_path: Any, clock: TestClock) -> AsyncIterator[tuple[App, RecordingRequest]]:
     request = RecordingRequest()
     settings = Settings(database_url=f"sqlite+aiosqlite:///{tmp_path / 'recorded.db'}")
     builder = ApplicationBuilder().token(TOKEN).request(request).get_updates_request(request)
-    app = build_application(settings, builder)
+    app = build_application(settings, builder, clock=clock)
     async with app:
         assert app.post_init is not None
         await app.post_init(app)

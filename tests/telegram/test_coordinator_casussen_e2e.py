@@ -74,7 +74,9 @@ async def test_300_casussen_page_within_telegrams_limits(
     advice = {"partij": "wijkteam", "rule": "r", "outcome": "reguliere_regie", "next_step": "-"}
     async with channel(app).database.transaction() as session:
         references = {
-            (await Casussen(session).create(answers={}, advice=advice)).reference
+            (
+                await Casussen(session).create(answers={}, advice=advice, now=channel(app).clock())
+            ).reference
             for _ in range(300)
         }
     await fake.send_text(COBY, "/casussen")

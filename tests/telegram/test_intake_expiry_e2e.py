@@ -4,7 +4,7 @@ runs with a clock moved forward, over the real PTB stack and the fake Bot API.""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from pydantic import ValidationError
@@ -14,7 +14,7 @@ from bot.services.dates import shown_date
 from bot.services.intake_expiry import Expired
 from bot.settings import Settings
 from storage import IntakeStates
-from storage.models import IntakeState, utcnow
+from storage.models import IntakeState
 from tests.telegram.conftest import App, Running
 from tests.telegram.fake_bot_api import FakeBotAPI
 from tests.telegram.helpers import admitted, channel, wait_for_text, wait_until_asking
@@ -23,6 +23,7 @@ MELDER = 740
 STOPPED = 741
 DAY = timedelta(days=1)
 HOUR = timedelta(hours=1)
+MINUTE = timedelta(minutes=1)  # past the exact moment: the clock ticks while a run marks
 
 
 async def halfway(fake: FakeBotAPI, app: App, user: int) -> None:
@@ -44,7 +45,8 @@ async def test_an_abandoned_intake_is_wiped_after_a_warning(
     fake: FakeBotAPI, running: Running
 ) -> None:
     assert running.app is not None
-    today = utcnow()
+    clock = running.clock
+    today = clock()
     await halfway(fake, running.app, MELDER)
     await halfway(fake, running.app, STOPPED)
     await fake.send_text(STOPPED, "/stoppen")
@@ -52,10 +54,14 @@ async def test_an_abandoned_intake_is_wiped_after_a_warning(
     expiry = channel(running.app).intake_expiry
     told = len(fake.sent(MELDER))
 
-    assert await expiry.run(today + 28 * DAY) == Expired()
+    async def run_at(moment: datetime) -> Expired:
+        clock.now = moment
+        return await expiry.run()
+
+    assert await run_at(today + 28 * DAY) == Expired()
     warning_day = today + 29 * DAY + timedelta(hours=1)
-    assert await expiry.run(warning_day) == Expired(warned=1)
-    assert await expiry.run(warning_day + timedelta(hours=1)) == Expired(), "warned once"
+    assert await run_at(warning_day) == Expired(warned=1)
+    assert await run_at(warning_day + timedelta(hours=1)) == Expired(), "warned once"
     warning = fake.sent(MELDER)[told]
     assert warning["text"] == (
         f"Uw aanmelding van {shown_date(today)} is nog niet afgerond. Morgen worden de antwoorden "
@@ -63,7 +69,7 @@ async def test_an_abandoned_intake_is_wiped_after_a_warning(
     )
     assert fake.sent(STOPPED)[-1]["text"].startswith("De aanmelding is gestopt"), "not told"
 
-    assert await expiry.run(warning_day + DAY) == Expired(wiped=1, removed=1)
+    assert await run_at(warning_day + DAY + MINUTE) == Expired(wiped=1, removed=1)
     assert fake.last(MELDER)["text"] == (
         f"Uw aanmelding van {shown_date(today)} is niet afgerond en de antwoorden zijn nu gewist. "
         "Typ /aanmelden om opnieuw te beginnen."
@@ -78,17 +84,21 @@ async def test_an_answer_after_the_warning_keeps_the_intake(
     fake: FakeBotAPI, running: Running
 ) -> None:
     assert running.app is not None
+    clock = running.clock
     await halfway(fake, running.app, MELDER)
     async with channel(running.app).database.transaction() as session:  # 29 days of silence
-        await session.exec(update(IntakeState).values(updated_at=utcnow() - 29 * DAY - HOUR))
+        await session.exec(update(IntakeState).values(updated_at=clock() - 29 * DAY - HOUR))
     expiry = channel(running.app).intake_expiry
     assert await expiry.run() == Expired(warned=1)
     asked = fake.last(MELDER)["message_id"]
     await fake.send_text(MELDER, "maatregel")  # the melder goes on
     await wait_until_asking(fake, MELDER, "maatregel", after=asked)
-    assert await expiry.run(utcnow() + 2 * DAY) == Expired(), "a day after the wipe was due"
+    answered = clock()
+    clock.now = answered + 2 * DAY
+    assert await expiry.run() == Expired(), "a day after the wipe was due"
     assert await chats(running.app) == {MELDER}
-    assert await expiry.run(utcnow() + 29 * DAY + HOUR) == Expired(warned=1), "warned anew"
+    clock.now = answered + 29 * DAY + HOUR
+    assert await expiry.run() == Expired(warned=1), "warned anew"
 
 
 async def test_the_worker_runs_on_the_job_queue(running: Running) -> None:

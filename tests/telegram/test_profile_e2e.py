@@ -64,7 +64,7 @@ async def test_a_regisseur_changes_their_profile(fake: FakeBotAPI, running: Runn
     assert running.app is not None
     app = running.app
     await admitted(fake, app, REGISSEUR, role="regisseur")
-    channel(app).profile.clock = lambda: NOW
+    running.clock.now = NOW
     await fake.send_text(REGISSEUR, "/help")
     assert texts.PROFILE_HELP in (await wait_for_text(fake, REGISSEUR, "Wat u kunt doen"))["text"]
 

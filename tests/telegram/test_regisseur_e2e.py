@@ -17,8 +17,8 @@ from telegram.ext import Application
 from bot.services.assignment import AssignmentService
 from rules.vocabulary import CasusStatus, Role
 from storage import Casussen
-from storage.models import utcnow
 from tests.aanmeldingen import OTS_LVB, VRIJWILLIG_LVB
+from tests.clock import TestClock
 from tests.telegram.conftest import Running
 from tests.telegram.fake_bot_api import FakeBotAPI
 from tests.telegram.helpers import channel, wait_for_text
@@ -157,20 +157,23 @@ async def test_a_decline_with_reason_goes_to_the_next_and_at_last_to_oov(
 
 
 async def test_reminder_then_timeout_to_the_next_then_oov_with_the_clock(
-    fake: FakeBotAPI, app: App
+    fake: FakeBotAPI, app: App, clock: TestClock
 ) -> None:
     await join(fake, app, ANS, partij="gi-wsg", expertise=["lvb"])
     await join(fake, app, BAS, partij="gi-wsg")
     await join(fake, app, COBY, Role.COORDINATOR)
     reference = await aanmelden(fake, MELDER, OTS_LVB)
     await offer_to(fake, ANS, reference)
-    start = utcnow()
-    await assignments(app).run_timers(start + timedelta(hours=12, minutes=1))
+    start = clock()
+    clock.now = start + timedelta(hours=12, minutes=1)
+    await assignments(app).run_timers()
     await wait_for_text(fake, ANS, f"Herinnering: casus {reference} wacht nog op uw antwoord.")
-    await assignments(app).run_timers(start + timedelta(hours=24, minutes=1))
+    clock.now = start + timedelta(hours=24, minutes=1)
+    await assignments(app).run_timers()
     await wait_for_text(fake, ANS, f"Casus {reference} is niet op tijd beantwoord")
     await offer_to(fake, BAS, reference)
-    await assignments(app).run_timers(start + timedelta(hours=50))
+    clock.now = start + timedelta(hours=50)
+    await assignments(app).run_timers()
     # nobody left and nobody at OOV: the coördinator hears, the melder hears what OOV means
     await wait_for_text(fake, COBY, f"Casus {reference} heeft geen regisseur")
     await wait_for_text(fake, MELDER, f"Voor casus {reference} is nu geen geschikte")

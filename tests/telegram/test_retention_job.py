@@ -9,7 +9,6 @@ import pytest
 
 from bot.telegram.app import RETENTION_INTERVAL
 from storage import Casussen
-from storage.models import utcnow
 from tests.bot.test_retention_e2e import ADVICE, ANSWERS
 from tests.telegram.conftest import App
 from tests.telegram.helpers import channel
@@ -25,7 +24,7 @@ async def test_retention_runs_daily_inside_the_bot(
     assert job.trigger.interval == RETENTION_INTERVAL == timedelta(days=1)  # type: ignore[attr-defined]
 
     database = channel(app).database
-    long_ago = utcnow() - timedelta(days=400)
+    long_ago = channel(app).clock() - timedelta(days=400)
     async with database.transaction() as session:
         old = await Casussen(session).create(answers=ANSWERS, advice=ADVICE, now=long_ago)
         await Casussen(session).close(old, now=long_ago)

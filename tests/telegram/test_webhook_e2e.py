@@ -14,6 +14,7 @@ from bot.settings import Settings
 from bot.telegram import build_application
 from bot.telegram.texts import REFUSED
 from bot.telegram.webhook import receiving_webhook
+from tests.clock import TestClock
 from tests.telegram.conftest import App
 from tests.telegram.fake_bot_api import FakeBotAPI
 from tests.telegram.helpers import channel
@@ -28,11 +29,11 @@ def free_port() -> int:
 
 
 @pytest.fixture
-async def webhook_bot(settings: Settings) -> AsyncIterator[tuple[App, str]]:
+async def webhook_bot(settings: Settings, clock: TestClock) -> AsyncIterator[tuple[App, str]]:
     port = free_port()
     url = f"http://127.0.0.1:{port}/telegram"
     settings = settings.model_copy(update={"webhook_url": url, "webhook_port": port})
-    app = build_application(settings)
+    app = build_application(settings, clock=clock)
     await app.initialize()
     assert app.post_init is not None and app.post_stop is not None
     await app.post_init(app)

@@ -19,12 +19,14 @@ from bot.telegram.texts import REFUSED
 from bot.telegram.webhook import HEALTH_PATH, WebhookServer
 from storage import Database
 from tests.bot.bot_process import SECRET, BotProcess, Webhook, environment, free_port
+from tests.clock import TestClock
 from tests.conftest import HEAD
 from tests.telegram.fake_bot_api import FakeBotAPI
 
 STRANGER = 802
 
 
+@pytest.mark.processes
 async def test_regiebot_run_on_its_webhook(fake: FakeBotAPI, tmp_path: Path) -> None:
     port = free_port()
     url = f"http://127.0.0.1:{port}/telegram"
@@ -72,12 +74,12 @@ Serve = Callable[[Callable[[], Awaitable[str]]], Awaitable[str]]
 
 
 @pytest.fixture
-async def serve(settings: Settings) -> AsyncIterator[Serve]:
+async def serve(settings: Settings, clock: TestClock) -> AsyncIterator[Serve]:
     """Serves the webhook's routes with a given health check; returns the health URL."""
     runners: list[web.AppRunner] = []
 
     async def start(health: Callable[[], Awaitable[str]]) -> str:
-        server = WebhookServer(build_application(settings), "telegram", SECRET, health)
+        server = WebhookServer(build_application(settings, clock=clock), "telegram", SECRET, health)
         runner = web.AppRunner(server.web_app())
         await runner.setup()
         port = free_port()

@@ -13,6 +13,7 @@ from datetime import timedelta
 
 from telegram import Bot
 
+from bot.services.clock import wall_clock
 from bot.services.outbox import OutboxService
 from bot.telegram.sender import Sender
 from bot.telegram.transport import AiohttpRequest
@@ -31,6 +32,7 @@ async def dispatch(database_url: str, base_url: str, lease: float, chat_interval
             chat_interval=chat_interval,
             poll_interval=0.1,
             backoff=Backoff(first=0.05, longest=0.5),
+            clock=wall_clock,
         )
         await dispatcher.run()
 

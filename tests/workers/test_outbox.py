@@ -20,6 +20,7 @@ from bot.workers.outbox import Backoff, OutboxDispatcher
 from rules.vocabulary import Role
 from storage import AuditLog, Database, Outbox, People
 from storage.models import OutboxMessage, Person
+from tests.clock import START, TestClock
 from tests.telegram.fake_bot_api import FakeBotAPI, Fault
 
 QUICK = Backoff(first=0.01, longest=0.05)
@@ -35,7 +36,12 @@ OFFER = {
 
 
 def dispatcher_for(database: Database, bot: Bot, **options: Any) -> OutboxDispatcher:
-    options = {"poll_interval": 0.05, "chat_interval": 0.0, "backoff": QUICK} | options
+    options = {
+        "poll_interval": 0.05,
+        "chat_interval": 0.0,
+        "backoff": QUICK,
+        "clock": TestClock(ticking=True),  # from START, where `queue` dates its rows
+    } | options
     return OutboxDispatcher(OutboxService(database), Sender(bot, max_rate=30), **options)
 
 
@@ -53,7 +59,8 @@ async def queue(database: Database, *messages: tuple[int, str, str | None]) -> l
     async with database.transaction() as session:
         outbox = Outbox(session)
         return [
-            await outbox.add(chat, {"text": text}, reference) for chat, text, reference in messages
+            await outbox.add(chat, {"text": text}, reference, now=START)
+            for chat, text, reference in messages
         ]
 
 
@@ -83,7 +90,7 @@ async def test_a_message_arrives_with_its_buttons_and_is_marked_sent(
     database: Database, fake: FakeBotAPI, bot: Bot
 ) -> None:
     async with database.transaction() as session:
-        await Outbox(session).add(REGISSEUR, OFFER, "ZVH-2026-0042")
+        await Outbox(session).add(REGISSEUR, OFFER, "ZVH-2026-0042", now=START)
     async with running(dispatcher_for(database, bot)) as dispatcher:
         dispatcher.wake()
         await fake.wait_for(lambda: fake.count("sendMessage") == 1)
@@ -167,7 +174,7 @@ async def test_backoff_follows_the_clock_it_is_given(
     async with database.transaction() as session:
         await Outbox(session).add(REGISSEUR, {"text": "aanbod"}, now=clock[0])
     dispatcher = dispatcher_for(
-        database, bot, now=lambda: clock[0], backoff=Backoff(first=60), jitter=lambda: 0.0
+        database, bot, clock=lambda: clock[0], backoff=Backoff(first=60), jitter=lambda: 0.0
     )
     async with running(dispatcher):
 
@@ -223,7 +230,7 @@ async def test_a_chat_that_blocked_the_bot_is_given_up_and_the_coordinators_told
         "manier contact op.",
     ]
     async with database.transaction() as session:
-        due = await Outbox(session).claim(datetime.now(UTC) + timedelta(days=1), timedelta(0), 99)
+        due = await Outbox(session).claim(START + timedelta(days=1), timedelta(0), 99)
     assert due == [], "nothing is left to try, to the blocked chat or anyone"
     outbox = await rows(database)
     blocked_rows = [r for r in outbox if r.chat_id == REGISSEUR]

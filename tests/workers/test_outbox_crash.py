@@ -14,7 +14,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from storage import Database, Outbox
+from tests.clock import START
 from tests.telegram.fake_bot_api import Call, FakeBotAPI, Fault
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -71,6 +74,7 @@ class Dispatchers:
         assert code == -signal.SIGKILL, f"the dispatcher died by itself: {self.stderr.read_text()}"
 
 
+@pytest.mark.processes
 async def test_a_killed_dispatcher_loses_no_message(tmp_path: Path, fake: FakeBotAPI) -> None:
     url = f"sqlite+aiosqlite:///{tmp_path / 'outbox.db'}"
     database = Database(url)
@@ -78,7 +82,9 @@ async def test_a_killed_dispatcher_loses_no_message(tmp_path: Path, fake: FakeBo
     async with database.transaction() as session:
         for n in range(PER_CHAT):
             for chat in CHATS:
-                await Outbox(session).add(chat, {"text": _text(chat, n)}, f"ZVH-2026-{chat:04d}")
+                await Outbox(session).add(
+                    chat, {"text": _text(chat, n)}, f"ZVH-2026-{chat:04d}", now=START
+                )
     await database.dispose()
     fake.faults += [
         Fault("sendMessage", "429", 3, retry_after=1),
