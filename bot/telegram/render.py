@@ -126,12 +126,6 @@ def casus_detail(casus: CasusSummary) -> str:
     )
 
 
-def casus_list(casussen: Sequence[CasusSummary]) -> str:
-    if not casussen:
-        return texts.NO_CASUSSEN
-    return "\n".join([texts.YOUR_CASUSSEN, *(casus_line(c) for c in casussen)])
-
-
 def card_keyboard(actions: Sequence[Action]) -> str | None:
     """A card's buttons (a reply's, or an outbox message's) side by side as far as their labels
     fit, each carrying its feature's data: a group's own actions `GroupButton`, so the groups'
