@@ -117,9 +117,6 @@ class Move:
     status: CasusStatus
     notices: tuple[Notice, ...]
 
-    def tells(self, to: Recipient) -> tuple[About, ...]:
-        return tuple(n.about for n in self.notices if n.to == to)
-
 
 class Refusal(StrEnum):
     """Why an event changes nothing; the channel says it in Dutch (conversation/casus_texts)."""
