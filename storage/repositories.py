@@ -447,12 +447,6 @@ class People:
         statement = select(Person).where(Person.telegram_id == telegram_id)
         return (await self.session.exec(statement)).one_or_none()
 
-    async def active_regisseurs(self, partij: str) -> Sequence[Person]:
-        statement = select(Person).where(
-            Person.role == Role.REGISSEUR, Person.partij == partij, col(Person.active).is_(True)
-        )
-        return (await self.session.exec(statement)).all()
-
     async def for_matching(self, partij: str) -> list[Regisseur]:
         """The active regisseurs of `partij` who can be reached, with their open caseload: the
         casussen they hold that are not finished, and the offers they have not answered."""

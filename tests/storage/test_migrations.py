@@ -130,9 +130,10 @@ async def test_upgrade_keeps_the_data_of_a_0001_database(database_url: URL) -> N
             casus = await Casussen(session).by_reference("ZVH-2026-0001")
             assert casus is not None and casus.id is not None
             [offer] = await Assignments(session).of_casus(casus.id)
-            [regisseur] = await People(session).active_regisseurs("mee")
+            regisseur = await People(session).by_telegram_id(501)
             intake = await IntakeStates(session).lock(77)
             [entry] = await AuditLog(session).of_casus("ZVH-2026-0001")
+        assert regisseur is not None
         assert (casus.status, casus.answers) == (CasusStatus.AANGEBODEN, {"kader": "vrijwillig"})
         assert (offer.status, offer.regisseur_id) == (AssignmentStatus.AANGEBODEN, regisseur.id)
         assert (regisseur.role, regisseur.expertise) == (Role.REGISSEUR, ["lvb"])

@@ -246,8 +246,8 @@ async def test_assignments_keep_declines_with_reason(database: Database) -> None
         )
         accepted = await Assignments(session).offer(casus.id, second.id, now=START)
         await Assignments(session).answer(accepted, accepted=True, now=START)
-        regisseurs = await people.active_regisseurs("mee")
-    assert {p.telegram_id for p in regisseurs} == {11, 12}
+        matched = await people.for_matching("mee")
+    assert {r.person_id for r in matched} == {first.id, second.id}  # not the deactivated one
     async with database.transaction() as session:
         offers = await Assignments(session).of_casus(casus.id)
     assert [(a.regisseur_id, a.status, a.reason) for a in offers] == [
