@@ -27,6 +27,7 @@ from conversation.intake import SCOPE
 from tests.conftest import NO_POSTGRES, POSTGRES_URL
 from tests.replicas.cluster import (
     AUDITED_ONCE,
+    KINDS_PER_CASUS,
     MELDERS,
     OOV_REGISSEURS,
     REGISSEURS,
@@ -144,7 +145,9 @@ def _every_notification_arrived(kept: Kept, chats: Chats, run: Run) -> dict[int,
     than once, with how often."""
     texts = Counter((row.chat_id, row.text) for row in kept.outbox)
     assert max(texts.values()) == 1, "each notification's text is its own"
-    assert len(kept.outbox) == 5 * len(MELDERS), f"five notifications per casus: {run}"
+    assert len(kept.outbox) == len(KINDS_PER_CASUS) * len(MELDERS), (
+        f"per casus: {', '.join(KINDS_PER_CASUS)}; {run}"
+    )
     assert not any(row.given_up for row in kept.outbox), f"none given up: {run}"
     assert all(row.sent for row in kept.outbox), f"each marked sent: {run}"
     arrived = {row.id: chats.sent[row.chat_id, row.text] for row in kept.outbox}

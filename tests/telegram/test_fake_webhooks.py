@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pytest
 from aiohttp import web
@@ -24,7 +24,6 @@ class Receiver:
     failing: int = 0
     runner: web.AppRunner | None = None
     port: int = 0
-    secrets: list[str] = field(default_factory=list)
 
     @property
     def url(self) -> str:
