@@ -1,6 +1,6 @@
 """deploy/ against what the application reads and runs: every setting in the example environment
 file with its default, and nothing else; the compose file, the Dockerfile and the systemd unit
-naming real settings and real `regiebot` commands; the README's Operations section telling an
+naming real settings and real `regiebot` commands; docs/operations.md telling an
 operator to run only commands that exist. Files are parsed here; no container runtime is needed
 (`make lint` runs hadolint and systemd-analyze on them)."""
 
@@ -113,7 +113,7 @@ def test_the_example_as_it_is_starts_the_application(monkeypatch: pytest.MonkeyP
     load_settings()  # raises SettingsError on a line the application cannot read
 
 
-# --- the command line, as the deploy files and the README use it -----------------------------
+# --- the command line, as the deploy files and docs/operations.md use it ---------------------
 
 
 def parsed(schema: Schema, arguments: list[str]) -> argparse.Namespace:
@@ -267,7 +267,7 @@ def install_in(text: str) -> Install:
 
 def readme_install() -> Install:
     blocks = [b for b in code_blocks(operations_section()) if "pip install" in b]
-    assert len(blocks) == 1, "one install block in the README's Operations section"
+    assert len(blocks) == 1, "one install block in docs/operations.md"
     return install_in(blocks[0])
 
 
@@ -344,14 +344,11 @@ def test_the_unit_migrates_then_runs_on_sqlite_in_its_state_directory(schema: Sc
     assert Path(str(url.database)).parent == Path("/var/lib") / service["StateDirectory"]
 
 
-# --- the README's Operations section -----------------------------------------------------------
+# --- docs/operations.md ------------------------------------------------------------------------
 
 
 def operations_section() -> str:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = re.search(r"^## Operations\n(.*?)(?=^## )", readme, re.DOTALL | re.MULTILINE)
-    assert section, "the README has an Operations section"
-    return section[1]
+    return (ROOT / "docs" / "operations.md").read_text(encoding="utf-8")
 
 
 def code_blocks(markdown: str) -> list[str]:
@@ -389,7 +386,7 @@ def regiebot_arguments(command: list[str]) -> list[str] | None:
         command = after[1:]  # what runs inside the service
     if not command or not (command[0] == "regiebot" or command[0].endswith("/bin/regiebot")):
         return None
-    if command[1:2] == ["()"]:  # the README's shell function being defined
+    if command[1:2] == ["()"]:  # docs/operations.md's shell function being defined
         return None
     return command[1:]
 
