@@ -8,7 +8,7 @@ dispatcher with the production settings: messages/s (target >= 27, 90% of the li
 
     python -m bench.notify [--messages 1000] [--chats 200]
 
-Then DESIGN.md section 8's second figure: from a melder's confirm to the regisseur's offer
+Then the second figure of docs/benchmarks.md: from a melder's confirm to the regisseur's offer
 arriving, with 50 confirms at once, through the whole bot (`confirm_to_offer`).
 """
 

@@ -1,5 +1,5 @@
-"""Matching a regisseur (DESIGN.md section 3): which partij must act on a casus, and who of its
-regisseurs is asked first.
+"""Matching a regisseur (docs/domain.md, "Matching a regisseur"): which partij must act on a casus,
+and who of its regisseurs is asked first.
 
 Among the active regisseurs of that partij who are present and have room, those whose expertise
 covers what the casus needs (its profiel and interventie) come first, then the lowest open

@@ -1,5 +1,6 @@
-"""Imports run one way (DESIGN.md section 4): the contracts in pyproject.toml, checked by
-import-linter here too, so a stray import fails the test suite and not only `make lint`."""
+"""Imports run one way (docs/architecture.md, "The layers"): the contracts in pyproject.toml,
+checked by import-linter here too, so a stray import fails the test suite and not only
+`make lint`."""
 
 from __future__ import annotations
 

@@ -839,8 +839,10 @@ class AssignmentService:
             former_holder = casus.holder_id
             casus.holder_id = casus.holder_since = casus.handover_noted_at = None
             casus.coordinator_reason = reason
-            # The one free text the audit log keeps, as issue 12 asks: why a coördinator went
-            # against the advice, or reopened. It was checked for BSN, phone, e-mail and address.
+            # The one free text the audit log keeps: why a coördinator went against the advice,
+            # or reopened, so that choice can still be accounted for once retention has cleared
+            # the casus (it never touches the audit log). It was checked for BSN, phone, e-mail
+            # and address.
             details = {**(details or {}), "reden": reason}
             if trigger == Trigger.REASSIGN:
                 casus.afgeweken_partij = partij

@@ -22,7 +22,9 @@ from bot.settings import Settings
 from tests.telegram.fake_bot_api import TOKEN, FakeBotAPI
 
 ROOT = Path(__file__).resolve().parents[2]
-STOP_WITHIN = 10.0  # seconds from SIGTERM to exit, as issue 14 asks
+# Seconds from SIGTERM to exit: well inside the 15 s systemd (TimeoutStopSec) and compose
+# (stop_grace_period) wait before they kill the bot and what it had in hand.
+STOP_WITHIN = 10.0
 SECRET = Settings(telegram_token=SecretStr(TOKEN)).webhook_secret()
 
 

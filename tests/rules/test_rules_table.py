@@ -1,4 +1,5 @@
-"""Every rule of DESIGN.md section 3, each age boundary and every constraint, as tables."""
+"""Every rule of the default schema (docs/domain.md), each age boundary and every constraint, as
+tables."""
 
 from __future__ import annotations
 
