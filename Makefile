@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: chat test lint bench clean
+.PHONY: chat test lint bench lock clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,14 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.telegram_load
 	$(BIN)/python -m bench.notify
 	$(BIN)/python -m bench.replicas
+
+# deploy/requirements.lock: what the image and the systemd install get, pinned with hashes for
+# every platform. Pins that pyproject.toml still allows are kept; `make lock UPGRADE=--upgrade`
+# moves each to the newest release it allows.
+lock: $(STAMP)
+	$(BIN)/uv pip compile pyproject.toml deploy/requirements.in --universal --python-version 3.11 \
+		--generate-hashes --custom-compile-command 'make lock' \
+		--output-file deploy/requirements.lock $(UPGRADE)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

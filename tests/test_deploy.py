@@ -1,7 +1,8 @@
 """deploy/ against what the application reads and runs: every setting in the example environment
 file with its default, and nothing else; the compose file, the Dockerfile and the systemd unit
-naming real settings and real `regiebot` commands; the README's Operations section telling an
-operator to run only commands that exist. Files are parsed here; no container runtime is needed
+naming real settings and real `regiebot` commands; the lock pinning every dependency inside
+pyproject.toml's ranges; the README's Operations section telling an operator to run only commands
+that exist. Files are parsed here; no container runtime is needed
 (`make lint` runs hadolint and systemd-analyze on them)."""
 
 from __future__ import annotations
@@ -9,11 +10,13 @@ from __future__ import annotations
 import argparse
 import configparser
 import contextlib
+import importlib.metadata
 import io
 import json
 import os
 import re
 import shlex
+import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +24,10 @@ from typing import Any
 
 import pytest
 import yaml
+from packaging.markers import Marker, default_environment
+from packaging.requirements import Requirement
+from packaging.utils import NormalizedName, canonicalize_name
+from packaging.version import Version
 from pydantic.fields import FieldInfo
 from sqlalchemy.engine import make_url
 
@@ -296,6 +303,99 @@ def test_the_image_is_small_non_root_and_checks_its_health(schema: Schema) -> No
     env = " ".join(rest for name, rest in final if name == "ENV")
     assert sorted(set(re.findall(rf"\b({PREFIX}[A-Z0-9_]+)=", env)) - set(SETTINGS)) == []
     assert f"{PREFIX}WEBHOOK_LISTEN=0.0.0.0" in env  # reachable from outside the container
+
+
+# --- requirements.lock -------------------------------------------------------------------------
+
+REGENERATE = "run `make lock` to bring deploy/requirements.lock in line with pyproject.toml"
+
+
+@dataclass(frozen=True)
+class Pin:
+    name: NormalizedName
+    version: Version
+    marker: Marker | None
+
+
+def lock_pins() -> list[Pin]:
+    """deploy/requirements.lock's `name==version ; marker` entries, each with its hashes."""
+    text = (DEPLOY / "requirements.lock").read_text(encoding="utf-8").replace("\\\n", " ")
+    pins = []
+    for line in text.splitlines():
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        requirement_text, _, hashes = line.partition(" --hash=")
+        assert hashes, f"no hash for {requirement_text}"
+        requirement = Requirement(requirement_text)
+        (pinned,) = requirement.specifier
+        assert pinned.operator == "==", requirement_text
+        pins.append(
+            Pin(canonicalize_name(requirement.name), Version(pinned.version), requirement.marker)
+        )
+    return pins
+
+
+def image_python(machine: str) -> dict[str, str]:
+    """The marker environment of the image's Python 3.11 on Linux."""
+    return {
+        **default_environment(),
+        "implementation_name": "cpython",
+        "platform_python_implementation": "CPython",
+        "python_version": "3.11",
+        "python_full_version": "3.11.2",  # the oldest 3.11 an image has: Debian bookworm's
+        "os_name": "posix",
+        "sys_platform": "linux",
+        "platform_system": "Linux",
+        "platform_machine": machine,
+    }
+
+
+def installed_by_the_lock(environment: dict[str, str]) -> dict[NormalizedName, Version]:
+    chosen: dict[NormalizedName, Version] = {}
+    for pin in lock_pins():
+        if pin.marker is None or pin.marker.evaluate(environment):
+            assert pin.name not in chosen, f"{pin.name} pinned twice for one platform"
+            chosen[pin.name] = pin.version
+    return chosen
+
+
+def project_requirements() -> list[Requirement]:
+    """pyproject.toml's runtime dependencies and its build backend."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    listed = project["project"]["dependencies"] + project["build-system"]["requires"]
+    return [Requirement(text) for text in listed]
+
+
+MACHINES = ["x86_64", "aarch64"]
+
+
+@pytest.mark.parametrize("machine", MACHINES)
+def test_the_lock_pins_each_dependency_inside_pyproject_range(machine: str) -> None:
+    pinned = installed_by_the_lock(image_python(machine))
+    outside = []
+    for requirement in project_requirements():
+        version = pinned.get(canonicalize_name(requirement.name))
+        if version is None or not requirement.specifier.contains(version, prereleases=True):
+            outside.append(f"{requirement} but the lock has {version or 'nothing'}")
+    assert outside == [], REGENERATE
+
+
+@pytest.mark.parametrize("machine", MACHINES)
+def test_the_lock_holds_what_each_dependency_needs_with_the_extras_asked(machine: str) -> None:
+    """One level down, as the installed distributions declare it: e.g. APScheduler for
+    python-telegram-bot[job-queue], greenlet for sqlalchemy[asyncio]."""
+    environment = image_python(machine)
+    pinned = installed_by_the_lock(environment)
+    missing = []
+    for requirement in project_requirements():
+        for extra in [*requirement.extras, ""]:
+            for needed in map(Requirement, importlib.metadata.requires(requirement.name) or []):
+                applies = needed.marker is None or needed.marker.evaluate(
+                    {**environment, "extra": extra}
+                )
+                if applies and canonicalize_name(needed.name) not in pinned:
+                    missing.append(f"{needed.name} (for {requirement.name})")
+    assert missing == [], REGENERATE
 
 
 # --- regiebot.service --------------------------------------------------------------------------
