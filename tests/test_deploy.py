@@ -12,6 +12,7 @@ import configparser
 import contextlib
 import importlib.metadata
 import io
+import itertools
 import json
 import os
 import re
@@ -203,7 +204,7 @@ def test_compose_gives_regiebot_its_postgresql_16_in_a_named_volume() -> None:
     document = compose()
     postgres = document["services"]["postgres"]
     image, tag = postgres["image"].split(":")
-    assert image == "postgres" and tag.split(".")[0] == "16"
+    assert image == "postgres" and re.fullmatch(r"16\.\d+", tag), "one release of PostgreSQL 16"
     assert "pg_isready" in " ".join(postgres["healthcheck"]["test"])
     volume = postgres["volumes"][0].split(":")[0]
     assert volume in document["volumes"]
@@ -226,9 +227,9 @@ def test_the_local_bot_api_server_starts_only_when_asked() -> None:
 # --- Dockerfile --------------------------------------------------------------------------------
 
 
-def dockerfile_stages() -> list[list[tuple[str, str]]]:
-    """The Dockerfile's instructions, continuation lines joined and comments left out, by stage."""
-    stages: list[list[tuple[str, str]]] = []
+def dockerfile_instructions() -> list[tuple[str, str]]:
+    """The Dockerfile's instructions, continuation lines joined and comments left out."""
+    instructions: list[tuple[str, str]] = []
     logical = ""
     for line in (DEPLOY / "Dockerfile").read_text(encoding="utf-8").splitlines():
         if line.lstrip().startswith("#") or not line.strip():
@@ -238,10 +239,25 @@ def dockerfile_stages() -> list[list[tuple[str, str]]]:
             continue
         instruction, _, rest = logical.strip().partition(" ")
         logical = ""
-        if instruction.upper() == "FROM":
+        instructions.append((instruction.upper(), rest.strip()))
+    return instructions
+
+
+def dockerfile_stages() -> list[list[tuple[str, str]]]:
+    """The instructions by stage; the ARGs before the first FROM belong to none."""
+    stages: list[list[tuple[str, str]]] = []
+    for instruction, rest in dockerfile_instructions():
+        if instruction == "FROM":
             stages.append([])
-        stages[-1].append((instruction.upper(), rest.strip()))
+        if stages:
+            stages[-1].append((instruction, rest))
     return stages
+
+
+def base_image_default() -> str:
+    before_any_stage = itertools.takewhile(lambda i: i[0] != "FROM", dockerfile_instructions())
+    arguments = dict(rest.split("=", 1) for name, rest in before_any_stage if name == "ARG")
+    return arguments["BASE"]
 
 
 def dockerfile_json(instruction: str) -> list[str]:
@@ -253,45 +269,66 @@ def dockerfile_json(instruction: str) -> list[str]:
 
 @dataclass(frozen=True)
 class Install:
-    venv: str
     pip: str
     targets: tuple[str, ...]
     options: frozenset[str]
 
 
-def install_in(text: str) -> Install:
+def venv_in(text: str) -> str:
     venv = re.search(r"-m venv (\S+)", text)
-    pip = re.search(r"(\S+) install ((?:[^\s&;]+ ?)+)", text)
-    assert venv and pip, f"no venv and pip install in {text!r}"
-    words = pip[2].split()
-    return Install(
-        venv[1],
-        pip[1],
-        tuple(w for w in words if not w.startswith("-")),
-        frozenset(w for w in words if w.startswith("-")),
-    )
+    assert venv, f"no venv in {text!r}"
+    return venv[1]
 
 
-def readme_install() -> Install:
+def installs_in(text: str) -> list[Install]:
+    """Each `PIP install ...` in TEXT, in order."""
+    installs = []
+    for pip in re.finditer(r"(\S+) install ((?:[^\s&;]+ ?)+)", text):
+        words = pip[2].split()
+        installs.append(
+            Install(
+                pip[1],
+                tuple(w for w in words if not w.startswith("-")),
+                frozenset(w for w in words if w.startswith("-")),
+            )
+        )
+    return installs
+
+
+def readme_install() -> str:
     blocks = [b for b in code_blocks(operations_section()) if "pip install" in b]
     assert len(blocks) == 1, "one install block in the README's Operations section"
-    return install_in(blocks[0])
+    return blocks[0]
 
 
 def test_the_image_installs_as_the_readme_says() -> None:
-    runs = [rest for name, rest in dockerfile_stages()[0] if name == "RUN" and "pip" in rest]
-    assert len(runs) == 1
-    image, readme = install_in(runs[0]), readme_install()
-    assert (image.venv, image.pip, image.targets) == (readme.venv, readme.pip, readme.targets)
-    assert image.pip == f"{image.venv}/bin/pip"
-    assert readme.options <= image.options
+    runs = " ; ".join(rest for name, rest in dockerfile_stages()[0] if name == "RUN")
+    image, readme = installs_in(runs), installs_in(readme_install())
+    assert venv_in(runs) == venv_in(readme_install())
+    assert [(i.pip, i.targets) for i in image] == [(r.pip, r.targets) for r in readme]
+    assert {i.pip for i in image} == {f"{venv_in(runs)}/bin/pip"}
+    assert all(r.options <= i.options for i, r in zip(image, readme, strict=True))
+
+
+def test_the_install_takes_every_dependency_from_the_lock_checked_by_its_hash() -> None:
+    locked, project = installs_in(readme_install())
+    assert locked.targets == ("deploy/requirements.lock",)
+    assert {"-r", "--require-hashes"} <= locked.options
+    # regiebot itself, with the build backend the lock installed: nothing else is fetched
+    assert project.targets == (".",)
+    assert {"--no-deps", "--no-build-isolation"} <= project.options
+
+
+def test_every_stage_builds_on_the_base_argument_pinned_to_one_python_release() -> None:
+    assert re.fullmatch(r"python:3\.11\.\d+-slim-bookworm", base_image_default())
+    stages = dockerfile_stages()
+    assert [stage[0][1].split()[0] for stage in stages] == ["${BASE}"] * len(stages)
 
 
 def test_the_image_is_small_non_root_and_checks_its_health(schema: Schema) -> None:
     stages = dockerfile_stages()
     assert len(stages) >= 2, "multi-stage: the build stays out of the final image"
     final = stages[-1]
-    assert re.fullmatch(r"python:3\.11-slim\S*", final[0][1])
     assert not any(name == "RUN" and "apt-get install" in rest for name, rest in final)
     assert any(name == "COPY" and rest.startswith("--from=") for name, rest in final)
     user = [rest for name, rest in final if name == "USER"]
@@ -432,7 +469,7 @@ def test_the_unit_is_hardened() -> None:
 
 def test_the_unit_migrates_then_runs_on_sqlite_in_its_state_directory(schema: Schema) -> None:
     service = unit()["Service"]
-    program = f"{readme_install().venv}/bin/regiebot"
+    program = f"{venv_in(readme_install())}/bin/regiebot"
     before, start = shlex.split(service["ExecStartPre"]), shlex.split(service["ExecStart"])
     assert before[0] == start[0] == program
     assert subcommand(parsed(schema, before[1:])) == ("db", "upgrade")
