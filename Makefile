@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: chat test lint bench lock clean
+.PHONY: chat test lint image-check bench lock clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,11 @@ lint: $(STAMP)
 	@if command -v systemd-analyze >/dev/null 2>&1; then \
 		deploy/check-unit $(CURDIR)/$(BIN)/regiebot; \
 	else echo "skipped: systemd-analyze is not installed (Debian: apt-get install systemd)"; fi
+
+# Builds deploy/Dockerfile with podman and runs regiebot inside the image (deploy/check-image says
+# how); skipped, saying so, where podman cannot be installed.
+image-check:
+	deploy/check-image
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.advice
