@@ -218,6 +218,14 @@ def test_compose_gives_regiebot_its_postgresql_16_in_a_named_volume() -> None:
         assert url.database == database["POSTGRES_DB"]
 
 
+def test_compose_gives_regiebot_its_token_as_a_file_named_after_the_setting() -> None:
+    document = compose()
+    for name in ("migrate", "regiebot"):
+        assert "regiebot_telegram_token" in document["services"][name]["secrets"]
+    # The file's name in /run/secrets is the secret's own: each names a setting regiebot reads.
+    assert sorted(s for s in document["secrets"] if s.upper() not in SETTINGS) == []
+
+
 def test_the_local_bot_api_server_starts_only_when_asked() -> None:
     services = compose()["services"]
     assert services["telegram-bot-api"]["profiles"]
