@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: chat test lint bench clean
+.PHONY: chat test lint image-check bench lock clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,11 @@ lint: $(STAMP)
 		deploy/check-unit $(CURDIR)/$(BIN)/regiebot; \
 	else echo "skipped: systemd-analyze is not installed (Debian: apt-get install systemd)"; fi
 
+# Builds deploy/Dockerfile with podman and runs regiebot inside the image (deploy/check-image says
+# how); skipped, saying so, where podman cannot be installed.
+image-check:
+	deploy/check-image
+
 bench: $(STAMP)
 	$(BIN)/python -m bench.advice
 	$(BIN)/python -m bench.storage
@@ -37,6 +42,14 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.telegram_load
 	$(BIN)/python -m bench.notify
 	$(BIN)/python -m bench.replicas
+
+# deploy/requirements.lock: what the image and the systemd install get, pinned with hashes for
+# every platform. Pins that pyproject.toml still allows are kept; `make lock UPGRADE=--upgrade`
+# moves each to the newest release it allows.
+lock: $(STAMP)
+	$(BIN)/uv pip compile pyproject.toml deploy/requirements.in --universal --python-version 3.11 \
+		--generate-hashes --custom-compile-command 'make lock' \
+		--output-file deploy/requirements.lock $(UPGRADE)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -15,6 +16,9 @@ from rules import DEFAULT_SCHEMA_PATH, Schema, load_schema
 
 _TOKEN = re.compile(r"^\d{5,}:[A-Za-z0-9_-]{30,}$")
 _PREFIX = "REGIEBOT_"
+# Where compose (`secrets:`) and Kubernetes put secret files: one file a setting, named after its
+# variable (regiebot_telegram_token), holding its value. REGIEBOT_SECRETS_DIR names another.
+SECRETS_DIR = Path("/run/secrets")
 
 
 class SettingsError(ValueError):
@@ -22,7 +26,9 @@ class SettingsError(ValueError):
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix=_PREFIX, extra="ignore")
+    # An empty variable is unset: `REGIEBOT_TELEGRAM_TOKEN=` in an env file leaves the token to
+    # the secrets directory.
+    model_config = SettingsConfigDict(env_prefix=_PREFIX, extra="ignore", env_ignore_empty=True)
 
     rules: Path = DEFAULT_SCHEMA_PATH
     database_url: str = "sqlite+aiosqlite:///regiebot.db"  # beside the working directory
@@ -76,7 +82,8 @@ class Settings(BaseSettings):
         if self.telegram_token is None or not self.telegram_token.get_secret_value():
             raise SettingsError(
                 "REGIEBOT_TELEGRAM_TOKEN is not set: create a bot with @BotFather and set its "
-                "token (regiebot chat needs none)."
+                "token, or put it in the file regiebot_telegram_token in the secrets directory "
+                f"({SECRETS_DIR} or {_PREFIX}SECRETS_DIR); regiebot chat needs none."
             )
         token = self.telegram_token.get_secret_value().strip()
         if not _TOKEN.match(token):
@@ -93,11 +100,23 @@ class Settings(BaseSettings):
 
 
 def load_settings() -> Settings:
-    """The settings from the environment; SettingsError names each bad setting on one line."""
+    """The settings from the environment, else from the secrets directory's files; SettingsError
+    names each bad setting on one line."""
     try:
-        return Settings()
+        # An init option of pydantic-settings, beside the fields that make up mypy's signature.
+        return Settings(_secrets_dir=_secrets_dir())  # type: ignore[call-arg]
     except ValidationError as error:
         raise SettingsError("; ".join(_problem(e) for e in error.errors())) from None
+
+
+def _secrets_dir() -> Path | None:
+    named = os.environ.get(_PREFIX + "SECRETS_DIR")
+    if not named:
+        # Only where it exists: pydantic-settings warns about a missing one on every start.
+        return SECRETS_DIR if SECRETS_DIR.is_dir() else None
+    if not Path(named).is_dir():
+        raise SettingsError(f"{_PREFIX}SECRETS_DIR={named!r} is not a directory.")
+    return Path(named)
 
 
 def _problem(error: Mapping[str, Any]) -> str:

@@ -1,7 +1,8 @@
 """deploy/ against what the application reads and runs: every setting in the example environment
 file with its default, and nothing else; the compose file, the Dockerfile and the systemd unit
-naming real settings and real `regiebot` commands; docs/operations.md telling an
-operator to run only commands that exist. Files are parsed here; no container runtime is needed
+naming real settings and real `regiebot` commands; the lock pinning every dependency inside
+pyproject.toml's ranges; docs/operations.md telling an operator to run only commands that exist.
+Files are parsed here; no container runtime is needed
 (`make lint` runs hadolint and systemd-analyze on them)."""
 
 from __future__ import annotations
@@ -9,11 +10,14 @@ from __future__ import annotations
 import argparse
 import configparser
 import contextlib
+import importlib.metadata
 import io
+import itertools
 import json
 import os
 import re
 import shlex
+import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +25,10 @@ from typing import Any
 
 import pytest
 import yaml
+from packaging.markers import Marker, default_environment
+from packaging.requirements import Requirement
+from packaging.utils import NormalizedName, canonicalize_name
+from packaging.version import Version
 from pydantic.fields import FieldInfo
 from sqlalchemy.engine import make_url
 
@@ -196,7 +204,7 @@ def test_compose_gives_regiebot_its_postgresql_16_in_a_named_volume() -> None:
     document = compose()
     postgres = document["services"]["postgres"]
     image, tag = postgres["image"].split(":")
-    assert image == "postgres" and tag.split(".")[0] == "16"
+    assert image == "postgres" and re.fullmatch(r"16\.\d+", tag), "one release of PostgreSQL 16"
     assert "pg_isready" in " ".join(postgres["healthcheck"]["test"])
     volume = postgres["volumes"][0].split(":")[0]
     assert volume in document["volumes"]
@@ -210,6 +218,14 @@ def test_compose_gives_regiebot_its_postgresql_16_in_a_named_volume() -> None:
         assert url.database == database["POSTGRES_DB"]
 
 
+def test_compose_gives_regiebot_its_token_as_a_file_named_after_the_setting() -> None:
+    document = compose()
+    for name in ("migrate", "regiebot"):
+        assert "regiebot_telegram_token" in document["services"][name]["secrets"]
+    # The file's name in /run/secrets is the secret's own: each names a setting regiebot reads.
+    assert sorted(s for s in document["secrets"] if s.upper() not in SETTINGS) == []
+
+
 def test_the_local_bot_api_server_starts_only_when_asked() -> None:
     services = compose()["services"]
     assert services["telegram-bot-api"]["profiles"]
@@ -219,9 +235,9 @@ def test_the_local_bot_api_server_starts_only_when_asked() -> None:
 # --- Dockerfile --------------------------------------------------------------------------------
 
 
-def dockerfile_stages() -> list[list[tuple[str, str]]]:
-    """The Dockerfile's instructions, continuation lines joined and comments left out, by stage."""
-    stages: list[list[tuple[str, str]]] = []
+def dockerfile_instructions() -> list[tuple[str, str]]:
+    """The Dockerfile's instructions, continuation lines joined and comments left out."""
+    instructions: list[tuple[str, str]] = []
     logical = ""
     for line in (DEPLOY / "Dockerfile").read_text(encoding="utf-8").splitlines():
         if line.lstrip().startswith("#") or not line.strip():
@@ -231,10 +247,25 @@ def dockerfile_stages() -> list[list[tuple[str, str]]]:
             continue
         instruction, _, rest = logical.strip().partition(" ")
         logical = ""
-        if instruction.upper() == "FROM":
+        instructions.append((instruction.upper(), rest.strip()))
+    return instructions
+
+
+def dockerfile_stages() -> list[list[tuple[str, str]]]:
+    """The instructions by stage; the ARGs before the first FROM belong to none."""
+    stages: list[list[tuple[str, str]]] = []
+    for instruction, rest in dockerfile_instructions():
+        if instruction == "FROM":
             stages.append([])
-        stages[-1].append((instruction.upper(), rest.strip()))
+        if stages:
+            stages[-1].append((instruction, rest))
     return stages
+
+
+def base_image_default() -> str:
+    before_any_stage = itertools.takewhile(lambda i: i[0] != "FROM", dockerfile_instructions())
+    arguments = dict(rest.split("=", 1) for name, rest in before_any_stage if name == "ARG")
+    return arguments["BASE"]
 
 
 def dockerfile_json(instruction: str) -> list[str]:
@@ -246,45 +277,66 @@ def dockerfile_json(instruction: str) -> list[str]:
 
 @dataclass(frozen=True)
 class Install:
-    venv: str
     pip: str
     targets: tuple[str, ...]
     options: frozenset[str]
 
 
-def install_in(text: str) -> Install:
+def venv_in(text: str) -> str:
     venv = re.search(r"-m venv (\S+)", text)
-    pip = re.search(r"(\S+) install ((?:[^\s&;]+ ?)+)", text)
-    assert venv and pip, f"no venv and pip install in {text!r}"
-    words = pip[2].split()
-    return Install(
-        venv[1],
-        pip[1],
-        tuple(w for w in words if not w.startswith("-")),
-        frozenset(w for w in words if w.startswith("-")),
-    )
+    assert venv, f"no venv in {text!r}"
+    return venv[1]
 
 
-def readme_install() -> Install:
+def installs_in(text: str) -> list[Install]:
+    """Each `PIP install ...` in TEXT, in order."""
+    installs = []
+    for pip in re.finditer(r"(\S+) install ((?:[^\s&;]+ ?)+)", text):
+        words = pip[2].split()
+        installs.append(
+            Install(
+                pip[1],
+                tuple(w for w in words if not w.startswith("-")),
+                frozenset(w for w in words if w.startswith("-")),
+            )
+        )
+    return installs
+
+
+def readme_install() -> str:
     blocks = [b for b in code_blocks(operations_section()) if "pip install" in b]
     assert len(blocks) == 1, "one install block in docs/operations.md"
-    return install_in(blocks[0])
+    return blocks[0]
 
 
 def test_the_image_installs_as_the_readme_says() -> None:
-    runs = [rest for name, rest in dockerfile_stages()[0] if name == "RUN" and "pip" in rest]
-    assert len(runs) == 1
-    image, readme = install_in(runs[0]), readme_install()
-    assert (image.venv, image.pip, image.targets) == (readme.venv, readme.pip, readme.targets)
-    assert image.pip == f"{image.venv}/bin/pip"
-    assert readme.options <= image.options
+    runs = " ; ".join(rest for name, rest in dockerfile_stages()[0] if name == "RUN")
+    image, readme = installs_in(runs), installs_in(readme_install())
+    assert venv_in(runs) == venv_in(readme_install())
+    assert [(i.pip, i.targets) for i in image] == [(r.pip, r.targets) for r in readme]
+    assert {i.pip for i in image} == {f"{venv_in(runs)}/bin/pip"}
+    assert all(r.options <= i.options for i, r in zip(image, readme, strict=True))
+
+
+def test_the_install_takes_every_dependency_from_the_lock_checked_by_its_hash() -> None:
+    locked, project = installs_in(readme_install())
+    assert locked.targets == ("deploy/requirements.lock",)
+    assert {"-r", "--require-hashes"} <= locked.options
+    # regiebot itself, with the build backend the lock installed: nothing else is fetched
+    assert project.targets == (".",)
+    assert {"--no-deps", "--no-build-isolation"} <= project.options
+
+
+def test_every_stage_builds_on_the_base_argument_pinned_to_one_python_release() -> None:
+    assert re.fullmatch(r"python:3\.11\.\d+-slim-bookworm", base_image_default())
+    stages = dockerfile_stages()
+    assert [stage[0][1].split()[0] for stage in stages] == ["${BASE}"] * len(stages)
 
 
 def test_the_image_is_small_non_root_and_checks_its_health(schema: Schema) -> None:
     stages = dockerfile_stages()
     assert len(stages) >= 2, "multi-stage: the build stays out of the final image"
     final = stages[-1]
-    assert re.fullmatch(r"python:3\.11-slim\S*", final[0][1])
     assert not any(name == "RUN" and "apt-get install" in rest for name, rest in final)
     assert any(name == "COPY" and rest.startswith("--from=") for name, rest in final)
     user = [rest for name, rest in final if name == "USER"]
@@ -296,6 +348,99 @@ def test_the_image_is_small_non_root_and_checks_its_health(schema: Schema) -> No
     env = " ".join(rest for name, rest in final if name == "ENV")
     assert sorted(set(re.findall(rf"\b({PREFIX}[A-Z0-9_]+)=", env)) - set(SETTINGS)) == []
     assert f"{PREFIX}WEBHOOK_LISTEN=0.0.0.0" in env  # reachable from outside the container
+
+
+# --- requirements.lock -------------------------------------------------------------------------
+
+REGENERATE = "run `make lock` to bring deploy/requirements.lock in line with pyproject.toml"
+
+
+@dataclass(frozen=True)
+class Pin:
+    name: NormalizedName
+    version: Version
+    marker: Marker | None
+
+
+def lock_pins() -> list[Pin]:
+    """deploy/requirements.lock's `name==version ; marker` entries, each with its hashes."""
+    text = (DEPLOY / "requirements.lock").read_text(encoding="utf-8").replace("\\\n", " ")
+    pins = []
+    for line in text.splitlines():
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        requirement_text, _, hashes = line.partition(" --hash=")
+        assert hashes, f"no hash for {requirement_text}"
+        requirement = Requirement(requirement_text)
+        (pinned,) = requirement.specifier
+        assert pinned.operator == "==", requirement_text
+        pins.append(
+            Pin(canonicalize_name(requirement.name), Version(pinned.version), requirement.marker)
+        )
+    return pins
+
+
+def image_python(machine: str) -> dict[str, str]:
+    """The marker environment of the image's Python 3.11 on Linux."""
+    return {
+        **default_environment(),
+        "implementation_name": "cpython",
+        "platform_python_implementation": "CPython",
+        "python_version": "3.11",
+        "python_full_version": "3.11.2",  # the oldest 3.11 an image has: Debian bookworm's
+        "os_name": "posix",
+        "sys_platform": "linux",
+        "platform_system": "Linux",
+        "platform_machine": machine,
+    }
+
+
+def installed_by_the_lock(environment: dict[str, str]) -> dict[NormalizedName, Version]:
+    chosen: dict[NormalizedName, Version] = {}
+    for pin in lock_pins():
+        if pin.marker is None or pin.marker.evaluate(environment):
+            assert pin.name not in chosen, f"{pin.name} pinned twice for one platform"
+            chosen[pin.name] = pin.version
+    return chosen
+
+
+def project_requirements() -> list[Requirement]:
+    """pyproject.toml's runtime dependencies and its build backend."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    listed = project["project"]["dependencies"] + project["build-system"]["requires"]
+    return [Requirement(text) for text in listed]
+
+
+MACHINES = ["x86_64", "aarch64"]
+
+
+@pytest.mark.parametrize("machine", MACHINES)
+def test_the_lock_pins_each_dependency_inside_pyproject_range(machine: str) -> None:
+    pinned = installed_by_the_lock(image_python(machine))
+    outside = []
+    for requirement in project_requirements():
+        version = pinned.get(canonicalize_name(requirement.name))
+        if version is None or not requirement.specifier.contains(version, prereleases=True):
+            outside.append(f"{requirement} but the lock has {version or 'nothing'}")
+    assert outside == [], REGENERATE
+
+
+@pytest.mark.parametrize("machine", MACHINES)
+def test_the_lock_holds_what_each_dependency_needs_with_the_extras_asked(machine: str) -> None:
+    """One level down, as the installed distributions declare it: e.g. APScheduler for
+    python-telegram-bot[job-queue], greenlet for sqlalchemy[asyncio]."""
+    environment = image_python(machine)
+    pinned = installed_by_the_lock(environment)
+    missing = []
+    for requirement in project_requirements():
+        for extra in [*requirement.extras, ""]:
+            for needed in map(Requirement, importlib.metadata.requires(requirement.name) or []):
+                applies = needed.marker is None or needed.marker.evaluate(
+                    {**environment, "extra": extra}
+                )
+                if applies and canonicalize_name(needed.name) not in pinned:
+                    missing.append(f"{needed.name} (for {requirement.name})")
+    assert missing == [], REGENERATE
 
 
 # --- regiebot.service --------------------------------------------------------------------------
@@ -332,7 +477,7 @@ def test_the_unit_is_hardened() -> None:
 
 def test_the_unit_migrates_then_runs_on_sqlite_in_its_state_directory(schema: Schema) -> None:
     service = unit()["Service"]
-    program = f"{readme_install().venv}/bin/regiebot"
+    program = f"{venv_in(readme_install())}/bin/regiebot"
     before, start = shlex.split(service["ExecStartPre"]), shlex.split(service["ExecStart"])
     assert before[0] == start[0] == program
     assert subcommand(parsed(schema, before[1:])) == ("db", "upgrade")

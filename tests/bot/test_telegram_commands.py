@@ -23,7 +23,7 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     [
         (
             None,
-            "REGIEBOT_TELEGRAM_TOKEN is not set: create a bot with @BotFather and set its token (regiebot chat needs none).\n",
+            "REGIEBOT_TELEGRAM_TOKEN is not set: create a bot with @BotFather and set its token, or put it in the file regiebot_telegram_token in the secrets directory (/run/secrets or REGIEBOT_SECRETS_DIR); regiebot chat needs none.\n",
         ),
         (
             "geen-token",
@@ -34,9 +34,11 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 def test_run_without_a_good_token_says_so_in_one_line(
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
     token: str | None,
     line: str,
 ) -> None:
+    monkeypatch.setenv("REGIEBOT_SECRETS_DIR", str(tmp_path))  # none of this machine's secrets
     monkeypatch.delenv("REGIEBOT_TELEGRAM_TOKEN", raising=False)
     if token is not None:
         monkeypatch.setenv("REGIEBOT_TELEGRAM_TOKEN", token)
