@@ -177,14 +177,7 @@ class FakeBotAPI:
                 request.transport.close()
                 raise ConnectionResetError
             if fault.kind == "400":
-                return web.json_response(
-                    {
-                        "ok": False,
-                        "error_code": 400,
-                        "description": fault.description,
-                    },
-                    status=400,
-                )
+                return _bad_request(fault.description)
             if fault.kind == "403":
                 return web.json_response(
                     {"ok": False, "error_code": 403, "description": BLOCKED}, status=403
@@ -204,15 +197,11 @@ class FakeBotAPI:
             return web.json_response({"ok": True, "result": await self._get_updates(params)})
         answer = getattr(self, f"_api_{method}", None)
         if answer is None:
-            return web.json_response(
-                {
-                    "ok": False,
-                    "error_code": 400,
-                    "description": f"Bad Request: method {method} not found",
-                },
-                status=400,
-            )
+            return _bad_request(f"Bad Request: method {method} not found")
         result = answer(params)
+        if isinstance(result, web.Response):
+            await self._record(Call(f"{method}!{result.status}", params))
+            return result
         call = Call(method, params)
         for listener in self.listeners:
             listener(call, result)
@@ -323,8 +312,10 @@ class FakeBotAPI:
         self.messages[(chat_id, message["message_id"])] = dict(message, text=message["caption"])
         return message
 
-    def _api_editMessageText(self, params: dict[str, Any]) -> dict[str, Any]:
+    def _api_editMessageText(self, params: dict[str, Any]) -> dict[str, Any] | web.Response:
         key = (int(params["chat_id"]), int(params["message_id"]))
+        if key not in self.messages:  # as Telegram answers a forged or deleted message
+            return _bad_request("Bad Request: message to edit not found")
         message = dict(self.messages[key], text=params["text"])
         message.pop("reply_markup", None)  # as in Telegram: no markup given, keyboard removed
         if "reply_markup" in params:
@@ -423,6 +414,11 @@ class FakeBotAPI:
             }
         )
 
+    async def send_update(self, update: dict[str, Any]) -> int:
+        """Plays any update Telegram could send (an edited message, a group's message, a press
+        with forged data); its update_id is set here. Returns that id."""
+        return await self._push(update)
+
     async def inline_query(self, user_id: int, query: str) -> None:
         await self._push(
             {
@@ -457,6 +453,12 @@ class FakeBotAPI:
 
     def count(self, method: str) -> int:
         return sum(1 for c in self.calls if c.method == method)
+
+
+def _bad_request(description: str) -> web.Response:
+    return web.json_response(
+        {"ok": False, "error_code": 400, "description": description}, status=400
+    )
 
 
 def _too_many(retry_after: int) -> web.Response:
