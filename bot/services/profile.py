@@ -151,6 +151,8 @@ class ProfileService:
         actor_id: int | None = None,
     ) -> Profile:
         """Absent to the end of the day `days` from today ("1 week": 7)."""
+        if not 0 <= days <= 366:  # beyond a year, or no date at all (a forged button)
+            raise ValueError(f"{days} days ahead is not from today up to a year ahead")
         last_day = self.today() + timedelta(days=days)
         return await self.set_absence(person_id, last_day, chat_id=chat_id, actor_id=actor_id)
 

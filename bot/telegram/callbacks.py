@@ -5,6 +5,11 @@ handler is routed by `pattern` and a button never lands in another feature's han
 `prefix|field|field...`, checked against Telegram's 64-byte limit when it is made; what cannot be
 read back (another prefix, an older layout) is `None`, which handlers answer as a stale button.
 A layout change takes a new prefix, so buttons on old messages are recognised as stale.
+
+Data comes back from the user's side, so a press may carry anything. Fields hold codes, ids and
+counts in a few ASCII characters, and every number in them is a whole number from 0 to
+MAX_NUMBER: anything else (a negative or huge number, another script's digits) is data no button
+carried, read as `None` here once, before any handler turns it into an id or a date.
 """
 
 from __future__ import annotations
@@ -15,6 +20,10 @@ from typing import ClassVar, Self
 
 MAX_BYTES = 64  # Telegram's limit on callback_data
 SEPARATOR = "|"
+MAX_NUMBER = 2**31 - 1  # ids are PostgreSQL INTEGERs; pages, capacities and days are far smaller
+_FIELD = re.compile(r"[A-Za-z0-9_.:#-]*")  # codes, ids, composites ("12.0", "close:7", "kader#2")
+_DIGITS = re.compile(r"[0-9]+")
+_NEGATIVE = re.compile(r"(?:^|[.:#])-[0-9]")
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -25,8 +34,8 @@ class CallbackData:
 
     def pack(self) -> str:
         values = [str(getattr(self, f.name)) for f in dataclasses.fields(self)]
-        if any(SEPARATOR in value for value in values):
-            raise ValueError(f"callback data may not contain {SEPARATOR!r}: {values}")
+        if not all(_readable(value) for value in values):
+            raise ValueError(f"callback data that unpack would refuse: {values}")
         data = SEPARATOR.join((self.prefix, *values))
         if len(data.encode()) > MAX_BYTES:
             raise ValueError(f"callback data is {len(data.encode())} bytes, over {MAX_BYTES}")
@@ -37,6 +46,8 @@ class CallbackData:
         parts = (data or "").split(SEPARATOR)
         fields = dataclasses.fields(cls)
         if parts[0] != cls.prefix or len(parts) != len(fields) + 1:
+            return None
+        if not all(_readable(part) for part in parts[1:]):
             return None
         return cls(*parts[1:])
 
@@ -53,6 +64,15 @@ class IntakeButton(CallbackData):
     prefix: ClassVar[str] = "i"
     step: str
     button: str
+
+
+def _readable(field: str) -> bool:
+    """A field a button of ours can carry: its characters, and every number in it bounded."""
+    return (
+        _FIELD.fullmatch(field) is not None
+        and _NEGATIVE.search(field) is None
+        and all(len(n) <= 10 and int(n) <= MAX_NUMBER for n in _DIGITS.findall(field))
+    )
 
 
 def prefix_of(data: str | None) -> str:
