@@ -32,9 +32,11 @@ class Settings(BaseSettings):
 
     rules: Path = DEFAULT_SCHEMA_PATH
     database_url: str = "sqlite+aiosqlite:///regiebot.db"  # beside the working directory
-    retention_days: int = Field(default=365, ge=1)
+    # Every count of days or hours has an upper bound: past it a value is a typo, and far past it
+    # (999999999 days) it overflows a date, where it should be one line naming the setting.
+    retention_days: int = Field(default=365, ge=1, le=7305)  # 20 years
     # An unfinished intake untouched this long is wiped; its melder is warned a day before.
-    intake_expiry_days: int = Field(default=30, ge=2)
+    intake_expiry_days: int = Field(default=30, ge=2, le=365)
     # regiebot's own loggers; libraries stay at INFO or quieter unless named here (bot/logs.py)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
     debug_loggers: str = ""  # comma-separated logger names, e.g. "telegram.ext,apscheduler"
@@ -46,20 +48,20 @@ class Settings(BaseSettings):
     webhook_url: str | None = None  # public https URL; polling when unset
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = Field(default=8443, ge=1, le=65535)
-    invitation_days: int = Field(default=7, ge=1)
+    invitation_days: int = Field(default=7, ge=1, le=365)
     # The most persons one group aanmelding holds.
     group_max: int = Field(default=25, ge=2, le=40)
     # A regisseur answers an offer within this time (a reminder at half of it), or it goes on.
-    assign_timeout_hours: float = Field(default=24.0, gt=0)
+    assign_timeout_hours: float = Field(default=24.0, gt=0, le=720)  # 30 days
     # How often each process looks for offers due a reminder or expiry. Every process does; each
     # timer still fires once (the offer is re-read under the casus's lock).
-    timer_interval_seconds: float = Field(default=60.0, gt=0)
+    timer_interval_seconds: float = Field(default=60.0, gt=0, le=3600)
     # A message the outbox dispatcher claimed is not claimed again this long: after a process
     # dies, what it had claimed goes out from another one this much later. Keep it well above
     # one send (a chat's spacing, the rate limit's wait and one try).
-    outbox_lease_seconds: float = Field(default=60.0, ge=5)
+    outbox_lease_seconds: float = Field(default=60.0, ge=5, le=3600)
     # Telegram's broadcast limit is about 30 messages a second; a local Bot API server has none.
-    telegram_max_rate: float = Field(default=30.0, gt=0)
+    telegram_max_rate: float = Field(default=30.0, gt=0, le=1000)
     # Updates handled at once (different chats). More is not faster: past a few, the HTTP client
     # spends more CPU per request than the waits it overlaps (bench/telegram_load.py).
     telegram_concurrency: int = Field(default=32, ge=1, le=256)

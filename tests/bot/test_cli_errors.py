@@ -140,6 +140,30 @@ CASES = [
         id="retention days zero",
     ),
     pytest.param(
+        {"REGIEBOT_INVITATION_DAYS": "3650000"},
+        ["invite", "--role", "coordinator"],
+        2,
+        "REGIEBOT_INVITATION_DAYS='3650000' is not valid: Input should be less than or equal to "
+        "365.",
+        id="invitation days past a date",
+    ),
+    pytest.param(
+        {"REGIEBOT_RETENTION_DAYS": "999999999"},
+        ["db", "retention"],
+        2,
+        "REGIEBOT_RETENTION_DAYS='999999999' is not valid: Input should be less than or equal "
+        "to 7305.",
+        id="retention days past a date",
+    ),
+    pytest.param(
+        {"REGIEBOT_ASSIGN_TIMEOUT_HOURS": "inf"},
+        ["run"],
+        2,
+        "REGIEBOT_ASSIGN_TIMEOUT_HOURS='inf' is not valid: Input should be less than or equal "
+        "to 720.",
+        id="assign timeout infinite",
+    ),
+    pytest.param(
         {"REGIEBOT_WEBHOOK_PORT": "0"},
         ["run"],
         2,
