@@ -193,6 +193,13 @@ def parse_schema(text: str, source: str = "<schema>") -> Schema:
 
 # libyaml parses the default schema ten times faster than the pure-Python parser.
 _FastLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# The default schema nests 7 deep and holds about 600 values. Far past these, a document is no
+# schema: deeper, its tree walks overflow Python's stack; larger once its aliases are expanded
+# (aliases of aliases, "billion laughs"), walking it takes minutes and gigabytes.
+MAX_DEPTH = 50
+MAX_VALUES = 100_000
+TOO_DEEP = f"nested more than {MAX_DEPTH} levels deep (the default schema: 7)"
+TOO_LARGE = f"more than {MAX_VALUES:,} values with its aliases expanded (the default schema: 600)"
 
 
 def _read_yaml(text: str, source: str) -> tuple[yaml.Node | None, Any]:
@@ -200,6 +207,8 @@ def _read_yaml(text: str, source: str) -> tuple[yaml.Node | None, Any]:
     loader = _FastLoader(text)
     try:
         node = loader.get_single_node()
+        if node is not None:
+            _within_limits(node, source)
         return node, (loader.construct_document(node) if node is not None else None)
     except yaml.YAMLError as error:
         raise _yaml_error(text, source, error) from None
@@ -207,13 +216,33 @@ def _read_yaml(text: str, source: str) -> tuple[yaml.Node | None, Any]:
         loader.dispose()
 
 
+def _within_limits(root: yaml.Node, source: str) -> None:
+    """Refuses a document nested deeper than MAX_DEPTH or holding more than MAX_VALUES values,
+    an alias counted every time it is used, before anything walks it as a tree."""
+    waiting = [(root, 1)]
+    values = 0
+    while waiting:
+        node, depth = waiting.pop()
+        values += 1
+        if depth > MAX_DEPTH or values > MAX_VALUES:
+            message = TOO_DEEP if depth > MAX_DEPTH else TOO_LARGE
+            raise SchemaError([Problem(source, node.start_mark.line + 1, "", message)])
+        if isinstance(node, yaml.MappingNode):
+            waiting.extend((child, depth + 1) for pair in node.value for child in pair)
+        elif isinstance(node, yaml.SequenceNode):
+            waiting.extend((child, depth + 1) for child in node.value)
+
+
 def _yaml_error(text: str, source: str, error: yaml.YAMLError) -> SchemaError:
+    mark = getattr(error, "problem_mark", None)
     # libyaml's message leaves out the offending line; the pure-Python parser's shows it.
     try:
         yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as shown:
-        error = shown
-    mark = getattr(error, "problem_mark", None)
+        error, mark = shown, getattr(shown, "problem_mark", None)
+    except RecursionError:  # that parser recurses per level: libyaml stopped at its 1000 levels
+        line = mark.line + 1 if mark is not None else None
+        return SchemaError([Problem(source, line, "", TOO_DEEP)])
     line = mark.line + 1 if mark is not None else None
     return SchemaError([Problem(source, line, "", f"not valid YAML: {error}")])
 

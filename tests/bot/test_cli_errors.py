@@ -210,6 +210,36 @@ CASES = [
     ),
     pytest.param(
         {},
+        ["rules", "check", "{tmp}/deep.yaml"],
+        1,
+        "{tmp}/deep.yaml:1: nested more than 50 levels deep (the default schema: 7)",
+        id="rules check on a schema nested 5000 deep",
+    ),
+    pytest.param(
+        {},
+        ["rules", "check", "{tmp}/indented.yaml"],
+        1,
+        "{tmp}/indented.yaml:51: nested more than 50 levels deep (the default schema: 7)",
+        id="rules check on a schema indented 500 deep",
+    ),
+    pytest.param(
+        {},
+        ["rules", "check", "{tmp}/laughs.yaml"],
+        1,
+        "{tmp}/laughs.yaml:1: more than 100,000 values with its aliases expanded "
+        "(the default schema: 600)",
+        id="rules check on aliases of aliases",
+    ),
+    pytest.param(
+        {"REGIEBOT_RULES": "{tmp}/laughs.yaml", "REGIEBOT_TELEGRAM_TOKEN": TOKEN},
+        ["run"],
+        1,
+        "{tmp}/laughs.yaml:1: more than 100,000 values with its aliases expanded "
+        "(the default schema: 600)",
+        id="run with aliases of aliases",
+    ),
+    pytest.param(
+        {},
         ["rules", "check", "{tmp}/folder"],
         2,
         "{tmp}/folder: cannot read the schema: Is a directory.",
@@ -233,6 +263,12 @@ def files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (tmp_path / "empty.db").write_bytes(b"")
     (tmp_path / "folder").mkdir()
     (tmp_path / "binary.yaml").write_bytes(bytes(range(128, 256)) * 4)
+    (tmp_path / "deep.yaml").write_text("questions: " + "[" * 5000 + "]" * 5000 + "\n")
+    indented = "".join(" " * level + f"k{level}:\n" for level in range(1, 500))
+    (tmp_path / "indented.yaml").write_text("questions:\n" + indented)
+    laughs = ["a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    laughs += [f"a{n}: &a{n} [{', '.join([f'*a{n - 1}'] * 9)}]" for n in range(1, 10)]
+    (tmp_path / "laughs.yaml").write_text("\n".join([*laughs, "questions: *a9", ""]))
     monkeypatch.setenv("REGIEBOT_DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'whole.db'}")
     assert main(["db", "upgrade"]) == 0
     whole = (tmp_path / "whole.db").read_bytes()
