@@ -8,7 +8,27 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# Each address pattern starts where a word does, so a long word is read once, not once from
+# each of its letters.
+_LOCAL_PART = r"(?<![\w.+-])[\w.+-]+"
+_EMAIL = re.compile(rf"{_LOCAL_PART}@[\w-]+(?:\.[\w-]+)+")
+# An address written around spam filters: "jan (at) example.com", "jan [at] example [dot] com",
+# "jan @ example punt nl". Plain " at " and " punt " are Dutch words too ("hij at niets", "op dit
+# punt"), so written out without brackets they count only before a common top-level domain.
+_BRACKETED = r"\s*[(\[{{<]\s*(?:{})\s*[)\]}}>]\s*"
+_AT = "at|@|apenstaartje"
+_DOT = "dot|punt"
+_SPELLED_DOT = rf"(?:\.|{_BRACKETED.format(_DOT)}|\s+(?:{_DOT})\s+)"
+_HIDDEN_EMAIL = re.compile(
+    rf"{_LOCAL_PART}(?:{_BRACKETED.format(_AT)}|\s+@\s*|\s*@\s+)[\w-]+(?:{_SPELLED_DOT}[\w-]+)*"
+    rf"{_SPELLED_DOT}[^\W\d_]{{2,}}(?!\w)",
+    re.IGNORECASE,
+)
+_COMMON_DOMAINS = "nl|com|org|net|eu|be|de|info|nu|online"
+_WORDED_EMAIL = re.compile(
+    rf"{_LOCAL_PART}\s+(?i:at|apenstaartje)\s+[\w-]+(?:{_SPELLED_DOT}[\w-]+)*"
+    rf"{_SPELLED_DOT}(?:{_COMMON_DOMAINS})(?!\w)"
+)
 _PHONE = re.compile(r"(?<!\d)(?:\+31|0031|0)[\s-]?(?:\d[\s-]?){8}\d(?!\d)")
 _POSTCODE = re.compile(r"\b[1-9]\d{3}\s?(?!SA|SD|SS)[A-Z]{2}\b")
 _NINE_DIGITS = re.compile(r"(?<![\d.])(\d[\s.]?(?:\d[\s.]?){7}\d)(?![\d])")
@@ -69,7 +89,7 @@ def identifying_detail(text: str) -> str | None:
     for candidate in _NINE_DIGITS.findall(text):
         if passes_elfproef(re.sub(r"[\s.]", "", candidate)):
             return "een BSN"
-    if _EMAIL.search(text):
+    if any(e.search(text) for e in (_EMAIL, _HIDDEN_EMAIL, _WORDED_EMAIL)):
         return "een e-mailadres"
     if _PHONE.search(text):
         return "een telefoonnummer"

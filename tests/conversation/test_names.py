@@ -49,6 +49,37 @@ def test_numbers_after_ordinary_words_are_no_address(text: str) -> None:
     assert identifying_detail(text) is None
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "jan.jansen (at) example.com",
+        "Mail: jan.jansen[at]example.com",
+        "jan {at} gemeente (punt) amsterdam (punt) nl",
+        "jan.jansen @ example.com",
+        "jan.jansen at example.com",
+        "jan at example punt nl",
+        "jan (apenstaartje) example.nl",
+    ],
+)
+def test_an_e_mail_address_written_around_spam_filters_is_refused(text: str) -> None:
+    assert identifying_detail(text) == "een e-mailadres"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hij at de hele dag niets.",
+        "Zij at bij oma.Daarna ging ze naar school.",
+        "Moeder at mee; we praten over punt 3 van het plan.",
+        "Op dit punt at hij niets meer.",
+        "Overleg @ 10.30 uur op school.",
+        "Hij at op school. Nl. de kantine",
+    ],
+)
+def test_the_dutch_words_at_and_punt_are_no_e_mail_address(text: str) -> None:
+    assert identifying_detail(text) is None
+
+
 def test_a_name_is_asked_about_and_kept_pending(dialogue: IntakeDialogue) -> None:
     script = at_omschrijving(dialogue).type(PIETJE)
     assert script.texts == [DOUBT]

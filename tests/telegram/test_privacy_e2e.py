@@ -31,3 +31,21 @@ async def test_a_name_is_asked_about_and_an_address_refused(
     summary = await wait_until_asking(fake, USER, "summary", after=again["message_id"])
     assert "familielid" in summary["text"]
     assert "Pietje" not in summary["text"] and "Zwanenburgstraat" not in summary["text"]
+
+
+async def test_an_e_mail_address_written_around_the_at_sign_is_refused(
+    fake: FakeBotAPI, running: Running
+) -> None:
+    assert running.app is not None
+    await at_first_question(fake, running.app, USER)
+    for answer in TO_THE_DESCRIPTION:
+        await fake.send_text(USER, answer)
+    asked = await wait_until_asking(fake, USER, "omschrijving")
+
+    await fake.send_text(USER, "Contact via jan.jansen (at) example.com")
+    refused = await wait_for_text(
+        fake, USER, "Uw tekst lijkt een e-mailadres", after=asked["message_id"]
+    )
+    await fake.send_text(USER, "Moeder at mee; het gezin praat over punt 3 van het plan.")
+    summary = await wait_until_asking(fake, USER, "summary", after=refused["message_id"])
+    assert "Moeder at mee" in summary["text"] and "jansen" not in summary["text"]
