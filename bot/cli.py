@@ -233,10 +233,16 @@ def _chat(args: argparse.Namespace) -> int:
     import asyncio
 
     from bot.console import GOODBYE_RUNNING, chat
+    from bot.run_lock import RunLockUnavailable, one_run_per_database
     from bot.settings import load_settings
 
+    settings = load_settings()
     try:
-        return asyncio.run(chat(load_settings(), sys.stdin, sys.stdout, clock=wall_clock))
+        with one_run_per_database(settings.database_url, "chat"):
+            return asyncio.run(chat(settings, sys.stdin, sys.stdout, clock=wall_clock))
+    except RunLockUnavailable as error:
+        print(error, file=sys.stderr)
+        return EXIT_PROBLEM
     except KeyboardInterrupt:
         print("\n" + GOODBYE_RUNNING)
         return 0

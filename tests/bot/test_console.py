@@ -1,5 +1,6 @@
 """`regiebot chat` as a person uses it: piped answers, end of input, and a SIGKILL between two
-answers after which the next start resumes at the right question, for one person and in a group."""
+answers after which the next start resumes at the right question, for one person and in a group;
+a second terminal on the same file is told another one uses it."""
 
 from __future__ import annotations
 
@@ -69,6 +70,25 @@ async def _read_until(stream: asyncio.StreamReader, marker: str) -> str:
             raise AssertionError(f"output ended before {marker!r}:\n{seen}")
         seen += chunk.decode()
     return seen
+
+
+async def test_a_second_terminal_on_the_same_file_is_told_and_the_first_goes_on(
+    tmp_path: Path,
+) -> None:
+    first = await _start(tmp_path)
+    assert first.stdin is not None and first.stdout is not None
+    await _read_until(first.stdout, "Vraag 1 van 8")
+    second = await _start(tmp_path)
+    out, err = await asyncio.wait_for(second.communicate(b"nee\n"), TIMEOUT)
+    assert (second.returncode, out) == (1, b"")
+    assert err.decode() == (
+        f"Another regiebot chat is already using {tmp_path / 'chat.db'} (pid {first.pid}); "
+        "both would answer the same aanmelding — finish it there, or set "
+        "REGIEBOT_DATABASE_URL to another file.\n"
+    )
+    out, _ = await asyncio.wait_for(first.communicate(b"ja\n"), TIMEOUT)
+    assert first.returncode == 0
+    assert "Gaat de aanmelding over één persoon" in out.decode(), "its answer, not the other's"
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")

@@ -54,7 +54,8 @@ async def test_operator_commands_work_beside_the_running_bot(
     await wait_for_text(fake, USER, "Welkom bij regiebot!")  # the running bot sees the invitation
 
     export = ("export", "--from", "2026-01-01", "--to", "2026-12-31")
-    for argv in (("db", "retention"), ("health",), ("audit", "ZVH-2026-0001"), export):
+    # regiebot chat too: a terminal's aanmelding is no chat of the bot's
+    for argv in (("db", "retention"), ("health",), ("audit", "ZVH-2026-0001"), export, ("chat",)):
         status, out, err = await command(settings, *argv)
         assert status == (2 if argv[0] == "audit" else 0), f"{argv}: {err}"  # audit: no casus
     await fake.send_text(USER, "/aanmelden")
