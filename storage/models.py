@@ -327,3 +327,16 @@ class AuditEntry(SQLModel, table=True):
     action: str = Field(max_length=48)
     casus_reference: str | None = Field(default=None, max_length=24, index=True)
     details: dict[str, Any] = _json(dict)
+
+
+class WrongCode(SQLModel, table=True):
+    """How many invitation codes a Telegram account got wrong in a row, and when the last: after
+    too many, admission waits a while (bot/services/admission.py). Admitted, the row goes."""
+
+    __tablename__ = "wrong_codes"
+
+    telegram_id: int = Field(
+        sa_type=sa.BigInteger, primary_key=True, sa_column_kwargs={"autoincrement": False}
+    )
+    count: int = Field(default=0)
+    last_at: datetime = _utc()

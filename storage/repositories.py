@@ -29,6 +29,7 @@ from storage.models import (
     OutboxMessage,
     Person,
     ReferenceCounter,
+    WrongCode,
 )
 
 REFERENCE_PREFIX = "ZVH"
@@ -899,3 +900,31 @@ class AuditLog:
             .order_by(col(AuditEntry.id))
         )
         return (await self.session.exec(statement)).all()
+
+
+class WrongCodes:
+    """Invitation codes each Telegram account got wrong in a row (bot/services/admission.py)."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def lock(self, telegram_id: int) -> WrongCode | None:
+        """The account's count, locked until the unit of work ends; None if it has none."""
+        found = await self.session.exec(
+            select(WrongCode).where(WrongCode.telegram_id == telegram_id).with_for_update()
+        )
+        return found.one_or_none()
+
+    async def count(self, telegram_id: int, count: int, at: datetime) -> None:
+        """Sets the account's count, made now or replaced (safe when two race for it)."""
+        dialect = self.session.get_bind().dialect.name
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        statement = insert(WrongCode).values(telegram_id=telegram_id, count=count, last_at=at)
+        await self.session.exec(
+            statement.on_conflict_do_update(
+                index_elements=["telegram_id"], set_={"count": count, "last_at": at}
+            )
+        )
+
+    async def forget(self, telegram_id: int) -> None:
+        await self.session.exec(delete(WrongCode).where(col(WrongCode.telegram_id) == telegram_id))

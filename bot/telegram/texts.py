@@ -24,6 +24,11 @@ ADMISSION_TEXT = {
     ),
     Admission.USED_CODE: "Deze uitnodiging is al gebruikt. Vraag de coördinator om een nieuwe.",
     Admission.EXPIRED_CODE: "Deze uitnodiging is verlopen. Vraag de coördinator om een nieuwe.",
+    Admission.TOO_MANY_WRONG_CODES: (
+        "U heeft een paar keer achter elkaar een uitnodigingscode gestuurd die niet werkt. Wacht "
+        "tien minuten en probeer het dan opnieuw, of vraag de coördinator om een nieuwe "
+        "uitnodiging."
+    ),
 }
 HELP = (
     "Wat u kunt doen:\n"

@@ -39,6 +39,7 @@ TABLES = {
     "assignments",
     "outbox",
     "audit_log",
+    "wrong_codes",
 }
 
 

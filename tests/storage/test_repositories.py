@@ -20,6 +20,7 @@ from storage import (
     Outbox,
     People,
     StoredAdvice,
+    WrongCodes,
 )
 from storage.models import Casus, OutboxMessage, Person
 from storage.retention import KeptAnswers, anonymise_closed
@@ -230,6 +231,21 @@ async def test_invitation_is_locked_and_marked_used(database: Database) -> None:
         assert used is not None and used.used_by == person.id and used.used_at is not None
         assert used.expires_at > START
         assert await Invitations(session).lock("bestaat-niet") is None
+
+
+async def test_wrong_codes_count_per_account_until_forgotten(database: Database) -> None:
+    first, later = datetime(2026, 12, 3, 9, 0, tzinfo=UTC), datetime(2026, 12, 3, 9, 1, tzinfo=UTC)
+    async with database.transaction() as session:
+        await WrongCodes(session).count(4711, 1, first)
+        await WrongCodes(session).count(4711, 2, later)  # the same account: replaced
+        await WrongCodes(session).count(4712, 1, first)
+    async with database.transaction() as session:
+        found = await WrongCodes(session).lock(4711)
+        assert found is not None and (found.count, found.last_at) == (2, later)
+        await WrongCodes(session).forget(4711)
+    async with database.transaction() as session:
+        assert await WrongCodes(session).lock(4711) is None
+        assert await WrongCodes(session).lock(4712) is not None
 
 
 async def test_assignments_keep_declines_with_reason(database: Database) -> None:

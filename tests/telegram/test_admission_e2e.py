@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.services.admission import Admission
+from bot.services.admission import Admission, AdmissionService
 from bot.telegram.texts import ADMISSION_TEXT, REFUSED
+from tests.clock import TestClock
 from tests.telegram.conftest import Running
 from tests.telegram.fake_bot_api import FakeBotAPI
 from tests.telegram.helpers import channel, wait_for_text
@@ -60,6 +61,34 @@ async def test_expired_code(fake: FakeBotAPI, running: Running) -> None:
     )
     await fake.send_text(MELDER, f"/start {invitation.code}")
     await wait_for_text(fake, MELDER, ADMISSION_TEXT[Admission.EXPIRED_CODE])
+
+
+async def test_guessing_codes_waits_after_five_wrong_ones_in_a_row(
+    fake: FakeBotAPI, running: Running, clock: TestClock
+) -> None:
+    assert running.app is not None
+    admission = channel(running.app).admission
+    invitation = await admission.invite(role="melder")
+    said = 0
+    for guess in range(5):
+        await fake.send_text(STRANGER, f"/start geraden-{guess}")
+        answer = await fake.wait_for_message(STRANGER, said)
+        assert answer["text"] == ADMISSION_TEXT[Admission.UNKNOWN_CODE]
+        said = answer["message_id"]
+    await fake.send_text(STRANGER, f"/start {invitation.code}")
+    told = await fake.wait_for_message(STRANGER, said)
+    assert told["text"] == ADMISSION_TEXT[Admission.TOO_MANY_WRONG_CODES]
+    another_replica = AdmissionService(channel(running.app).database, clock=clock)
+    assert (
+        await another_replica.admit(invitation.code, STRANGER, "") == Admission.TOO_MANY_WRONG_CODES
+    )
+    await fake.send_text(MELDER, f"/start {invitation.code}")  # another account: no wait
+    await wait_for_text(fake, MELDER, ADMISSION_TEXT[Admission.ADMITTED])
+
+    second = await admission.invite(role="melder")
+    clock.advance(timedelta(minutes=10))
+    await fake.send_text(STRANGER, f"/start {second.code}")
+    await wait_for_text(fake, STRANGER, ADMISSION_TEXT[Admission.ADMITTED])
 
 
 async def test_command_menu_is_set_at_start(fake: FakeBotAPI, running: Running) -> None:
