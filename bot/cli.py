@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 EXIT_PROBLEM = 1
 EXIT_USAGE = 2
 _GAPS_SHOWN = 20
+_EARLIEST_DAY, _LATEST_DAY = date(2000, 1, 1), date(2999, 12, 31)  # export's --from and --to
 # Commands whose options the decision schema spells out.
 _SCHEMA_COMMANDS = ("lookup", "invite")
 
@@ -543,9 +544,12 @@ def _export(args: argparse.Namespace) -> int:
 
 def _day(text: str, option: str) -> date:
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise BadInput(f"{option} {text!r} is not a date; expected YYYY-MM-DD.") from None
+    if not _EARLIEST_DAY <= day <= _LATEST_DAY:  # near date.min or max, its bounds overflow
+        raise BadInput(f"{option} {day} is not from {_EARLIEST_DAY} to {_LATEST_DAY}.")
+    return day
 
 
 @_operator_errors

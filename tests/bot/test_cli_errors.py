@@ -247,6 +247,20 @@ CASES = [
     ),
     pytest.param(
         {},
+        ["export", "--from", "2026-01-01", "--to", "9999-12-31"],
+        2,
+        "--to 9999-12-31 is not from 2000-01-01 to 2999-12-31.",
+        id="export to the last day there is",
+    ),
+    pytest.param(
+        {},
+        ["export", "--from", "0001-01-01", "--to", "2026-12-31"],
+        2,
+        "--from 0001-01-01 is not from 2000-01-01 to 2999-12-31.",
+        id="export from the first day there is",
+    ),
+    pytest.param(
+        {},
         ["lookup", "--profiel", "geen", "lvb"],
         2,
         "'geen' en 'lvb' spreken elkaar tegen bij profiel: "
