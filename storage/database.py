@@ -2,10 +2,13 @@
 
 SQLite: SQLAlchemy's aiosqlite dialect with statements run inline (storage/sqlite_driver.py says
 why, and why a writer in another process still makes only one unit of work wait, not the event
-loop). WAL, foreign keys on, and every transaction begins IMMEDIATE (SQLAlchemy's documented
+loop). WAL, foreign keys on, and every unit of work begins IMMEDIATE (SQLAlchemy's documented
 recipe: the driver leaves BEGIN to the "begin" event), so a writer takes the lock up front
-instead of failing halfway with "database is locked". Within one process all work shares one
-connection: coroutines queue for it rather than for the file lock.
+instead of failing halfway with "database is locked". Within one process the units of work
+share one connection: coroutines queue for it rather than for the file lock. Reads that change
+nothing (`reading`, `first`) have a second connection, read-only, whose transactions begin
+deferred: in WAL mode a reader never waits for a writer, so while another process holds the
+write lock (and a unit of work of this one waits for it) every read still answers at once.
 
 PostgreSQL: a pool of asyncpg connections; intake rows are locked with SELECT ... FOR UPDATE, so
 several bot processes can share the database.
@@ -75,6 +78,10 @@ class Database:
         self._sessions = async_sessionmaker(
             self.engine, class_=AsyncSession, expire_on_commit=False
         )
+        self.reader = _create_reader(self.engine, echo=echo)
+        self._reads = async_sessionmaker(
+            self.reader or self.engine, class_=AsyncSession, expire_on_commit=False
+        )
         self.after_outbox_commit: Callable[[], None] = lambda: None
 
     @property
@@ -92,13 +99,20 @@ class Database:
             if session.info.pop(OUTBOX_WRITTEN, False):
                 self.after_outbox_commit()
 
+    @asynccontextmanager
+    async def reading(self) -> AsyncIterator[AsyncSession]:
+        """A unit of work that only reads. On a SQLite file it runs on the read-only connection
+        and never waits for the write lock (a write in it fails); elsewhere it is a transaction
+        like any other."""
+        async with self._reads() as session, session.begin():
+            yield session
+
     async def first(
         self, statement: Executable, parameters: dict[str, Any]
     ) -> tuple[Any, ...] | None:
-        """The first row of one read on its own connection, without a unit of work's ORM session
-        (on SQLite it still begins IMMEDIATE, like every transaction here): the gate asks one for
-        every update, in about half the time a session's transaction takes."""
-        async with self.engine.connect() as connection:
+        """The first row of one read, as `reading` reads, without an ORM session: the gate asks
+        one for every update, in about half the time a session's transaction takes."""
+        async with (self.reader or self.engine).connect() as connection:
             row = await connection.run_sync(
                 lambda sync: sync.execute(statement, parameters).first()
             )
@@ -111,7 +125,7 @@ class Database:
 
     async def revisions(self) -> tuple[str | None, str | None]:
         """The migration the database is at (None: none yet) and the newest there is."""
-        async with self.engine.connect() as connection:
+        async with (self.reader or self.engine).connect() as connection:
             current = await connection.run_sync(
                 lambda sync: MigrationContext.configure(sync).get_current_revision()
             )
@@ -178,6 +192,8 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+        if self.reader is not None:
+            await self.reader.dispose()
 
 
 @asynccontextmanager
@@ -284,6 +300,19 @@ def _create_engine(url: URL, *, echo: bool) -> AsyncEngine:
     return engine
 
 
+def _create_reader(writer: AsyncEngine, *, echo: bool) -> AsyncEngine | None:
+    """A SQLite file's read-only connection beside the writer's, with the writer's driver:
+    plain BEGIN (deferred), which takes no lock. None for PostgreSQL, whose reads wait for no
+    writer anyway, and for an in-memory database, which a second connection would not see."""
+    url = writer.url
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return None
+    engine = create_async_engine(url, echo=echo, pool_size=1, max_overflow=0, pool_timeout=60)
+    event.listen(engine.sync_engine, "connect", _configure_sqlite_reader)
+    event.listen(engine.sync_engine, "begin", _begin_deferred)
+    return engine
+
+
 def _configure_sqlite_connection(dbapi_connection: Any, _record: Any) -> None:
     # Take transaction control from the driver, so "begin" below decides how a transaction starts.
     dbapi_connection.isolation_level = None
@@ -299,5 +328,16 @@ def _configure_sqlite_connection(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _configure_sqlite_reader(dbapi_connection: Any, record: Any) -> None:
+    _configure_sqlite_connection(dbapi_connection, record)
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA query_only=ON")  # a write here would take the lock reads never wait for
+    cursor.close()
+
+
 def _begin_immediate(connection: Connection) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _begin_deferred(connection: Connection) -> None:
+    connection.exec_driver_sql("BEGIN")

@@ -306,7 +306,7 @@ class AssignmentService:
 
     async def mine(self, who: Who) -> Card:
         """The regisseur's open casussen, newest first, each a button to its card."""
-        async with self.database.transaction() as session:
+        async with self.database.reading() as session:
             casussen = await Casussen(session).of_regisseur(who.person_id)
             if not casussen:
                 return Card(say.NOTHING_MINE)
@@ -391,7 +391,7 @@ class AssignmentService:
             if s == filters.status
             or (filters.status == say.OPEN_FILTER and s != CasusStatus.GESLOTEN)
         ]
-        async with self.database.transaction() as session:
+        async with self.database.reading() as session:
             repository = Casussen(session)
 
             async def page(number: int) -> tuple[Sequence[Casus], int]:

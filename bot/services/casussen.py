@@ -51,7 +51,7 @@ class CasusService:
     async def of_melder(self, melder_id: int) -> list[CasusSummary | GroupSummary]:
         """The melder's newest aanmeldingen first: a casus on its own, or a group with all its
         members."""
-        async with self.database.transaction() as session:
+        async with self.database.reading() as session:
             shown: list[list[Casus]] = []
             of_group: dict[int, list[Casus]] = {}
             for casus in await Casussen(session).of_melder(melder_id):
@@ -74,7 +74,7 @@ class CasusService:
         self, melder_id: int, reference: str
     ) -> CasusSummary | GroupSummary | None:
         """One casus, or one group, by its reference, if this melder reported it."""
-        async with self.database.transaction() as session:
+        async with self.database.reading() as session:
             group = await Groups(session).by_reference(reference.upper())
             if group is not None and group.id is not None and group.melder_id == melder_id:
                 return await self._group(session, group, await Groups(session).members(group.id))

@@ -99,7 +99,7 @@ class FiguresService:
     async def figures(self, start: date, end: date) -> Figures:
         """The figures over the casussen reported from `start` through `end` (days in the
         Netherlands); the caseloads as they are now. One read-only unit of work."""
-        async with self.database.transaction() as session:
+        async with self.database.reading() as session:
             facts = await casussen_between(session, _midnight(start), _midnight(end + timedelta(1)))
             loads = await caseloads(session)
         outcomes = tuple(self.schema.outcomes)

@@ -62,6 +62,10 @@ class FreeTextService:
         """The chat gave a command: no question of another dialogue waits for its text any
         more (a decline reason, a screening note, a day of absence), so later small talk is
         never taken for one."""
+        async with self.database.reading() as session:  # most find nothing: no write lock for them
+            waiting = await IntakeStates(session).lock(chat_id)
+        if waiting is None or waiting.awaiting in (None, IntakeService.name):
+            return
         async with self.database.transaction() as session:
             states = IntakeStates(session)
             saved = await states.lock(chat_id)

@@ -83,7 +83,7 @@ class History:
 async def casus_history(settings: Settings, reference: str) -> History | None:
     async with (
         open_database(settings.database_url) as database,
-        database.transaction() as session,
+        database.reading() as session,
     ):
         casus = await Casussen(session).by_reference(reference.upper())
         if casus is None:

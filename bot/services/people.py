@@ -98,7 +98,7 @@ class PeopleService:
     async def groups(self) -> tuple[Group, ...]:
         """Everyone with access, by role (coördinatoren first) and then by partij name."""
         now = self.clock()
-        async with self.database.transaction() as session:
+        async with self.database.reading() as session:
             people = People(session)
             lines = [
                 PersonLine(
@@ -121,14 +121,14 @@ class PeopleService:
 
     async def card(self, person_id: int) -> PersonCard:
         """One active person; a LookupError when there is none (any more)."""
-        async with self.database.transaction() as session:
+        async with self.database.reading() as session:
             person = await People(session).get(person_id)
         if person is None or not person.active:
             raise LookupError(f"no active person {person_id}")
         return PersonCard(person.display_name, await self.profiles.profile(person_id))
 
     async def pending(self) -> tuple[Pending, ...]:
-        async with self.database.transaction() as session:
+        async with self.database.reading() as session:
             found = await Invitations(session).pending(self.clock())
         return tuple(
             Pending(

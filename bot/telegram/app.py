@@ -240,10 +240,11 @@ def build_application(
         )
         if settings.telegram_base_url:
             builder = builder.base_url(settings.telegram_base_url)
+    in_hand = InHand(IN_HAND_PER_CONCURRENT * settings.telegram_concurrency)
     application: App = (
         builder.context_types(ContextTypes(context=RegieContext))
-        .concurrent_updates(PerChatOrder(settings.telegram_concurrency))
-        .update_queue(InHand(IN_HAND_PER_CONCURRENT * settings.telegram_concurrency))
+        .concurrent_updates(PerChatOrder(settings.telegram_concurrency, in_hand.handled))
+        .update_queue(in_hand)
         .build()
     )
     channel = Channel(application, settings, clock)

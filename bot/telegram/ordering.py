@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram import Update
@@ -13,15 +13,26 @@ from bot.logs import handling_update
 
 
 class PerChatOrder(BaseUpdateProcessor):
-    """Different chats concurrently, the updates of one chat strictly one after another."""
+    """Different chats concurrently, the updates of one chat strictly one after another; each
+    update is reported to `handled` once processing it is over (polling confirms it then)."""
 
-    def __init__(self, max_concurrent_updates: int) -> None:
+    def __init__(
+        self, max_concurrent_updates: int, handled: Callable[[object], None] = lambda _: None
+    ) -> None:
         super().__init__(max_concurrent_updates)
         self._locks: dict[int, tuple[asyncio.Lock, int]] = {}
+        self._handled = handled
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         with handling_update(update.update_id if isinstance(update, Update) else None):
-            await self._in_order(update, coroutine)
+            try:
+                await self._in_order(update, coroutine)
+            except asyncio.CancelledError:
+                raise  # cut off, not handled: Telegram must deliver it again
+            except Exception:
+                self._handled(update)  # failed for good: tried again, it would fail again
+                raise
+            self._handled(update)
 
     async def _in_order(self, update: object, coroutine: Awaitable[Any]) -> None:
         key = _chat_key(update)

@@ -234,6 +234,7 @@ class FakeBotAPI:
     async def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
         self.polls += 1
         offset = int(params.get("offset", 0) or 0)
+        limit = int(params.get("limit", 100) or 100)
         timeout = float(params.get("timeout", 0) or 0)
         async with self._changed:
             self._updates = [u for u in self._updates if u["update_id"] >= offset]
@@ -244,7 +245,7 @@ class FakeBotAPI:
                         timeout,
                     )
             again, self._again = self._again, []
-            return again + list(self._updates)
+            return (again + list(self._updates))[:limit]  # at most `limit`, as Telegram gives
 
     def _api_getMe(self, params: dict[str, Any]) -> dict[str, Any]:
         return BOT

@@ -1,11 +1,12 @@
 """The updates in hand (bot/telegram/in_hand.py): receiving waits while the most are in hand and
-goes on as soon as one of them is handled."""
+goes on as soon as one of them is handled; polling may confirm up to the first one not handled."""
 
 from __future__ import annotations
 
 import asyncio
 
 from bot.telegram.in_hand import InHand
+from tests.telegram.updates import message
 
 
 async def test_receiving_waits_for_room() -> None:
@@ -23,3 +24,15 @@ async def test_receiving_waits_for_room() -> None:
     in_hand.task_done()  # handled
     await third
     assert in_hand.count == 2 and in_hand.qsize() == 2
+
+
+async def test_the_first_update_not_handled_is_where_polling_may_confirm() -> None:
+    in_hand = InHand(most=4)
+    for update_id in (7, 8, 9):
+        await in_hand.put(message(update_id, "x", user=update_id))
+    in_hand.handled(message(8, "x", user=8))  # another chat's update, done before the first
+    assert in_hand.first_unhandled() == 7
+    in_hand.handled(message(7, "x", user=7))
+    assert in_hand.first_unhandled() == 9
+    in_hand.handled(message(9, "x", user=9))
+    assert in_hand.first_unhandled() is None
