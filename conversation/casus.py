@@ -57,7 +57,8 @@ class About(StrEnum):
 
     OFFER = "offer"
     REMINDER = "reminder"
-    OFFER_EXPIRED = "offer_expired"
+    OFFER_EXPIRED = "offer_expired"  # and offered to the next regisseur
+    OFFER_EXPIRED_TO_OOV = "offer_expired_to_oov"  # nobody was next: OOV holds it now
     OFFER_WITHDRAWN = "offer_withdrawn"  # the casus was closed while offered
     OPGEPAKT = "opgepakt"
     IN_SCREENING = "in_screening"
@@ -204,7 +205,7 @@ TRANSITIONS = [
                 source,
                 S.BIJ_OOV,
                 ["by_system", "offer_open"],
-                ["tell_offered_expired", "tell_oov"],
+                ["tell_offered_expired_to_oov", "tell_oov"],
                 unless=["has_candidate"],
             ),
             _move(T.REMIND, source, source, ["by_system", "offer_open"], ["tell_offered_reminder"]),
@@ -348,6 +349,9 @@ class _Casus:
 
     def tell_offered_expired(self, _: EventData) -> None:
         self._tell(Recipient.OFFERED, About.OFFER_EXPIRED)
+
+    def tell_offered_expired_to_oov(self, _: EventData) -> None:
+        self._tell(Recipient.OFFERED, About.OFFER_EXPIRED_TO_OOV)
 
     def tell_offered_withdrawn(self, _: EventData) -> None:
         if self.casus.offered_to is not None:

@@ -100,6 +100,7 @@ class CasusFacts:
     screening_note: str | None = None
     betrokken: tuple[str, ...] = ()  # found involved in screening, beside the melder's answer
     answer_before: str | None = None  # an open offer's deadline
+    last_candidate: bool = False  # nobody else could be offered it now: without an answer, OOV
     close_reason: str | None = None
     werkdagen: int = 5
     coordinator_reason: str | None = None  # why a coördinator gave it elsewhere or reopened it
@@ -159,12 +160,7 @@ def offer(facts: CasusFacts, offer_id: int, *, reminder: bool = False) -> Card:
             _lines(*facts.group),  # aangemeld with others: the group's reference and finding
             _details(facts),
             _advice(facts),
-            _lines(
-                f"Graag uw antwoord vóór {facts.answer_before}; daarna gaat de casus naar de "
-                "volgende regisseur."
-                if facts.answer_before
-                else None
-            ),
+            _deadline(facts),
         )
         if part
     )
@@ -175,6 +171,22 @@ def offer(facts: CasusFacts, offer_id: int, *, reminder: bool = False) -> Card:
     )
 
 
+def _deadline(facts: CasusFacts) -> str | None:
+    """What happens to an offer left unanswered, as far as it is known now."""
+    if facts.answer_before is None:
+        return None
+    if facts.last_candidate:
+        return (
+            f"Graag uw antwoord vóór {facts.answer_before}. Er is nu geen andere regisseur "
+            "beschikbaar: zonder antwoord gaat de casus daarna naar de afdeling Openbare Orde en "
+            "Veiligheid van de gemeente."
+        )
+    return (
+        f"Graag uw antwoord vóór {facts.answer_before}; daarna gaat de casus naar de volgende "
+        "regisseur."
+    )
+
+
 def notice(about: About, facts: CasusFacts) -> str:
     """What a notice says, to whoever the lifecycle named (the offer itself is `offer`)."""
     reference = facts.reference
@@ -182,6 +194,12 @@ def notice(about: About, facts: CasusFacts) -> str:
         return (
             f"Casus {reference} is niet op tijd beantwoord en is aan een andere regisseur "
             "aangeboden. U hoeft niets meer te doen."
+        )
+    if about == About.OFFER_EXPIRED_TO_OOV:
+        return (
+            f"Casus {reference} is niet op tijd beantwoord. Er was geen andere geschikte "
+            "regisseur beschikbaar, dus de casus is naar de afdeling Openbare Orde en Veiligheid "
+            "van de gemeente gegaan. U hoeft niets meer te doen."
         )
     if about == About.OFFER_WITHDRAWN:
         return (

@@ -931,6 +931,12 @@ class AssignmentService:
         )
         return best(regisseurs, needs_of(self.schema, casus.answers), now, before)
 
+    async def _anyone_after(self, session: AsyncSession, casus: Casus, partij: str) -> bool:
+        """Whether matching has someone left for an offer of `partij` that goes unanswered now:
+        who expiry would offer it to next (everyone offered it before is passed)."""
+        regisseurs = await People(session).for_matching(partij)
+        return await self._candidate(session, casus, regisseurs, self.clock()) is not None
+
     async def _view(self, session: AsyncSession, casus: Casus) -> CasusView:
         assert casus.id is not None
         return _view(casus, await Assignments(session).open_offer(casus.id))
@@ -1085,6 +1091,7 @@ class AssignmentService:
         found = casus.found_betrokken if question is not None else []
         betrokken = [question.label_of(code) for code in found] if question is not None else []
         now = self.clock()
+        acting = acting or self._partij_to_act(casus)
         return CasusFacts(
             reference=casus.reference,
             status=casus.status,
@@ -1099,11 +1106,13 @@ class AssignmentService:
             else None,
             holder=person_line(self.schema, holder),
             holder_since=shown_date(casus.holder_since) if casus.holder_since else None,
-            acting_partij=partij_name(self.schema, acting or self._partij_to_act(casus)),
+            acting_partij=partij_name(self.schema, acting),
             screening=casus.screening_outcome,
             screening_note=casus.screening_note,
             betrokken=tuple(betrokken),
             answer_before=shown_moment(offer.expires_at) if offer and offer.expires_at else None,
+            last_candidate=offer is not None
+            and not await self._anyone_after(session, casus, acting),
             close_reason=casus.close_reason,
             werkdagen=self.schema.contact_werkdagen,
             coordinator_reason=casus.coordinator_reason,

@@ -95,7 +95,7 @@ for state in OFFERING:
     )  # fmt: skip
     allow(
         state, BOTH, T.EXPIRE, ["system"], [False], None, S.BIJ_OOV,
-        ((R.OFFERED, A.OFFER_EXPIRED), (R.MELDER, A.NAAR_OOV), (R.HOLDER, A.BIJ_OOV)),
+        ((R.OFFERED, A.OFFER_EXPIRED_TO_OOV), (R.MELDER, A.NAAR_OOV), (R.HOLDER, A.BIJ_OOV)),
     )  # fmt: skip
     allow(state, BOTH, T.REMIND, ["system"], EITHER, None, state, ((R.OFFERED, A.REMINDER),))
 for outcome, status in (

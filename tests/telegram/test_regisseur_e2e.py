@@ -180,6 +180,38 @@ async def test_reminder_then_timeout_to_the_next_then_oov_with_the_clock(
     assert await status(app, reference) == CasusStatus.BIJ_OOV
 
 
+async def test_the_last_offer_says_what_follows_and_its_expiry_that_oov_has_it(
+    fake: FakeBotAPI, app: App, clock: TestClock
+) -> None:
+    await join(fake, app, ANS, partij="gi-wsg", expertise=["lvb"])
+    await join(fake, app, BAS, partij="gi-wsg")
+    await join(fake, app, OLGA, partij="oov")
+    reference = await aanmelden(fake, MELDER, OTS_LVB)
+    first = await offer_to(fake, ANS, reference)
+    assert first["text"].endswith("daarna gaat de casus naar de volgende regisseur.")
+    start = clock()
+    clock.now = start + timedelta(hours=24, minutes=1)
+    await assignments(app).run_timers()
+    expired = await wait_for_text(fake, ANS, f"Casus {reference} is niet op tijd beantwoord")
+    assert "aan een andere regisseur aangeboden" in expired["text"]
+    last = await offer_to(fake, BAS, reference)
+    assert "volgende regisseur" not in last["text"]
+    assert last["text"].endswith(
+        "Er is nu geen andere regisseur beschikbaar: zonder antwoord gaat de casus daarna naar "
+        "de afdeling Openbare Orde en Veiligheid van de gemeente."
+    )
+    clock.now = start + timedelta(hours=50)
+    await assignments(app).run_timers()
+    told = await wait_for_text(fake, BAS, f"Casus {reference} is niet op tijd beantwoord")
+    assert told["text"] == (
+        f"Casus {reference} is niet op tijd beantwoord. Er was geen andere geschikte regisseur "
+        "beschikbaar, dus de casus is naar de afdeling Openbare Orde en Veiligheid van de "
+        "gemeente gegaan. U hoeft niets meer te doen."
+    )
+    await wait_for_text(fake, OLGA, f"Casus {reference} is bij u ondergebracht")
+    assert await status(app, reference) == CasusStatus.BIJ_OOV
+
+
 async def test_a_partij_without_regisseurs_and_oov_hands_over_when_one_comes(
     fake: FakeBotAPI, app: App
 ) -> None:
