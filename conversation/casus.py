@@ -17,7 +17,7 @@ same definition draws `regiebot rules graph --casus`.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
@@ -124,6 +124,7 @@ class Refusal(StrEnum):
 
     NOT_NOW = "not_now"  # the casus is not in a state where this can happen (any more)
     NOT_YOURS = "not_yours"  # the casus is not offered to, or held by, the one who acts
+    NOBODY_AVAILABLE = "nobody_available"  # it would move, had matching found someone to take it
 
 
 OPEN_STATES = [
@@ -414,20 +415,27 @@ class Lifecycle:
         if event.trigger.value not in self.machine.get_triggers(casus.status.value):
             return Refusal.NOT_NOW
         moved = self.machine.events[event.trigger.value].trigger(model)
-        if not moved:
-            return self._why_not(casus, actor, event)
-        return Move(CasusStatus(model.state), tuple(model.notices))
+        if moved:
+            return Move(CasusStatus(model.state), tuple(model.notices))
+        if not event.has_candidate and isinstance(
+            self.step(casus, actor, replace(event, has_candidate=True)), Move
+        ):
+            return Refusal.NOBODY_AVAILABLE
+        return self._why_not(casus, actor)
 
-    def allows(self, casus: CasusView, actor: Actor, trigger: Trigger) -> bool:
-        """Whether `actor` may trigger it now, for every candidate outcome: what a casus card
-        offers as buttons."""
-        events = [Event(trigger, has_candidate=found) for found in (True, False)]
+    def allows(
+        self, casus: CasusView, actor: Actor, trigger: Trigger, has_candidate: bool | None = None
+    ) -> bool:
+        """Whether `actor` may trigger it now: what a casus card offers as buttons. For any
+        outcome of matching, unless `has_candidate` says whether it found someone."""
+        found = (True, False) if has_candidate is None else (has_candidate,)
+        events = [Event(trigger, has_candidate=f) for f in found]
         if trigger == Trigger.SCREEN:
             events = [Event(trigger, True, outcome) for outcome in ScreeningOutcome]
         return any(isinstance(self.step(casus, actor, event), Move) for event in events)
 
     @staticmethod
-    def _why_not(casus: CasusView, actor: Actor, event: Event) -> Refusal:
+    def _why_not(casus: CasusView, actor: Actor) -> Refusal:
         acting_on_it = actor.person_id is not None and actor.person_id in (
             casus.offered_to,
             casus.holder_id,

@@ -343,6 +343,9 @@ REFUSED = {
     Refusal.NOT_YOURS: "Deze casus is niet aan u aangeboden en niet in uw handen: u kunt hier "
     "niets mee doen.",
     Refusal.NOT_NOW: "Dat kan nu niet meer: casus {reference} is intussen {status}.",
+    Refusal.NOBODY_AVAILABLE: "Er is nu geen geschikte casusregisseur van {partij} beschikbaar "
+    "die casus {reference} kan krijgen; de casus blijft {status}. Zodra er een is, komt er "
+    "bericht met een knop om de casus over te dragen.",
 }
 
 STALE = (

@@ -335,7 +335,9 @@ class AssignmentService:
             view, who.actor, Trigger.ADD_BETROKKEN
         ):
             actions.append(Action("Betrokkenen aanvullen", "betrokken", subject))
-        if self.lifecycle.allows(view, who.actor, Trigger.HAND_OVER):
+        if self.lifecycle.allows(
+            view, who.actor, Trigger.HAND_OVER, await self._someone_for_hand_over(session, casus)
+        ):
             actions.append(Action("Overdragen", "handover", subject))
         if self.lifecycle.allows(view, who.actor, Trigger.CLOSE):
             actions.append(Action("Sluiten", "close", subject))
@@ -693,16 +695,25 @@ class AssignmentService:
         move = await self._move(session, casus, SYSTEM, Event(trigger), now=now)
         return isinstance(move, Move)
 
+    async def _someone_for_hand_over(
+        self, session: AsyncSession, casus: Casus, now: datetime | None = None
+    ) -> bool:
+        """Whether a casus OOV holds has someone to go to now, as a hand-over would find them."""
+        partij = self._partij_to_act(casus)
+        if casus.status != CasusStatus.BIJ_OOV or partij == OOV_PARTIJ:
+            return False
+        regisseurs = await People(session).for_matching(partij)
+        return await self._candidate(session, casus, regisseurs, now or self.clock()) is not None
+
     async def _tell_oov_if_available(
         self, session: AsyncSession, casus_id: int, now: datetime
     ) -> bool:
         casus = await Casussen(session).lock(casus_id)
         if casus is None or casus.status != CasusStatus.BIJ_OOV or casus.handover_noted_at:
             return False
-        partij = self._partij_to_act(casus)
-        regisseurs = await People(session).for_matching(partij)
-        if partij == OOV_PARTIJ or await self._candidate(session, casus, regisseurs, now) is None:
+        if not await self._someone_for_hand_over(session, casus, now):
             return False
+        partij = self._partij_to_act(casus)
         casus.handover_noted_at = now
         session.add(casus)
         facts = await self._facts(session, casus, acting=partij)
@@ -760,7 +771,9 @@ class AssignmentService:
         self, session: AsyncSession, who: Who, casus: Casus, refusal: Refusal
     ) -> Card:
         text = say.REFUSED[refusal].format(
-            reference=casus.reference, status=say.STATUS_TEXT[casus.status]
+            reference=casus.reference,
+            status=say.STATUS_TEXT[casus.status],
+            partij=partij_name(self.schema, self._partij_to_act(casus)),
         )
         if refusal == Refusal.NOT_YOURS:
             return Card(text)

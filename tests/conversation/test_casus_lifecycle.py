@@ -178,6 +178,8 @@ def test_everything_else_is_refused_and_says_why() -> None:
         involved = who.is_system or who.person_id in (casus.offered_to, casus.holder_id)
         possible_here = trigger.value in LIFECYCLE.machine.get_triggers(status.value)
         expected = Refusal.NOT_YOURS if possible_here and not involved else Refusal.NOT_NOW
+        if not has and (status, outcome, trigger, actor, True, screening) in ALLOWED:
+            expected = Refusal.NOBODY_AVAILABLE  # allowed, had matching found someone
         assert result == expected, (status, outcome, trigger, actor, has, screening)
 
 
@@ -190,7 +192,7 @@ def test_a_screened_casus_handed_over_is_picked_up_not_screened_again() -> None:
 def test_afwijken_needs_someone_to_offer_it_to_and_only_a_coordinator_may() -> None:
     casus = view(S.OPGEPAKT, "reguliere_regie")
     nobody = LIFECYCLE.step(casus, ACTORS["coordinator"], Event(T.REASSIGN, has_candidate=False))
-    assert nobody == Refusal.NOT_YOURS  # the service finds a candidate first, or does not ask
+    assert nobody == Refusal.NOBODY_AVAILABLE  # the service finds a candidate first, or says so
     assert LIFECYCLE.step(casus, ACTORS["holder"], Event(T.REASSIGN, True)) == Refusal.NOT_NOW
     assert LIFECYCLE.step(casus, ACTORS["stranger"], Event(T.REASSIGN, True)) == Refusal.NOT_YOURS
     closed = view(S.GESLOTEN, "reguliere_regie")
