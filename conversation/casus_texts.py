@@ -373,6 +373,20 @@ DONE = {
     Trigger.REASSIGN: "Casus {reference} is in overleg elders belegd; de melder is ingelicht.",
     Trigger.REOPEN: "Casus {reference} is heropend; de melder is ingelicht.",
 }
+SCREENING_TAKEN = (  # an offer to screen, accepted
+    "U heeft casus {reference} geaccepteerd om te screenen. De melder hoort dat u de aanmelding "
+    "screent."
+)
+
+
+def done(trigger: Trigger, status: CasusStatus, reference: str) -> str:
+    """What the one who acted reads first: what they did and who was told. `status`: the
+    casus's status after the move."""
+    if trigger == Trigger.ACCEPT and status == CasusStatus.IN_SCREENING:
+        return SCREENING_TAKEN.format(reference=reference)
+    return DONE[trigger].format(reference=reference, status=STATUS_TEXT[status])
+
+
 HANDED_OVER = "Casus {reference} is al overgedragen; u hoeft niets meer te doen."
 NO_NAMES = "Noem geen namen, adressen, telefoonnummers of BSN: de melder leest mee."
 CLOSE_QUESTION = (

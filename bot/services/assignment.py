@@ -759,9 +759,7 @@ class AssignmentService:
         )
         if isinstance(move, Refusal):
             return await self._refused(session, who, casus, move)
-        done = say.DONE[event.trigger].format(
-            reference=casus.reference, status=say.STATUS_TEXT[casus.status]
-        )
+        done = say.done(event.trigger, casus.status, casus.reference)
         if event.trigger == Trigger.DECLINE:
             return Card(say.fitting("\n\n".join((done, *told))))
         card = await self.card(session, who, casus)

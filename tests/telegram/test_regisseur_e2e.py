@@ -268,6 +268,21 @@ async def test_screening_with_each_outcome_and_procesregie_offers_a_casusregisse
     await wait_for_text(fake, MELDER, f"Casus {reference} is opgepakt door Professional {MEES}")
 
 
+async def test_a_zvh_regisseur_who_accepts_a_screening_reads_that_they_screen_it(
+    fake: FakeBotAPI, app: App
+) -> None:
+    await join(fake, app, ZITA, partij="zvh")
+    reference = await aanmelden(fake, MELDER, VRIJWILLIG_LVB)
+    offer = await offer_to(fake, ZITA, reference)
+    card = await press(fake, ZITA, offer, "Accepteren", f"U heeft casus {reference}")
+    assert card["text"].startswith(
+        f"U heeft casus {reference} geaccepteerd om te screenen. De melder hoort dat u de "
+        "aanmelding screent.\n\n"
+    )
+    assert "opgepakt" not in card["text"]
+    await wait_for_text(fake, MELDER, f"Casus {reference} wordt gescreend door")
+
+
 async def test_several_melders_at_once_and_mine_lists_them(fake: FakeBotAPI, app: App) -> None:
     melders = [MELDER + 100 + n for n in range(5)]
     for melder in melders:
