@@ -436,10 +436,31 @@ MINE = "Uw open casussen (nieuwste eerst); tik er een aan voor de details:"
 MORE = "… en nog {count} oudere."
 
 
-def reason_problem(text: str, limit: int) -> str | None:
-    """Why a typed reason or note cannot be kept, in Dutch, ending with what to do; or None."""
+EMPTY_NOTE = "Typ een korte toelichting, of kies Zonder toelichting."
+EMPTY = {  # an empty text, by what it was asked for: only what the question offers
+    "decline": "Typ een korte toelichting, of kies een van de redenen.",
+    "close": "Typ een korte reden; zonder reden wordt de casus niet gesloten.",
+    "reopen": "Typ een korte reden; die is verplicht.",
+    "afw": "Typ een korte reden; die is verplicht.",
+}
+
+
+def when_empty(kind: str) -> str:
+    """What an empty text gets, for the question it answers (`kind`: decline, close, reopen,
+    afw.<partij>.<regisseur> or screen-<outcome>)."""
+    return EMPTY.get(kind.partition(".")[0], EMPTY_NOTE)
+
+
+def typed_answer(text: str) -> str:
+    """What the message that asked a reason or note shows once it is answered by typing."""
+    return f"Uw antwoord: {text if len(text) <= LONGEST_LINE else text[: LONGEST_LINE - 1] + '…'}"
+
+
+def reason_problem(text: str, limit: int, empty: str = EMPTY_NOTE) -> str | None:
+    """Why a typed reason or note cannot be kept, in Dutch, ending with what to do; or None.
+    `empty`: what to say when nothing was typed."""
     if not text:
-        return "Typ een korte toelichting, of kies een van de knoppen."
+        return empty
     if len(text) > limit:
         return (
             f"Uw tekst is {len(text)} tekens lang; het maximum is {limit}. Typ een kortere "

@@ -7,7 +7,8 @@ Each action is one unit of work: lock the casus, let the lifecycle (conversation
 then write the casus, the offer, an audit entry and the outbox rows for everyone else it concerns,
 together. The one who acts gets a `Card` back for their own chat; the rest goes through the
 outbox. Typed reasons and notes arrive through the chat's state row (`awaiting` = this
-service's `name`, `awaiting_about` = what the text is for), as a `TextDialogue`.
+service's `name`, `awaiting_about` = what the text is for, and "@<message id>" of the channel's
+message that asked, which the answer closes), as a `TextDialogue`.
 """
 
 from __future__ import annotations
@@ -70,6 +71,7 @@ class Who:
     person_id: int
     role: Role
     chat_id: int
+    message_id: int | None = None  # the channel's message pressed on, where it has one
 
     @property
     def actor(self) -> Actor:
@@ -209,8 +211,8 @@ class AssignmentService:
     ) -> Turn:
         """A typed reason or note, for what the chat's state row says it is about."""
         text = event.text.strip()
-        about = saved.awaiting_about or ""
-        problem = say.reason_problem(text, MAX_REASON)
+        about, asked_in = _asked(saved.awaiting_about)
+        problem = say.reason_problem(text, MAX_REASON, say.when_empty(about.partition(":")[0]))
         if problem is not None:  # the same question stands
             await IntakeStates(session).save(saved, now=self.clock())
             return Turn((Reply(problem),))
@@ -221,12 +223,13 @@ class AssignmentService:
         if person is None or person.id is None:
             return Turn((), card=Card(say.STALE))
         who = Who(person.id, person.role, saved.chat_id)
-        return Turn((), card=await self._apply_awaited(session, who, about, text))
+        card = await self._apply_awaited(session, who, about, text)
+        return Turn((), say.typed_answer(text), asked_in, card)
 
     async def _without_text(self, session: AsyncSession, who: Who, about: str) -> Card:
         """ "Zonder toelichting": what waited for a note happens without one."""
         saved = await IntakeStates(session).lock(who.chat_id)
-        if saved is None or saved.awaiting != self.name or saved.awaiting_about != about:
+        if saved is None or saved.awaiting != self.name or _asked(saved.awaiting_about)[0] != about:
             return Card(say.STALE)
         await IntakeStates(session).save(
             replace(saved, awaiting=None, awaiting_about=None), now=self.clock()
@@ -297,6 +300,8 @@ class AssignmentService:
                 return
             saved = await states.lock_or_create(who.chat_id, "start", now=self.clock())
         awaiting = self.name if about is not None else None
+        if about is not None and who.message_id is not None:
+            about = f"{about}{ASKED_IN}{who.message_id}"
         if saved.awaiting == self.name or about is not None:
             await states.save(
                 replace(saved, awaiting=awaiting, awaiting_about=about), now=self.clock()
@@ -1165,6 +1170,15 @@ _AUDITED = {  # the entry of each trigger but the first offer
     Trigger.REASSIGN: "afgeweken",
     Trigger.REOPEN: "heropend",
 }
+
+
+ASKED_IN = "@"  # in `awaiting_about`: what the text is for, then the message that asked
+
+
+def _asked(awaiting_about: str | None) -> tuple[str, int | None]:
+    """What a typed text is for, and the channel's message that asked it (None: unknown)."""
+    about, _, message = (awaiting_about or "").partition(ASKED_IN)
+    return about, int(message) if message.isdigit() else None
 
 
 def _view(casus: Casus, open_offer: Assignment | None) -> CasusView:

@@ -283,6 +283,39 @@ async def test_a_zvh_regisseur_who_accepts_a_screening_reads_that_they_screen_it
     await wait_for_text(fake, MELDER, f"Casus {reference} wordt gescreend door")
 
 
+def has_buttons(message: dict[str, Any]) -> bool:
+    return bool(message.get("reply_markup", {}).get("inline_keyboard"))
+
+
+async def test_a_typed_reason_closes_its_question_and_an_empty_one_is_asked_as_offered(
+    fake: FakeBotAPI, app: App
+) -> None:
+    await join(fake, app, ANS, partij="gi-wsg", expertise=["lvb"])
+    await join(fake, app, BAS, partij="gi-wsg")
+    reference = await aanmelden(fake, MELDER, OTS_LVB)
+    offer = await offer_to(fake, ANS, reference)
+    asked = await press(fake, ANS, offer, "Afwijzen", f"Waarom wijst u casus {reference} af?")
+    await fake.send_text(ANS, "   ")
+    await wait_for_text(fake, ANS, "Typ een korte toelichting, of kies een van de redenen.")
+    assert has_buttons(fake.messages[(ANS, asked["message_id"])]), "the question stands"
+    await fake.send_text(ANS, "Ken het gezin privé")
+    await wait_for_text(fake, ANS, f"U heeft casus {reference} afgewezen")
+    closed = fake.messages[(ANS, asked["message_id"])]
+    assert closed["text"] == "✓ Uw antwoord: Ken het gezin privé" and not has_buttons(closed)
+
+    offer = await offer_to(fake, BAS, reference)
+    card = await press(fake, BAS, offer, "Accepteren", f"U heeft casus {reference} geaccepteerd")
+    asked = await press(fake, BAS, card, "Sluiten", f"Waarom sluit u casus {reference}?")
+    assert [k["text"] for row in asked["reply_markup"]["inline_keyboard"] for k in row] == ["Terug"]
+    await fake.send_text(BAS, " ")
+    said = await wait_for_text(fake, BAS, "Typ een korte reden")
+    assert said["text"] == "Typ een korte reden; zonder reden wordt de casus niet gesloten."
+    await fake.send_text(BAS, "Hulp loopt via de GI")
+    await wait_for_text(fake, BAS, f"Casus {reference} is gesloten. De melder is ingelicht.")
+    assert not has_buttons(fake.messages[(BAS, asked["message_id"])])
+    assert await status(app, reference) == CasusStatus.GESLOTEN
+
+
 async def test_several_melders_at_once_and_mine_lists_them(fake: FakeBotAPI, app: App) -> None:
     melders = [MELDER + 100 + n for n in range(5)]
     for melder in melders:
