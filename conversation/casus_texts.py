@@ -104,6 +104,7 @@ class CasusFacts:
     close_reason: str | None = None
     werkdagen: int = 5
     coordinator_reason: str | None = None  # why a coördinator gave it elsewhere or reopened it
+    chosen_partij: str | None = None  # the partij a coördinator gave it to against the advice
     history: tuple[str, ...] = ()  # "<datum>: <wat>" from the audit log, for coördinatoren
     group: tuple[str, ...] = ()  # the group aanmelding it belongs to and the group's finding
 
@@ -121,10 +122,71 @@ def _lines(*parts: str | None) -> str:
 
 
 def _advice(facts: CasusFacts) -> str:
+    """The advice with its reasons; after afwijken, first who was chosen instead, and why."""
+    advice = f"casusregie bij {facts.partij_name} ({facts.outcome_label})."
+    reasons = [f"• {reason}" for reason in facts.reasons]
+    if facts.chosen_partij is None:
+        return _lines(f"Advies: {advice}", *reasons)
     return _lines(
-        f"Advies: casusregie bij {facts.partij_name} ({facts.outcome_label}).",
-        *(f"• {reason}" for reason in facts.reasons),
+        chosen_line(facts.chosen_partij),
+        coordinator_reason_line(facts.coordinator_reason),
+        "",
+        f"Oorspronkelijk advies: {advice}",
+        *reasons,
     )
+
+
+def chosen_line(partij: str) -> str:
+    return (
+        f"In onderling overleg: een coördinator heeft de casusregie bij {partij} belegd, anders "
+        "dan het advies."
+    )
+
+
+def coordinator_reason_line(reason: str | None) -> str | None:
+    return f"Reden van de coördinator: {reason}" if reason else None
+
+
+OOV_STEP = (
+    "De afdeling Openbare Orde en Veiligheid van de gemeente bewaakt het proces en houdt de "
+    "casusregie tot er een geschikte casusregisseur van {partij} beschikbaar is. U hoort van ons "
+    "zodra de casus is overgedragen."
+)
+CHOSEN_STEP = {  # the next step after afwijken, by the status
+    CasusStatus.AANGEBODEN: (
+        "Een casusregisseur van {partij} is in onderling overleg gevraagd de casusregie te "
+        "voeren. U hoort wie de casus oppakt."
+    ),
+    CasusStatus.IN_SCREENING: "Het Zorg- en Veiligheidshuis screent de aanmelding. U hoort "
+    "binnen {werkdagen} werkdagen van ons.",
+}
+CHOSEN_TAKEN = "{partij} voert in onderling overleg de casusregie."
+CLOSED_STEP = "Geen: de casus is gesloten."
+
+
+def next_step_now(
+    status: CasusStatus,
+    advised_step: str,
+    *,
+    acting_partij: str | None,
+    chosen_partij: str | None = None,
+    screening: ScreeningOutcome | None = None,
+    advised_partij: str = "",
+    werkdagen: int = 5,
+) -> str:
+    """The next step that holds for a casus as it is now: the advice's, until OOV holds it, a
+    screening has decided, a coördinator chose another partij, or it is closed."""
+    if status == CasusStatus.GESLOTEN:
+        return CLOSED_STEP
+    if status == CasusStatus.BIJ_OOV:
+        return OOV_STEP.format(partij=acting_partij)
+    screened = status in (CasusStatus.GEEN_INZET, CasusStatus.SIGNALEREND, CasusStatus.PROCESREGIE)
+    if screened and screening is not None:
+        return SCREENING_MEANS[screening].format(partij=advised_partij)
+    if chosen_partij is not None:
+        step = CHOSEN_STEP.get(status, CHOSEN_TAKEN)
+        return step.format(partij=chosen_partij, werkdagen=werkdagen)
+    return advised_step
 
 
 LONGEST_LINE = 1500  # characters of one answer shown, so the advice below it always fits

@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.services.casussen import partij_name, person_line
+from bot.services.casussen import acting_now, partij_name, person_line
 from bot.services.clock import Clock
 from bot.services.dates import shown_date, shown_moment
 from bot.services.groups import card_lines, may_see_groups
@@ -48,7 +48,6 @@ from rules.matching import (
     SCREENING,
     SCREENING_PARTIJ,
     Regisseur,
-    acting_partij,
     best,
     needs_of,
 )
@@ -919,14 +918,8 @@ class AssignmentService:
         return other or best(regisseurs, needs, now)
 
     def _partij_to_act(self, casus: Casus, screening: ScreeningOutcome | None = None) -> str:
-        """The partij whose regisseur is asked next: the one a coördinator gave it to; after
-        procesregie the advised partij supplies the casusregisseur; otherwise as the outcome
-        says (rules.matching)."""
-        if casus.afgeweken_partij is not None and screening != ScreeningOutcome.PROCESREGIE:
-            return casus.afgeweken_partij
-        if ScreeningOutcome.PROCESREGIE in (screening, casus.screening_outcome):
-            return casus.partij
-        return acting_partij(casus.outcome, casus.partij)
+        """The partij whose regisseur is asked next (rules.matching.partij_to_act)."""
+        return acting_now(casus, screening)
 
     async def _candidate(
         self,
@@ -1132,6 +1125,7 @@ class AssignmentService:
             close_reason=casus.close_reason,
             werkdagen=self.schema.contact_werkdagen,
             coordinator_reason=casus.coordinator_reason,
+            chosen_partij=partij_name(self.schema, casus.afgeweken_partij),
             group=await card_lines(session, casus.group_id) if casus.group_id else (),
         )
 
