@@ -25,7 +25,7 @@ from conversation.group import aangemelde_line, short_name
 from conversation.messages import Reply, Typed
 from rules import Schema
 from rules.matching import REGULIERE_REGIE, SCREENING_PARTIJ, acting_partij
-from rules.vocabulary import GroupFinding, Role
+from rules.vocabulary import CasusStatus, GroupFinding, Role
 from storage import AuditLog, Casussen, Database, Groups, Intake, IntakeStates, Outbox, People
 from storage.models import Casus, CasusGroup
 
@@ -218,6 +218,15 @@ class GroupService:
         advice = casus.stored_advice
         holder = await People(session).get(casus.holder_id) if casus.holder_id else None
         held_by_advised = holder is not None and holder.partij == casus.partij
+        # Reguliere casusregie runs while the casus is with the advised partij under that
+        # advice (offered to or held by them), or once they took it on; not at OOV, not closed.
+        with_the_advised = (
+            advice.outcome == REGULIERE_REGIE and casus.afgeweken_partij is None
+        ) or held_by_advised
+        reguliere = with_the_advised and casus.status not in (
+            CasusStatus.BIJ_OOV,
+            CasusStatus.GESLOTEN,
+        )
         # The holder's partij where it is not the one the advice leads to (OOV holds it, say).
         expected = {
             casus.partij,
@@ -242,7 +251,7 @@ class GroupService:
             outcome_label=advice.outcome_label,
             status=casus.status,
             holder=shown_holder,
-            reguliere=advice.outcome == REGULIERE_REGIE or held_by_advised,
+            reguliere=reguliere,
         )
 
 
