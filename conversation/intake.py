@@ -176,6 +176,7 @@ class IntakeDialogue:
         # The questions, and where the schema asks some per person, the choice between one person
         # and a group just before the first of those: the order "advance" and "back" go in.
         first_per_person = next((q for q in self.questions if q.per_person), None)
+        self.asks_scope = first_per_person is not None
         self.before_scope = (
             frozenset(q.id for q in self.questions[: self.questions.index(first_per_person)])
             if first_per_person is not None
@@ -957,19 +958,34 @@ class IntakeDialogue:
             return
         chat.replies.append(self._question(chat, question))
 
-    def _question(self, chat: _Chat, question: Question) -> Reply:
+    def _progress(self, chat: _Chat, question: Question | None) -> tuple[int, int, bool]:
+        """ "Vraag n van m" of `question`, or of the one-person-or-group question (None), as
+        (n, m, whether `question` is on the path counted). A group's later persons count only
+        their own questions; otherwise the one-person-or-group question is one of them."""
         path = self._longest_path(chat.answers)
         group = chat.group
         if group is not None and not group.first_walk:
             path = tuple(q for q in path if q.per_person)
-        number = path.index(question) + 1 if question in path else 1
-        heading = f"Vraag {number} van {len(path)}"
+            on = question in path
+            return (path.index(question) + 1 if on else 1), len(path), on
+        total = len(path) + self.asks_scope
+        if question is None:
+            return sum(1 for q in path if q.id in self.before_scope) + 1, total, True
+        if question not in path:
+            return 1, total, False
+        after_scope = self.asks_scope and question.id not in self.before_scope
+        return path.index(question) + 1 + after_scope, total, True
+
+    def _question(self, chat: _Chat, question: Question) -> Reply:
+        group = chat.group
+        number, total, on_path = self._progress(chat, question)
+        heading = f"Vraag {number} van {total}"
         if group is not None and group.at is None:
             heading = "Voor de hele groep"
         elif group is not None and group.first_walk and not question.per_person:
-            heading = f"Voor de hele groep, vraag {number} van {len(path)}"
-        elif group is not None and question in path:
-            heading = f"Persoon {self._person_number(group)}, vraag {number} van {len(path)}"
+            heading = f"Voor de hele groep, vraag {number} van {total}"
+        elif group is not None and on_path:
+            heading = f"Persoon {self._person_number(group)}, vraag {number} van {total}"
         elif group is not None:
             heading = f"Persoon {self._person_number(group)}, alleen voor deze persoon"
         text = f"{heading}\n{question.text}"
@@ -1072,7 +1088,8 @@ class IntakeDialogue:
 
     def _scope_question(self, chat: _Chat) -> Reply:
         asked = [q.short.lower() for q in self.schema.per_person_questions if not q.asked_when]
-        text = SCOPE_QUESTION.format(asked=_listed(asked))
+        number, total, _ = self._progress(chat, None)
+        text = f"Vraag {number} van {total}\n" + SCOPE_QUESTION.format(asked=_listed(asked))
         options = (Button(ONE, "Eén persoon"), Button(GROUP, "Een groep"))
         controls = (Button(BACK, "Vorige"), Button(CANCEL, "Stoppen"))
         return Reply(text, SCOPE, options, controls)

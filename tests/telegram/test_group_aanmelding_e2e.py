@@ -60,7 +60,7 @@ async def the_five_up_to_their_overview(fake: FakeBotAPI) -> dict[str, Any]:
     key = (MELDER, question["message_id"])
     await press_all(fake, question, ("ja", "groep"))
     assert asking(fake.messages[key]) == "kader#1"
-    assert fake.messages[key]["text"].startswith("✓ Omvang: een groep\n\nPersoon 1, vraag 2 van")
+    assert fake.messages[key]["text"].startswith("✓ Omvang: een groep\n\nPersoon 1, vraag 3 van")
     await press_all(fake, question, FIVE[0] + SHARED)
     for number, person in enumerate(FIVE[1:], start=2):
         assert asking(fake.messages[key]) == f"groep#{number - 1}"
