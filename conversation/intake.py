@@ -27,6 +27,7 @@ from conversation.intake_texts import (
     ADD_WORDS,
     AT_OVERVIEW,
     BACK_WORDS,
+    BAND_REFUSED,
     CONFIRM_WORDS,
     DONE_WORDS,
     FINISHED_HINT,
@@ -873,10 +874,7 @@ class IntakeDialogue:
         if broken:
             message = broken[0].message
             if question.kind == "age" and isinstance(value, str):
-                message = (
-                    f"De leeftijdsgroep {question.label_of(value)} past niet helemaal bij uw "
-                    f"antwoorden. {message} Typ de leeftijd in jaren."
-                )
+                message = BAND_REFUSED.format(band=question.label_of(value), why=message)
             chat.say(message)
             self._ask(chat)
             return
@@ -885,14 +883,18 @@ class IntakeDialogue:
         self._advance(chat)
 
     def _broken(self, answers: Answers) -> tuple[Violation, ...]:
-        """Constraints the answers break; an age band breaks one if any age in it would."""
+        """Constraints the answers break. An age band breaks them when no age in it is one the
+        other answers allow: a band that fits them in part means the ages of it they allow
+        (Minderjarig under jeugdreclassering: 12 to 17), and the advice is the same for each of
+        those, since the schema's completeness proof lets no band straddle a rule's bound."""
         broken = violations(self.schema, self._facts(answers))
         for question in self.questions:
             band = answers.get(question.id)
             if not broken and question.kind == "age" and isinstance(band, str):
                 span = known_from_answer(question, band)
                 assert isinstance(span, AgeSpan)
-                broken = age_violations(self.schema, answers, question, span)
+                if not _overlaps(span, allowed_ages(self.schema, answers, question)):
+                    broken = age_violations(self.schema, answers, question, span)
         return broken
 
     def _advance(self, chat: _Chat) -> None:
@@ -1019,16 +1021,12 @@ class IntakeDialogue:
         return (group.at or 0) + 1
 
     def _allowed_bands(self, question: Question, others: Answers) -> tuple[Band, ...]:
-        """The bands every age of which the other answers allow."""
+        """The bands with an age in them the other answers allow (see `_broken`)."""
+        allowed = allowed_ages(self.schema, others, question)
         return tuple(
             b
             for b in question.bands
-            if not age_violations(
-                self.schema,
-                others,
-                question,
-                AgeSpan(b.at_least, min(b.below - 1, question.maximum)),
-            )
+            if _overlaps(AgeSpan(b.at_least, min(b.below - 1, question.maximum)), allowed)
         )
 
     def _allowed_ages_hint(self, question: Question, others: Answers) -> str:
@@ -1118,6 +1116,10 @@ class IntakeDialogue:
         return Reply(
             "\n".join(lines), self._step_name(chat), tuple(buttons), (Button(CANCEL, "Stoppen"),)
         )
+
+
+def _overlaps(span: AgeSpan, allowed: Sequence[AgeSpan]) -> bool:
+    return any(a.lowest <= span.highest and span.lowest <= a.highest for a in allowed)
 
 
 def _number_after(button: str | None, prefix: str) -> int | None:

@@ -96,15 +96,15 @@ async def test_sigkill_between_answers_resumes_at_the_right_question(tmp_path: P
 
 
 async def test_the_age_question_offers_what_the_regime_allows(tmp_path: Path) -> None:
-    out = await _run(tmp_path, "ja\n1\nmaatregel\njeugdreclassering\nminderjarig\n10\n")
+    out = await _run(tmp_path, "ja\n1\nmaatregel\njeugdreclassering\nvolwassen\n10\n")
     age_question = (
         "Vraag 5 van 9\nHoe oud is de persoon? Typ de leeftijd in jaren, of kies een "
         "leeftijdsgroep.\nBij uw antwoorden past een leeftijd van 12 tot en met 22 jaar.\n"
-        "  - Jongvolwassen (18-22 jaar)\n"
+        "  - Minderjarig (0-17 jaar)\n  - Jongvolwassen (18-22 jaar)\n"
     )
     assert age_question in out
-    assert "Minderjarig (0-17 jaar)\n" not in out
-    assert "De leeftijdsgroep Minderjarig (0-17 jaar) past niet helemaal" in out
+    assert "Volwassen (23 jaar of ouder)\n" not in out
+    assert "De leeftijdsgroep Volwassen (23 jaar of ouder) past niet bij uw antwoorden" in out
     assert "Jeugdreclassering geldt van 12 tot 23 jaar. Klopt de leeftijd?" in out
 
 
