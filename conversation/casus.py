@@ -6,7 +6,8 @@ it to the next candidate; nobody left: bij_oov. Screening ends in geen_inzet, si
 procesregie; procesregie also offers the casus to a casusregisseur of the advised partij. The OOV
 holder hands a casus over once someone suitable is available. Any open casus can be closed.
 A coördinator can give an open casus to another partij or regisseur than the rules advised
-(afwijken: reassign), and reopen a closed one; both with a typed reason.
+(afwijken: reassign), and reopen a closed one; both with a typed reason. A casus whose holder is
+deactivated goes back into matching (release).
 
 Pure: a casus as the lifecycle sees it (`CasusView`), who acts (`Actor`) and what they do
 (`Event`) in; the new status and who must be told what (`Notice`) out, or a `Refusal` that says
@@ -42,6 +43,7 @@ class Trigger(StrEnum):
     CLOSE = "close"
     REASSIGN = "reassign"  # afwijken: a coördinator gives it to a regisseur of their choice
     REOPEN = "reopen"  # a coördinator reopens a closed casus
+    RELEASE = "release"  # its holder was deactivated: back into matching
 
 
 class Recipient(StrEnum):
@@ -71,6 +73,8 @@ class About(StrEnum):
     REASSIGNED_AWAY = "reassigned_away"  # to the former holder: it is someone else's now
     AFGEWEKEN = "afgeweken"  # to the melder: a coördinator chose another partij or regisseur
     HEROPEND = "heropend"  # to the melder: a coördinator reopened the casus
+    RELEASED = "released"  # to the melder: its regisseur left, it is offered anew
+    RELEASED_TO_OOV = "released_to_oov"  # to the melder: its regisseur left, nobody else: OOV
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +141,7 @@ OPEN_STATES = [
     S.BIJ_OOV,
 ]
 OFFERING = [S.AANGEBODEN, S.PROCESREGIE]  # states in which an offer can be open
+HELD = [S.OPGEPAKT, S.IN_SCREENING, S.SIGNALEREND]  # someone holds it, no offer can be open
 REASSIGNABLE = [S.AANGEMELD, *OPEN_STATES]
 SCREENED = {
     ScreeningOutcome.GEEN_INZET: S.GEEN_INZET,
@@ -286,6 +291,33 @@ TRANSITIONS = [
         ["tell_melder_heropend", "tell_oov"],
         unless=["has_candidate"],
     ),
+    # The holder was deactivated: the casus goes on as if their offer had just ended. Screened
+    # to geen inzet, it has no work left and stays; in procesregie with an offer open to a
+    # casusregisseur, that offer goes on.
+    _move(T.RELEASE, S.PROCESREGIE, None, ["by_system", "offer_open"], []),
+    *(
+        move
+        for source, offering in ((HELD, S.AANGEBODEN), (S.PROCESREGIE, S.PROCESREGIE))
+        for move in (
+            _move(
+                T.RELEASE,
+                source,
+                offering,
+                ["by_system", "has_candidate"],
+                ["tell_candidate", "tell_melder_released"],
+                unless=["offer_open"],
+            ),
+            _move(
+                T.RELEASE,
+                source,
+                S.BIJ_OOV,
+                ["by_system"],
+                ["tell_melder_released_to_oov", "tell_holder_bij_oov"],
+                unless=["offer_open", "has_candidate"],
+            ),
+        )
+    ),
+    _move(T.RELEASE, S.BIJ_OOV, None, ["by_system"], ["tell_holder_bij_oov"]),
 ]
 
 
@@ -389,6 +421,15 @@ class _Casus:
 
     def tell_melder_closed(self, _: EventData) -> None:
         self._tell(Recipient.MELDER, About.GESLOTEN)
+
+    def tell_melder_released(self, _: EventData) -> None:
+        self._tell(Recipient.MELDER, About.RELEASED)
+
+    def tell_melder_released_to_oov(self, _: EventData) -> None:
+        self._tell(Recipient.MELDER, About.RELEASED_TO_OOV)
+
+    def tell_holder_bij_oov(self, _: EventData) -> None:
+        self._tell(Recipient.HOLDER, About.BIJ_OOV)
 
 
 def _definition() -> dict[str, Any]:

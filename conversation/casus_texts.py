@@ -324,6 +324,19 @@ def notice(about: About, facts: CasusFacts) -> str:
             f"Casus {reference} is door een coördinator heropend.",
             f"Reden: {facts.coordinator_reason}" if facts.coordinator_reason else None,
         )
+    if about == About.RELEASED:
+        return (
+            f"De regisseur die casus {reference} had, werkt niet meer met regiebot. De casus is "
+            f"opnieuw aangeboden aan een regisseur van {facts.acting_partij}. U hoort wie hem "
+            "oppakt."
+        )
+    if about == About.RELEASED_TO_OOV:
+        return (
+            f"De regisseur die casus {reference} had, werkt niet meer met regiebot, en er is nu "
+            f"geen andere geschikte regisseur van {facts.acting_partij} beschikbaar. De afdeling "
+            "Openbare Orde en Veiligheid van de gemeente bewaakt het proces en houdt de "
+            "casusregie tot er een is. U hoort van ons zodra de casus is overgedragen."
+        )
     if about == About.OVERGEDRAGEN:
         return (
             f"Casus {reference} is door de afdeling OOV overgedragen en aangeboden aan een "
@@ -388,6 +401,7 @@ HISTORY = {  # audit actions as the card's history names them; others are not sh
     "gesloten": "gesloten",
     "afgeweken": "in overleg elders belegd",
     "heropend": "heropend",
+    "vrijgegeven": "opnieuw belegd: de regisseur is gedeactiveerd",
     "groepsbevinding": "groepsbevinding vastgelegd",
 }
 HISTORY_SHOWN = 15  # the newest entries a card shows

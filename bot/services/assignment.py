@@ -99,6 +99,17 @@ class Listing:
 
 
 @dataclass(frozen=True, slots=True)
+class Moved:
+    """A casus that went on when the one it was offered to, or who held it, was deactivated:
+    where it is now."""
+
+    reference: str
+    status: CasusStatus
+    partij_name: str | None  # the partij that must act on it now
+    offered: bool  # it was offered to them (else they held it)
+
+
+@dataclass(frozen=True, slots=True)
 class TimerRun:
     reminded: int = 0
     expired: int = 0
@@ -848,6 +859,13 @@ class AssignmentService:
                 assignments.close(open_offer, AssignmentStatus.INGETROKKEN, now=now)
         elif trigger == Trigger.HAND_OVER:
             casus.holder_id = casus.holder_since = casus.handover_noted_at = None
+        elif trigger == Trigger.RELEASE:
+            details = {**(details or {}), "regisseur_id": casus.holder_id}
+            casus.holder_id = casus.holder_since = casus.handover_noted_at = None
+            if casus.status == CasusStatus.BIJ_OOV:  # another of OOV holds it, if there is one
+                oov = self._oov_holder(casus, regisseurs.get(OOV_PARTIJ, []), None, now)
+                casus.holder_id = oov.person_id if oov is not None else None
+                casus.holder_since = now if oov is not None else None
         elif trigger in (Trigger.REASSIGN, Trigger.REOPEN):
             if open_offer is not None:
                 assignments.close(open_offer, AssignmentStatus.INGETROKKEN, now=now)
@@ -1131,14 +1149,31 @@ class AssignmentService:
 
     # --- someone leaves -------------------------------------------------------------------------
 
-    async def withdraw_offers_of(self, session: AsyncSession, person_id: int) -> None:
-        """Every open offer of someone just deactivated goes on to the next candidate at once,
-        as if it had expired; they are told nothing (they can no longer be reached)."""
+    async def release_all_of(self, session: AsyncSession, person_id: int) -> tuple[Moved, ...]:
+        """What someone just deactivated had goes on at once, in the caller's unit of work:
+        every open offer to the next candidate, as if it had expired, and every casus they
+        hold back into matching (or to OOV), the melder told. They are told nothing (they can
+        no longer be reached). Returns the casussen that moved, for the coördinator."""
+        moved: list[Moved] = []
         for offer in await Assignments(session).open_offers_of(person_id):
             casus = await Casussen(session).lock(offer.casus_id)
             await session.refresh(offer)  # as it is now that the casus is locked
             if casus is not None and offer.status == AssignmentStatus.AANGEBODEN:
-                await self._move(session, casus, SYSTEM, Event(Trigger.EXPIRE))
+                move = await self._move(session, casus, SYSTEM, Event(Trigger.EXPIRE))
+                if isinstance(move, Move):
+                    moved.append(self._moved(casus, offered=True))
+        for held in await Casussen(session).held_by(person_id):
+            casus = await Casussen(session).lock(held.id or 0)
+            if casus is None or casus.holder_id != person_id:
+                continue
+            if isinstance(await self._move(session, casus, SYSTEM, Event(Trigger.RELEASE)), Move):
+                moved.append(self._moved(casus, offered=False))
+        return tuple(moved)
+
+    def _moved(self, casus: Casus, *, offered: bool) -> Moved:
+        return Moved(
+            casus.reference, casus.status, partij_name(self.schema, acting_now(casus)), offered
+        )
 
 
 _OFFERING = frozenset(  # REASSIGN offers it too, to whom the coördinator chose
@@ -1149,6 +1184,7 @@ _OFFERING = frozenset(  # REASSIGN offers it too, to whom the coördinator chose
         Trigger.SCREEN,
         Trigger.HAND_OVER,
         Trigger.REOPEN,
+        Trigger.RELEASE,
     }
 )
 _ABOUT_THE_OFFER = frozenset({Trigger.ACCEPT, Trigger.DECLINE, Trigger.REMIND, Trigger.EXPIRE})
@@ -1163,6 +1199,7 @@ _AUDITED = {  # the entry of each trigger but the first offer
     Trigger.CLOSE: "gesloten",
     Trigger.REASSIGN: "afgeweken",
     Trigger.REOPEN: "heropend",
+    Trigger.RELEASE: "vrijgegeven",
 }
 
 

@@ -146,6 +146,18 @@ allow(
     ((R.MELDER, A.HEROPEND), (R.MELDER, A.NAAR_OOV), (R.HOLDER, A.BIJ_OOV)),
 )  # fmt: skip
 
+for state in (S.OPGEPAKT, S.IN_SCREENING, S.SIGNALEREND):  # its holder was deactivated
+    allow(
+        state, BOTH, T.RELEASE, ["system"], [True], None, S.AANGEBODEN,
+        ((R.CANDIDATE, A.OFFER), (R.MELDER, A.RELEASED)),
+    )  # fmt: skip
+    allow(
+        state, BOTH, T.RELEASE, ["system"], [False], None, S.BIJ_OOV,
+        ((R.MELDER, A.RELEASED_TO_OOV), (R.HOLDER, A.BIJ_OOV)),
+    )  # fmt: skip
+allow(S.PROCESREGIE, BOTH, T.RELEASE, ["system"], EITHER, None, S.PROCESREGIE, ())  # offer open
+allow(S.BIJ_OOV, BOTH, T.RELEASE, ["system"], EITHER, None, S.BIJ_OOV, ((R.HOLDER, A.BIJ_OOV),))
+
 
 def every_combination() -> list[Case]:
     screenings: dict[Trigger, list[ScreeningOutcome | None]] = {T.SCREEN: [*ScreeningOutcome]}
@@ -198,6 +210,16 @@ def test_afwijken_needs_someone_to_offer_it_to_and_only_a_coordinator_may() -> N
     closed = view(S.GESLOTEN, "reguliere_regie")
     assert LIFECYCLE.step(closed, ACTORS["coordinator"], Event(T.REASSIGN, True)) == Refusal.NOT_NOW
     assert LIFECYCLE.step(closed, ACTORS["holder"], Event(T.REOPEN, True)) == Refusal.NOT_NOW
+
+
+def test_procesregie_whose_casusregisseur_left_is_offered_to_the_next() -> None:
+    taken = CasusView(S.PROCESREGIE, "screening", None, HOLDER, ScreeningOutcome.PROCESREGIE)
+    move = LIFECYCLE.step(taken, SYSTEM, Event(T.RELEASE, has_candidate=True))
+    assert move == Move(S.PROCESREGIE, (Notice(R.CANDIDATE, A.OFFER), Notice(R.MELDER, A.RELEASED)))
+    move = LIFECYCLE.step(taken, SYSTEM, Event(T.RELEASE, has_candidate=False))
+    assert isinstance(move, Move) and move.status == S.BIJ_OOV
+    screened = CasusView(S.GEEN_INZET, "screening", None, HOLDER, ScreeningOutcome.GEEN_INZET)
+    assert LIFECYCLE.step(screened, SYSTEM, Event(T.RELEASE, True)) == Refusal.NOT_NOW
 
 
 def test_the_diagram_comes_from_the_same_definition() -> None:
