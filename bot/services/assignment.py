@@ -24,7 +24,7 @@ from bot.services.casussen import acting_now, partij_name, person_line
 from bot.services.clock import Clock
 from bot.services.dates import shown_date, shown_moment
 from bot.services.groups import card_lines, may_see_groups
-from bot.services.turn import Turn
+from bot.services.turn import Turn, asked, asking
 from conversation import casus_texts as say
 from conversation import group_texts
 from conversation.answers import answer_lines
@@ -221,7 +221,7 @@ class AssignmentService:
     ) -> Turn:
         """A typed reason or note, for what the chat's state row says it is about."""
         text = event.text.strip()
-        about, asked_in = _asked(saved.awaiting_about)
+        about, asked_in = asked(saved.awaiting_about)
         problem = say.reason_problem(text, MAX_REASON, say.when_empty(about.partition(":")[0]))
         if problem is not None:  # the same question stands
             await IntakeStates(session).save(saved, now=self.clock())
@@ -239,7 +239,7 @@ class AssignmentService:
     async def _without_text(self, session: AsyncSession, who: Who, about: str) -> Card:
         """ "Zonder toelichting": what waited for a note happens without one."""
         saved = await IntakeStates(session).lock(who.chat_id)
-        if saved is None or saved.awaiting != self.name or _asked(saved.awaiting_about)[0] != about:
+        if saved is None or saved.awaiting != self.name or asked(saved.awaiting_about)[0] != about:
             return Card(say.STALE)
         await IntakeStates(session).save(
             replace(saved, awaiting=None, awaiting_about=None), now=self.clock()
@@ -310,8 +310,8 @@ class AssignmentService:
                 return
             saved = await states.lock_or_create(who.chat_id, "start", now=self.clock())
         awaiting = self.name if about is not None else None
-        if about is not None and who.message_id is not None:
-            about = f"{about}{ASKED_IN}{who.message_id}"
+        if about is not None:
+            about = asking(about, who.message_id)
         if saved.awaiting == self.name or about is not None:
             await states.save(
                 replace(saved, awaiting=awaiting, awaiting_about=about), now=self.clock()
@@ -1201,15 +1201,6 @@ _AUDITED = {  # the entry of each trigger but the first offer
     Trigger.REOPEN: "heropend",
     Trigger.RELEASE: "vrijgegeven",
 }
-
-
-ASKED_IN = "@"  # in `awaiting_about`: what the text is for, then the message that asked
-
-
-def _asked(awaiting_about: str | None) -> tuple[str, int | None]:
-    """What a typed text is for, and the channel's message that asked it (None: unknown)."""
-    about, _, message = (awaiting_about or "").partition(ASKED_IN)
-    return about, int(message) if message.isdigit() else None
 
 
 def _view(casus: Casus, open_offer: Assignment | None) -> CasusView:

@@ -109,6 +109,8 @@ async def test_a_zvh_regisseur_sees_the_group_and_records_the_signalerende_funct
     )
     await fake.send_text(ZITA, NOTE)
     done = await wait_for_text(fake, ZITA, "De groepsbevinding is vastgelegd bij alle 5 casussen")
+    closed = fake.messages[(ZITA, asked["message_id"])]  # its Zonder toelichting is gone
+    assert closed["text"] == f"✓ Uw antwoord: {NOTE}" and "reply_markup" not in closed
     assert f"Professional {ZITA}): {signalerend}." in done["text"]
     assert f"Toelichting: {NOTE}" in done["text"]
 
