@@ -34,29 +34,29 @@ GroupMember = tuple[str, str, Advice, Sequence[str]]  # casus reference, person 
 
 def group_advice_texts(reference: str, members: Sequence[GroupMember]) -> list[str]:
     """A group's advice: one line per person with their casus and partij, then what happens next
-    once per distinct next step, naming the persons it is for; then any news. In parts that
-    each fit one message."""
+    once per distinct next step, naming the persons it is for. A person with news of their
+    casus (nobody could take it) has that news as what happens next instead of the advice's
+    step, which no longer holds. In parts that each fit one message."""
     lines = [
         f"Uw groepsaanmelding is ontvangen: {len(members)} personen, groepsnummer {reference}.",
         "Advies per persoon:",
     ]
     steps: dict[str, list[int]] = {}
     notes: dict[str, None] = {}
-    for number, (casus, line, advice, _) in enumerate(members, start=1):
+    for number, (casus, line, advice, told) in enumerate(members, start=1):
         outcome = advice.outcome.label
         lines.append(
             f"{number}. {casus} · {line} → {advice.partij.name}: "
             f"{outcome[:1].lower()}{outcome[1:]}."
         )
-        steps.setdefault(advice.next_step, []).append(number)
+        steps.setdefault(" ".join(told) if told else advice.next_step, []).append(number)
         notes.update(dict.fromkeys(advice.notes))
     after = ["Wat er nu gebeurt:"]
     after += [
         f"• {_persons_named(numbers, len(members))}: {step}" for step, numbers in steps.items()
     ]
     after += [*notes, GROUP_SEEN]
-    news = [item for *_, told in members for item in told]
-    return [*_parts(lines), *_parts(after), *news]
+    return [*_parts(lines), *_parts(after)]
 
 
 def _persons_named(numbers: Sequence[int], of: int) -> str:

@@ -6,7 +6,8 @@ it to the next candidate; nobody left: bij_oov. Screening ends in geen_inzet, si
 procesregie; procesregie also offers the casus to a casusregisseur of the advised partij. The OOV
 holder hands a casus over once someone suitable is available. Any open casus can be closed.
 A coördinator can give an open casus to another partij or regisseur than the rules advised
-(afwijken: reassign), and reopen a closed one; both with a typed reason.
+(afwijken: reassign), and reopen a closed one; both with a typed reason. A casus whose holder is
+deactivated goes back into matching (release).
 
 Pure: a casus as the lifecycle sees it (`CasusView`), who acts (`Actor`) and what they do
 (`Event`) in; the new status and who must be told what (`Notice`) out, or a `Refusal` that says
@@ -17,7 +18,7 @@ same definition draws `regiebot rules graph --casus`.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
@@ -42,6 +43,7 @@ class Trigger(StrEnum):
     CLOSE = "close"
     REASSIGN = "reassign"  # afwijken: a coördinator gives it to a regisseur of their choice
     REOPEN = "reopen"  # a coördinator reopens a closed casus
+    RELEASE = "release"  # its holder was deactivated: back into matching
 
 
 class Recipient(StrEnum):
@@ -57,7 +59,8 @@ class About(StrEnum):
 
     OFFER = "offer"
     REMINDER = "reminder"
-    OFFER_EXPIRED = "offer_expired"
+    OFFER_EXPIRED = "offer_expired"  # and offered to the next regisseur
+    OFFER_EXPIRED_TO_OOV = "offer_expired_to_oov"  # nobody was next: OOV holds it now
     OFFER_WITHDRAWN = "offer_withdrawn"  # the casus was closed while offered
     OPGEPAKT = "opgepakt"
     IN_SCREENING = "in_screening"
@@ -70,6 +73,8 @@ class About(StrEnum):
     REASSIGNED_AWAY = "reassigned_away"  # to the former holder: it is someone else's now
     AFGEWEKEN = "afgeweken"  # to the melder: a coördinator chose another partij or regisseur
     HEROPEND = "heropend"  # to the melder: a coördinator reopened the casus
+    RELEASED = "released"  # to the melder: its regisseur left, it is offered anew
+    RELEASED_TO_OOV = "released_to_oov"  # to the melder: its regisseur left, nobody else: OOV
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +128,7 @@ class Refusal(StrEnum):
 
     NOT_NOW = "not_now"  # the casus is not in a state where this can happen (any more)
     NOT_YOURS = "not_yours"  # the casus is not offered to, or held by, the one who acts
+    NOBODY_AVAILABLE = "nobody_available"  # it would move, had matching found someone to take it
 
 
 OPEN_STATES = [
@@ -135,6 +141,7 @@ OPEN_STATES = [
     S.BIJ_OOV,
 ]
 OFFERING = [S.AANGEBODEN, S.PROCESREGIE]  # states in which an offer can be open
+HELD = [S.OPGEPAKT, S.IN_SCREENING, S.SIGNALEREND]  # someone holds it, no offer can be open
 REASSIGNABLE = [S.AANGEMELD, *OPEN_STATES]
 SCREENED = {
     ScreeningOutcome.GEEN_INZET: S.GEEN_INZET,
@@ -204,7 +211,7 @@ TRANSITIONS = [
                 source,
                 S.BIJ_OOV,
                 ["by_system", "offer_open"],
-                ["tell_offered_expired", "tell_oov"],
+                ["tell_offered_expired_to_oov", "tell_oov"],
                 unless=["has_candidate"],
             ),
             _move(T.REMIND, source, source, ["by_system", "offer_open"], ["tell_offered_reminder"]),
@@ -284,6 +291,33 @@ TRANSITIONS = [
         ["tell_melder_heropend", "tell_oov"],
         unless=["has_candidate"],
     ),
+    # The holder was deactivated: the casus goes on as if their offer had just ended. Screened
+    # to geen inzet, it has no work left and stays; in procesregie with an offer open to a
+    # casusregisseur, that offer goes on.
+    _move(T.RELEASE, S.PROCESREGIE, None, ["by_system", "offer_open"], []),
+    *(
+        move
+        for source, offering in ((HELD, S.AANGEBODEN), (S.PROCESREGIE, S.PROCESREGIE))
+        for move in (
+            _move(
+                T.RELEASE,
+                source,
+                offering,
+                ["by_system", "has_candidate"],
+                ["tell_candidate", "tell_melder_released"],
+                unless=["offer_open"],
+            ),
+            _move(
+                T.RELEASE,
+                source,
+                S.BIJ_OOV,
+                ["by_system"],
+                ["tell_melder_released_to_oov", "tell_holder_bij_oov"],
+                unless=["offer_open", "has_candidate"],
+            ),
+        )
+    ),
+    _move(T.RELEASE, S.BIJ_OOV, None, ["by_system"], ["tell_holder_bij_oov"]),
 ]
 
 
@@ -349,6 +383,9 @@ class _Casus:
     def tell_offered_expired(self, _: EventData) -> None:
         self._tell(Recipient.OFFERED, About.OFFER_EXPIRED)
 
+    def tell_offered_expired_to_oov(self, _: EventData) -> None:
+        self._tell(Recipient.OFFERED, About.OFFER_EXPIRED_TO_OOV)
+
     def tell_offered_withdrawn(self, _: EventData) -> None:
         if self.casus.offered_to is not None:
             self._tell(Recipient.OFFERED, About.OFFER_WITHDRAWN)
@@ -385,6 +422,15 @@ class _Casus:
     def tell_melder_closed(self, _: EventData) -> None:
         self._tell(Recipient.MELDER, About.GESLOTEN)
 
+    def tell_melder_released(self, _: EventData) -> None:
+        self._tell(Recipient.MELDER, About.RELEASED)
+
+    def tell_melder_released_to_oov(self, _: EventData) -> None:
+        self._tell(Recipient.MELDER, About.RELEASED_TO_OOV)
+
+    def tell_holder_bij_oov(self, _: EventData) -> None:
+        self._tell(Recipient.HOLDER, About.BIJ_OOV)
+
 
 def _definition() -> dict[str, Any]:
     return {
@@ -410,20 +456,27 @@ class Lifecycle:
         if event.trigger.value not in self.machine.get_triggers(casus.status.value):
             return Refusal.NOT_NOW
         moved = self.machine.events[event.trigger.value].trigger(model)
-        if not moved:
-            return self._why_not(casus, actor, event)
-        return Move(CasusStatus(model.state), tuple(model.notices))
+        if moved:
+            return Move(CasusStatus(model.state), tuple(model.notices))
+        if not event.has_candidate and isinstance(
+            self.step(casus, actor, replace(event, has_candidate=True)), Move
+        ):
+            return Refusal.NOBODY_AVAILABLE
+        return self._why_not(casus, actor)
 
-    def allows(self, casus: CasusView, actor: Actor, trigger: Trigger) -> bool:
-        """Whether `actor` may trigger it now, for every candidate outcome: what a casus card
-        offers as buttons."""
-        events = [Event(trigger, has_candidate=found) for found in (True, False)]
+    def allows(
+        self, casus: CasusView, actor: Actor, trigger: Trigger, has_candidate: bool | None = None
+    ) -> bool:
+        """Whether `actor` may trigger it now: what a casus card offers as buttons. For any
+        outcome of matching, unless `has_candidate` says whether it found someone."""
+        found = (True, False) if has_candidate is None else (has_candidate,)
+        events = [Event(trigger, has_candidate=f) for f in found]
         if trigger == Trigger.SCREEN:
             events = [Event(trigger, True, outcome) for outcome in ScreeningOutcome]
         return any(isinstance(self.step(casus, actor, event), Move) for event in events)
 
     @staticmethod
-    def _why_not(casus: CasusView, actor: Actor, event: Event) -> Refusal:
+    def _why_not(casus: CasusView, actor: Actor) -> Refusal:
         acting_on_it = actor.person_id is not None and actor.person_id in (
             casus.offered_to,
             casus.holder_id,

@@ -100,9 +100,11 @@ class CasusFacts:
     screening_note: str | None = None
     betrokken: tuple[str, ...] = ()  # found involved in screening, beside the melder's answer
     answer_before: str | None = None  # an open offer's deadline
+    last_candidate: bool = False  # nobody else could be offered it now: without an answer, OOV
     close_reason: str | None = None
     werkdagen: int = 5
     coordinator_reason: str | None = None  # why a coördinator gave it elsewhere or reopened it
+    chosen_partij: str | None = None  # the partij a coördinator gave it to against the advice
     history: tuple[str, ...] = ()  # "<datum>: <wat>" from the audit log, for coördinatoren
     group: tuple[str, ...] = ()  # the group aanmelding it belongs to and the group's finding
 
@@ -120,10 +122,71 @@ def _lines(*parts: str | None) -> str:
 
 
 def _advice(facts: CasusFacts) -> str:
+    """The advice with its reasons; after afwijken, first who was chosen instead, and why."""
+    advice = f"casusregie bij {facts.partij_name} ({facts.outcome_label})."
+    reasons = [f"• {reason}" for reason in facts.reasons]
+    if facts.chosen_partij is None:
+        return _lines(f"Advies: {advice}", *reasons)
     return _lines(
-        f"Advies: casusregie bij {facts.partij_name} ({facts.outcome_label}).",
-        *(f"• {reason}" for reason in facts.reasons),
+        chosen_line(facts.chosen_partij),
+        coordinator_reason_line(facts.coordinator_reason),
+        "",
+        f"Oorspronkelijk advies: {advice}",
+        *reasons,
     )
+
+
+def chosen_line(partij: str) -> str:
+    return (
+        f"In onderling overleg: een coördinator heeft de casusregie bij {partij} belegd, anders "
+        "dan het advies."
+    )
+
+
+def coordinator_reason_line(reason: str | None) -> str | None:
+    return f"Reden van de coördinator: {reason}" if reason else None
+
+
+OOV_STEP = (
+    "De afdeling Openbare Orde en Veiligheid van de gemeente bewaakt het proces en houdt de "
+    "casusregie tot er een geschikte casusregisseur van {partij} beschikbaar is. U hoort van ons "
+    "zodra de casus is overgedragen."
+)
+CHOSEN_STEP = {  # the next step after afwijken, by the status
+    CasusStatus.AANGEBODEN: (
+        "Een casusregisseur van {partij} is in onderling overleg gevraagd de casusregie te "
+        "voeren. U hoort wie de casus oppakt."
+    ),
+    CasusStatus.IN_SCREENING: "Het Zorg- en Veiligheidshuis screent de aanmelding. U hoort "
+    "binnen {werkdagen} werkdagen van ons.",
+}
+CHOSEN_TAKEN = "{partij} voert in onderling overleg de casusregie."
+CLOSED_STEP = "Geen: de casus is gesloten."
+
+
+def next_step_now(
+    status: CasusStatus,
+    advised_step: str,
+    *,
+    acting_partij: str | None,
+    chosen_partij: str | None = None,
+    screening: ScreeningOutcome | None = None,
+    advised_partij: str = "",
+    werkdagen: int = 5,
+) -> str:
+    """The next step that holds for a casus as it is now: the advice's, until OOV holds it, a
+    screening has decided, a coördinator chose another partij, or it is closed."""
+    if status == CasusStatus.GESLOTEN:
+        return CLOSED_STEP
+    if status == CasusStatus.BIJ_OOV:
+        return OOV_STEP.format(partij=acting_partij)
+    screened = status in (CasusStatus.GEEN_INZET, CasusStatus.SIGNALEREND, CasusStatus.PROCESREGIE)
+    if screened and screening is not None:
+        return SCREENING_MEANS[screening].format(partij=advised_partij)
+    if chosen_partij is not None:
+        step = CHOSEN_STEP.get(status, CHOSEN_TAKEN)
+        return step.format(partij=chosen_partij, werkdagen=werkdagen)
+    return advised_step
 
 
 LONGEST_LINE = 1500  # characters of one answer shown, so the advice below it always fits
@@ -159,12 +222,7 @@ def offer(facts: CasusFacts, offer_id: int, *, reminder: bool = False) -> Card:
             _lines(*facts.group),  # aangemeld with others: the group's reference and finding
             _details(facts),
             _advice(facts),
-            _lines(
-                f"Graag uw antwoord vóór {facts.answer_before}; daarna gaat de casus naar de "
-                "volgende regisseur."
-                if facts.answer_before
-                else None
-            ),
+            _deadline(facts),
         )
         if part
     )
@@ -175,6 +233,22 @@ def offer(facts: CasusFacts, offer_id: int, *, reminder: bool = False) -> Card:
     )
 
 
+def _deadline(facts: CasusFacts) -> str | None:
+    """What happens to an offer left unanswered, as far as it is known now."""
+    if facts.answer_before is None:
+        return None
+    if facts.last_candidate:
+        return (
+            f"Graag uw antwoord vóór {facts.answer_before}. Er is nu geen andere regisseur "
+            "beschikbaar: zonder antwoord gaat de casus daarna naar de afdeling Openbare Orde en "
+            "Veiligheid van de gemeente."
+        )
+    return (
+        f"Graag uw antwoord vóór {facts.answer_before}; daarna gaat de casus naar de volgende "
+        "regisseur."
+    )
+
+
 def notice(about: About, facts: CasusFacts) -> str:
     """What a notice says, to whoever the lifecycle named (the offer itself is `offer`)."""
     reference = facts.reference
@@ -182,6 +256,12 @@ def notice(about: About, facts: CasusFacts) -> str:
         return (
             f"Casus {reference} is niet op tijd beantwoord en is aan een andere regisseur "
             "aangeboden. U hoeft niets meer te doen."
+        )
+    if about == About.OFFER_EXPIRED_TO_OOV:
+        return (
+            f"Casus {reference} is niet op tijd beantwoord. Er was geen andere geschikte "
+            "regisseur beschikbaar, dus de casus is naar de afdeling Openbare Orde en Veiligheid "
+            "van de gemeente gegaan. U hoeft niets meer te doen."
         )
     if about == About.OFFER_WITHDRAWN:
         return (
@@ -243,6 +323,19 @@ def notice(about: About, facts: CasusFacts) -> str:
         return _lines(
             f"Casus {reference} is door een coördinator heropend.",
             f"Reden: {facts.coordinator_reason}" if facts.coordinator_reason else None,
+        )
+    if about == About.RELEASED:
+        return (
+            f"De regisseur die casus {reference} had, werkt niet meer met regiebot. De casus is "
+            f"opnieuw aangeboden aan een regisseur van {facts.acting_partij}. U hoort wie hem "
+            "oppakt."
+        )
+    if about == About.RELEASED_TO_OOV:
+        return (
+            f"De regisseur die casus {reference} had, werkt niet meer met regiebot, en er is nu "
+            f"geen andere geschikte regisseur van {facts.acting_partij} beschikbaar. De afdeling "
+            "Openbare Orde en Veiligheid van de gemeente bewaakt het proces en houdt de "
+            "casusregie tot er een is. U hoort van ons zodra de casus is overgedragen."
         )
     if about == About.OVERGEDRAGEN:
         return (
@@ -308,6 +401,7 @@ HISTORY = {  # audit actions as the card's history names them; others are not sh
     "gesloten": "gesloten",
     "afgeweken": "in overleg elders belegd",
     "heropend": "heropend",
+    "vrijgegeven": "opnieuw belegd: de regisseur is gedeactiveerd",
     "groepsbevinding": "groepsbevinding vastgelegd",
 }
 HISTORY_SHOWN = 15  # the newest entries a card shows
@@ -325,6 +419,9 @@ REFUSED = {
     Refusal.NOT_YOURS: "Deze casus is niet aan u aangeboden en niet in uw handen: u kunt hier "
     "niets mee doen.",
     Refusal.NOT_NOW: "Dat kan nu niet meer: casus {reference} is intussen {status}.",
+    Refusal.NOBODY_AVAILABLE: "Er is nu geen geschikte casusregisseur van {partij} beschikbaar "
+    "die casus {reference} kan krijgen; de casus blijft {status}. Zodra er een is, komt er "
+    "bericht met een knop om de casus over te dragen.",
 }
 
 STALE = (
@@ -352,6 +449,20 @@ DONE = {
     Trigger.REASSIGN: "Casus {reference} is in overleg elders belegd; de melder is ingelicht.",
     Trigger.REOPEN: "Casus {reference} is heropend; de melder is ingelicht.",
 }
+SCREENING_TAKEN = (  # an offer to screen, accepted
+    "U heeft casus {reference} geaccepteerd om te screenen. De melder hoort dat u de aanmelding "
+    "screent."
+)
+
+
+def done(trigger: Trigger, status: CasusStatus, reference: str) -> str:
+    """What the one who acted reads first: what they did and who was told. `status`: the
+    casus's status after the move."""
+    if trigger == Trigger.ACCEPT and status == CasusStatus.IN_SCREENING:
+        return SCREENING_TAKEN.format(reference=reference)
+    return DONE[trigger].format(reference=reference, status=STATUS_TEXT[status])
+
+
 HANDED_OVER = "Casus {reference} is al overgedragen; u hoeft niets meer te doen."
 NO_NAMES = "Noem geen namen, adressen, telefoonnummers of BSN: de melder leest mee."
 CLOSE_QUESTION = (
@@ -401,10 +512,31 @@ MINE = "Uw open casussen (nieuwste eerst); tik er een aan voor de details:"
 MORE = "… en nog {count} oudere."
 
 
-def reason_problem(text: str, limit: int) -> str | None:
-    """Why a typed reason or note cannot be kept, in Dutch, ending with what to do; or None."""
+EMPTY_NOTE = "Typ een korte toelichting, of kies Zonder toelichting."
+EMPTY = {  # an empty text, by what it was asked for: only what the question offers
+    "decline": "Typ een korte toelichting, of kies een van de redenen.",
+    "close": "Typ een korte reden; zonder reden wordt de casus niet gesloten.",
+    "reopen": "Typ een korte reden; die is verplicht.",
+    "afw": "Typ een korte reden; die is verplicht.",
+}
+
+
+def when_empty(kind: str) -> str:
+    """What an empty text gets, for the question it answers (`kind`: decline, close, reopen,
+    afw.<partij>.<regisseur> or screen-<outcome>)."""
+    return EMPTY.get(kind.partition(".")[0], EMPTY_NOTE)
+
+
+def typed_answer(text: str) -> str:
+    """What the message that asked a reason or note shows once it is answered by typing."""
+    return f"Uw antwoord: {text if len(text) <= LONGEST_LINE else text[: LONGEST_LINE - 1] + '…'}"
+
+
+def reason_problem(text: str, limit: int, empty: str = EMPTY_NOTE) -> str | None:
+    """Why a typed reason or note cannot be kept, in Dutch, ending with what to do; or None.
+    `empty`: what to say when nothing was typed."""
     if not text:
-        return "Typ een korte toelichting, of kies een van de knoppen."
+        return empty
     if len(text) > limit:
         return (
             f"Uw tekst is {len(text)} tekens lang; het maximum is {limit}. Typ een kortere "

@@ -27,6 +27,7 @@ from conversation.intake_texts import (
     ADD_WORDS,
     AT_OVERVIEW,
     BACK_WORDS,
+    BAND_REFUSED,
     CONFIRM_WORDS,
     DONE_WORDS,
     FINISHED_HINT,
@@ -176,6 +177,7 @@ class IntakeDialogue:
         # The questions, and where the schema asks some per person, the choice between one person
         # and a group just before the first of those: the order "advance" and "back" go in.
         first_per_person = next((q for q in self.questions if q.per_person), None)
+        self.asks_scope = first_per_person is not None
         self.before_scope = (
             frozenset(q.id for q in self.questions[: self.questions.index(first_per_person)])
             if first_per_person is not None
@@ -872,10 +874,7 @@ class IntakeDialogue:
         if broken:
             message = broken[0].message
             if question.kind == "age" and isinstance(value, str):
-                message = (
-                    f"De leeftijdsgroep {question.label_of(value)} past niet helemaal bij uw "
-                    f"antwoorden. {message} Typ de leeftijd in jaren."
-                )
+                message = BAND_REFUSED.format(band=question.label_of(value), why=message)
             chat.say(message)
             self._ask(chat)
             return
@@ -884,14 +883,18 @@ class IntakeDialogue:
         self._advance(chat)
 
     def _broken(self, answers: Answers) -> tuple[Violation, ...]:
-        """Constraints the answers break; an age band breaks one if any age in it would."""
+        """Constraints the answers break. An age band breaks them when no age in it is one the
+        other answers allow: a band that fits them in part means the ages of it they allow
+        (Minderjarig under jeugdreclassering: 12 to 17), and the advice is the same for each of
+        those, since the schema's completeness proof lets no band straddle a rule's bound."""
         broken = violations(self.schema, self._facts(answers))
         for question in self.questions:
             band = answers.get(question.id)
             if not broken and question.kind == "age" and isinstance(band, str):
                 span = known_from_answer(question, band)
                 assert isinstance(span, AgeSpan)
-                broken = age_violations(self.schema, answers, question, span)
+                if not _overlaps(span, allowed_ages(self.schema, answers, question)):
+                    broken = age_violations(self.schema, answers, question, span)
         return broken
 
     def _advance(self, chat: _Chat) -> None:
@@ -957,19 +960,34 @@ class IntakeDialogue:
             return
         chat.replies.append(self._question(chat, question))
 
-    def _question(self, chat: _Chat, question: Question) -> Reply:
+    def _progress(self, chat: _Chat, question: Question | None) -> tuple[int, int, bool]:
+        """ "Vraag n van m" of `question`, or of the one-person-or-group question (None), as
+        (n, m, whether `question` is on the path counted). A group's later persons count only
+        their own questions; otherwise the one-person-or-group question is one of them."""
         path = self._longest_path(chat.answers)
         group = chat.group
         if group is not None and not group.first_walk:
             path = tuple(q for q in path if q.per_person)
-        number = path.index(question) + 1 if question in path else 1
-        heading = f"Vraag {number} van {len(path)}"
+            on = question in path
+            return (path.index(question) + 1 if on else 1), len(path), on
+        total = len(path) + self.asks_scope
+        if question is None:
+            return sum(1 for q in path if q.id in self.before_scope) + 1, total, True
+        if question not in path:
+            return 1, total, False
+        after_scope = self.asks_scope and question.id not in self.before_scope
+        return path.index(question) + 1 + after_scope, total, True
+
+    def _question(self, chat: _Chat, question: Question) -> Reply:
+        group = chat.group
+        number, total, on_path = self._progress(chat, question)
+        heading = f"Vraag {number} van {total}"
         if group is not None and group.at is None:
             heading = "Voor de hele groep"
         elif group is not None and group.first_walk and not question.per_person:
-            heading = f"Voor de hele groep, vraag {number} van {len(path)}"
-        elif group is not None and question in path:
-            heading = f"Persoon {self._person_number(group)}, vraag {number} van {len(path)}"
+            heading = f"Voor de hele groep, vraag {number} van {total}"
+        elif group is not None and on_path:
+            heading = f"Persoon {self._person_number(group)}, vraag {number} van {total}"
         elif group is not None:
             heading = f"Persoon {self._person_number(group)}, alleen voor deze persoon"
         text = f"{heading}\n{question.text}"
@@ -1003,16 +1021,12 @@ class IntakeDialogue:
         return (group.at or 0) + 1
 
     def _allowed_bands(self, question: Question, others: Answers) -> tuple[Band, ...]:
-        """The bands every age of which the other answers allow."""
+        """The bands with an age in them the other answers allow (see `_broken`)."""
+        allowed = allowed_ages(self.schema, others, question)
         return tuple(
             b
             for b in question.bands
-            if not age_violations(
-                self.schema,
-                others,
-                question,
-                AgeSpan(b.at_least, min(b.below - 1, question.maximum)),
-            )
+            if _overlaps(AgeSpan(b.at_least, min(b.below - 1, question.maximum)), allowed)
         )
 
     def _allowed_ages_hint(self, question: Question, others: Answers) -> str:
@@ -1072,7 +1086,8 @@ class IntakeDialogue:
 
     def _scope_question(self, chat: _Chat) -> Reply:
         asked = [q.short.lower() for q in self.schema.per_person_questions if not q.asked_when]
-        text = SCOPE_QUESTION.format(asked=_listed(asked))
+        number, total, _ = self._progress(chat, None)
+        text = f"Vraag {number} van {total}\n" + SCOPE_QUESTION.format(asked=_listed(asked))
         options = (Button(ONE, "Eén persoon"), Button(GROUP, "Een groep"))
         controls = (Button(BACK, "Vorige"), Button(CANCEL, "Stoppen"))
         return Reply(text, SCOPE, options, controls)
@@ -1101,6 +1116,10 @@ class IntakeDialogue:
         return Reply(
             "\n".join(lines), self._step_name(chat), tuple(buttons), (Button(CANCEL, "Stoppen"),)
         )
+
+
+def _overlaps(span: AgeSpan, allowed: Sequence[AgeSpan]) -> bool:
+    return any(a.lowest <= span.highest and span.lowest <= a.highest for a in allowed)
 
 
 def _number_after(button: str | None, prefix: str) -> int | None:

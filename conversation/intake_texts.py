@@ -35,6 +35,10 @@ SCOPE_QUESTION = (
     "één keer voor de hele groep, en per persoon waar die afwijkt."
 )
 SCOPE_UNKNOWN = "Kies Eén persoon of Een groep."
+BAND_REFUSED = (  # an age band with no age in it that the other answers allow
+    "De leeftijdsgroep {band} past niet bij uw antwoorden. {why} Typ de leeftijd in jaren, of "
+    "kies een leeftijdsgroep die past."
+)
 OVERVIEW_UNKNOWN = (
     "Dat herken ik niet. Kies Bevestigen als alles klopt, of een van de andere keuzes. U kunt "
     "ook 'bevestig', 'toevoegen', 'wijzig 2' of 'verwijder 2' typen."

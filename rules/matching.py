@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from rules.schema import Schema
+from rules.vocabulary import ScreeningOutcome
 
 REGULIERE_REGIE = "reguliere_regie"  # the advised partij already holds casusregie
 SCREENING = "screening"
@@ -30,6 +31,25 @@ def acting_partij(outcome: str, advised_partij: str) -> str:
     if outcome == OOV:
         return OOV_PARTIJ
     return advised_partij
+
+
+def partij_to_act(
+    outcome: str,
+    advised_partij: str,
+    *,
+    chosen_partij: str | None = None,
+    screened: ScreeningOutcome | None = None,
+    screening_now: ScreeningOutcome | None = None,
+) -> str:
+    """The partij whose regisseur is asked next for a casus: the one a coördinator chose
+    against the advice, unless a screening to procesregie decides anew (`screening_now`); after
+    procesregie (now, or `screened` before) the advised partij supplies the casusregisseur;
+    otherwise as the outcome says."""
+    if chosen_partij is not None and screening_now != ScreeningOutcome.PROCESREGIE:
+        return chosen_partij
+    if ScreeningOutcome.PROCESREGIE in (screening_now, screened):
+        return advised_partij
+    return acting_partij(outcome, advised_partij)
 
 
 @dataclass(frozen=True, slots=True)

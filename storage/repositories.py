@@ -305,6 +305,15 @@ class Casussen:
         )
         return (await self.session.exec(statement)).all()
 
+    async def held_by(self, person_id: int) -> Sequence[Casus]:
+        """The casussen not closed that `person_id` holds, oldest first."""
+        statement = (
+            select(Casus)
+            .where(Casus.holder_id == person_id, col(Casus.status) != CasusStatus.GESLOTEN)
+            .order_by(col(Casus.id))
+        )
+        return (await self.session.exec(statement)).all()
+
     async def waiting_at_oov(self) -> Sequence[Casus]:
         """Casussen OOV holds whose holder has not yet been told someone is available again."""
         statement = (

@@ -7,7 +7,8 @@ Each action is one unit of work: lock the casus, let the lifecycle (conversation
 then write the casus, the offer, an audit entry and the outbox rows for everyone else it concerns,
 together. The one who acts gets a `Card` back for their own chat; the rest goes through the
 outbox. Typed reasons and notes arrive through the chat's state row (`awaiting` = this
-service's `name`, `awaiting_about` = what the text is for), as a `TextDialogue`.
+service's `name`, `awaiting_about` = what the text is for, and "@<message id>" of the channel's
+message that asked, which the answer closes), as a `TextDialogue`.
 """
 
 from __future__ import annotations
@@ -19,11 +20,11 @@ from datetime import datetime, timedelta
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.services.casussen import partij_name, person_line
+from bot.services.casussen import acting_now, partij_name, person_line
 from bot.services.clock import Clock
 from bot.services.dates import shown_date, shown_moment
 from bot.services.groups import card_lines, may_see_groups
-from bot.services.turn import Turn
+from bot.services.turn import Turn, asked, asking
 from conversation import casus_texts as say
 from conversation import group_texts
 from conversation.answers import answer_lines
@@ -47,7 +48,6 @@ from rules.matching import (
     SCREENING,
     SCREENING_PARTIJ,
     Regisseur,
-    acting_partij,
     best,
     needs_of,
 )
@@ -70,6 +70,7 @@ class Who:
     person_id: int
     role: Role
     chat_id: int
+    message_id: int | None = None  # the channel's message pressed on, where it has one
 
     @property
     def actor(self) -> Actor:
@@ -95,6 +96,17 @@ class Listing:
     casussen: tuple[tuple[str, int], ...]
     filters: Filters
     pages: int
+
+
+@dataclass(frozen=True, slots=True)
+class Moved:
+    """A casus that went on when the one it was offered to, or who held it, was deactivated:
+    where it is now."""
+
+    reference: str
+    status: CasusStatus
+    partij_name: str | None  # the partij that must act on it now
+    offered: bool  # it was offered to them (else they held it)
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,8 +221,8 @@ class AssignmentService:
     ) -> Turn:
         """A typed reason or note, for what the chat's state row says it is about."""
         text = event.text.strip()
-        about = saved.awaiting_about or ""
-        problem = say.reason_problem(text, MAX_REASON)
+        about, asked_in = asked(saved.awaiting_about)
+        problem = say.reason_problem(text, MAX_REASON, say.when_empty(about.partition(":")[0]))
         if problem is not None:  # the same question stands
             await IntakeStates(session).save(saved, now=self.clock())
             return Turn((Reply(problem),))
@@ -221,12 +233,13 @@ class AssignmentService:
         if person is None or person.id is None:
             return Turn((), card=Card(say.STALE))
         who = Who(person.id, person.role, saved.chat_id)
-        return Turn((), card=await self._apply_awaited(session, who, about, text))
+        card = await self._apply_awaited(session, who, about, text)
+        return Turn((), say.typed_answer(text), asked_in, card)
 
     async def _without_text(self, session: AsyncSession, who: Who, about: str) -> Card:
         """ "Zonder toelichting": what waited for a note happens without one."""
         saved = await IntakeStates(session).lock(who.chat_id)
-        if saved is None or saved.awaiting != self.name or saved.awaiting_about != about:
+        if saved is None or saved.awaiting != self.name or asked(saved.awaiting_about)[0] != about:
             return Card(say.STALE)
         await IntakeStates(session).save(
             replace(saved, awaiting=None, awaiting_about=None), now=self.clock()
@@ -297,6 +310,8 @@ class AssignmentService:
                 return
             saved = await states.lock_or_create(who.chat_id, "start", now=self.clock())
         awaiting = self.name if about is not None else None
+        if about is not None:
+            about = asking(about, who.message_id)
         if saved.awaiting == self.name or about is not None:
             await states.save(
                 replace(saved, awaiting=awaiting, awaiting_about=about), now=self.clock()
@@ -335,7 +350,9 @@ class AssignmentService:
             view, who.actor, Trigger.ADD_BETROKKEN
         ):
             actions.append(Action("Betrokkenen aanvullen", "betrokken", subject))
-        if self.lifecycle.allows(view, who.actor, Trigger.HAND_OVER):
+        if self.lifecycle.allows(
+            view, who.actor, Trigger.HAND_OVER, await self._someone_for_hand_over(session, casus)
+        ):
             actions.append(Action("Overdragen", "handover", subject))
         if self.lifecycle.allows(view, who.actor, Trigger.CLOSE):
             actions.append(Action("Sluiten", "close", subject))
@@ -693,16 +710,25 @@ class AssignmentService:
         move = await self._move(session, casus, SYSTEM, Event(trigger), now=now)
         return isinstance(move, Move)
 
+    async def _someone_for_hand_over(
+        self, session: AsyncSession, casus: Casus, now: datetime | None = None
+    ) -> bool:
+        """Whether a casus OOV holds has someone to go to now, as a hand-over would find them."""
+        partij = self._partij_to_act(casus)
+        if casus.status != CasusStatus.BIJ_OOV or partij == OOV_PARTIJ:
+            return False
+        regisseurs = await People(session).for_matching(partij)
+        return await self._candidate(session, casus, regisseurs, now or self.clock()) is not None
+
     async def _tell_oov_if_available(
         self, session: AsyncSession, casus_id: int, now: datetime
     ) -> bool:
         casus = await Casussen(session).lock(casus_id)
         if casus is None or casus.status != CasusStatus.BIJ_OOV or casus.handover_noted_at:
             return False
-        partij = self._partij_to_act(casus)
-        regisseurs = await People(session).for_matching(partij)
-        if partij == OOV_PARTIJ or await self._candidate(session, casus, regisseurs, now) is None:
+        if not await self._someone_for_hand_over(session, casus, now):
             return False
+        partij = self._partij_to_act(casus)
         casus.handover_noted_at = now
         session.add(casus)
         facts = await self._facts(session, casus, acting=partij)
@@ -748,9 +774,7 @@ class AssignmentService:
         )
         if isinstance(move, Refusal):
             return await self._refused(session, who, casus, move)
-        done = say.DONE[event.trigger].format(
-            reference=casus.reference, status=say.STATUS_TEXT[casus.status]
-        )
+        done = say.done(event.trigger, casus.status, casus.reference)
         if event.trigger == Trigger.DECLINE:
             return Card(say.fitting("\n\n".join((done, *told))))
         card = await self.card(session, who, casus)
@@ -760,7 +784,9 @@ class AssignmentService:
         self, session: AsyncSession, who: Who, casus: Casus, refusal: Refusal
     ) -> Card:
         text = say.REFUSED[refusal].format(
-            reference=casus.reference, status=say.STATUS_TEXT[casus.status]
+            reference=casus.reference,
+            status=say.STATUS_TEXT[casus.status],
+            partij=partij_name(self.schema, self._partij_to_act(casus)),
         )
         if refusal == Refusal.NOT_YOURS:
             return Card(text)
@@ -833,6 +859,13 @@ class AssignmentService:
                 assignments.close(open_offer, AssignmentStatus.INGETROKKEN, now=now)
         elif trigger == Trigger.HAND_OVER:
             casus.holder_id = casus.holder_since = casus.handover_noted_at = None
+        elif trigger == Trigger.RELEASE:
+            details = {**(details or {}), "regisseur_id": casus.holder_id}
+            casus.holder_id = casus.holder_since = casus.handover_noted_at = None
+            if casus.status == CasusStatus.BIJ_OOV:  # another of OOV holds it, if there is one
+                oov = self._oov_holder(casus, regisseurs.get(OOV_PARTIJ, []), None, now)
+                casus.holder_id = oov.person_id if oov is not None else None
+                casus.holder_since = now if oov is not None else None
         elif trigger in (Trigger.REASSIGN, Trigger.REOPEN):
             if open_offer is not None:
                 assignments.close(open_offer, AssignmentStatus.INGETROKKEN, now=now)
@@ -903,14 +936,8 @@ class AssignmentService:
         return other or best(regisseurs, needs, now)
 
     def _partij_to_act(self, casus: Casus, screening: ScreeningOutcome | None = None) -> str:
-        """The partij whose regisseur is asked next: the one a coördinator gave it to; after
-        procesregie the advised partij supplies the casusregisseur; otherwise as the outcome
-        says (rules.matching)."""
-        if casus.afgeweken_partij is not None and screening != ScreeningOutcome.PROCESREGIE:
-            return casus.afgeweken_partij
-        if ScreeningOutcome.PROCESREGIE in (screening, casus.screening_outcome):
-            return casus.partij
-        return acting_partij(casus.outcome, casus.partij)
+        """The partij whose regisseur is asked next (rules.matching.partij_to_act)."""
+        return acting_now(casus, screening)
 
     async def _candidate(
         self,
@@ -930,6 +957,12 @@ class AssignmentService:
             else set()
         )
         return best(regisseurs, needs_of(self.schema, casus.answers), now, before)
+
+    async def _anyone_after(self, session: AsyncSession, casus: Casus, partij: str) -> bool:
+        """Whether matching has someone left for an offer of `partij` that goes unanswered now:
+        who expiry would offer it to next (everyone offered it before is passed)."""
+        regisseurs = await People(session).for_matching(partij)
+        return await self._candidate(session, casus, regisseurs, self.clock()) is not None
 
     async def _view(self, session: AsyncSession, casus: Casus) -> CasusView:
         assert casus.id is not None
@@ -1085,6 +1118,7 @@ class AssignmentService:
         found = casus.found_betrokken if question is not None else []
         betrokken = [question.label_of(code) for code in found] if question is not None else []
         now = self.clock()
+        acting = acting or self._partij_to_act(casus)
         return CasusFacts(
             reference=casus.reference,
             status=casus.status,
@@ -1099,27 +1133,47 @@ class AssignmentService:
             else None,
             holder=person_line(self.schema, holder),
             holder_since=shown_date(casus.holder_since) if casus.holder_since else None,
-            acting_partij=partij_name(self.schema, acting or self._partij_to_act(casus)),
+            acting_partij=partij_name(self.schema, acting),
             screening=casus.screening_outcome,
             screening_note=casus.screening_note,
             betrokken=tuple(betrokken),
             answer_before=shown_moment(offer.expires_at) if offer and offer.expires_at else None,
+            last_candidate=offer is not None
+            and not await self._anyone_after(session, casus, acting),
             close_reason=casus.close_reason,
             werkdagen=self.schema.contact_werkdagen,
             coordinator_reason=casus.coordinator_reason,
+            chosen_partij=partij_name(self.schema, casus.afgeweken_partij),
             group=await card_lines(session, casus.group_id) if casus.group_id else (),
         )
 
     # --- someone leaves -------------------------------------------------------------------------
 
-    async def withdraw_offers_of(self, session: AsyncSession, person_id: int) -> None:
-        """Every open offer of someone just deactivated goes on to the next candidate at once,
-        as if it had expired; they are told nothing (they can no longer be reached)."""
+    async def release_all_of(self, session: AsyncSession, person_id: int) -> tuple[Moved, ...]:
+        """What someone just deactivated had goes on at once, in the caller's unit of work:
+        every open offer to the next candidate, as if it had expired, and every casus they
+        hold back into matching (or to OOV), the melder told. They are told nothing (they can
+        no longer be reached). Returns the casussen that moved, for the coördinator."""
+        moved: list[Moved] = []
         for offer in await Assignments(session).open_offers_of(person_id):
             casus = await Casussen(session).lock(offer.casus_id)
             await session.refresh(offer)  # as it is now that the casus is locked
             if casus is not None and offer.status == AssignmentStatus.AANGEBODEN:
-                await self._move(session, casus, SYSTEM, Event(Trigger.EXPIRE))
+                move = await self._move(session, casus, SYSTEM, Event(Trigger.EXPIRE))
+                if isinstance(move, Move):
+                    moved.append(self._moved(casus, offered=True))
+        for held in await Casussen(session).held_by(person_id):
+            casus = await Casussen(session).lock(held.id or 0)
+            if casus is None or casus.holder_id != person_id:
+                continue
+            if isinstance(await self._move(session, casus, SYSTEM, Event(Trigger.RELEASE)), Move):
+                moved.append(self._moved(casus, offered=False))
+        return tuple(moved)
+
+    def _moved(self, casus: Casus, *, offered: bool) -> Moved:
+        return Moved(
+            casus.reference, casus.status, partij_name(self.schema, acting_now(casus)), offered
+        )
 
 
 _OFFERING = frozenset(  # REASSIGN offers it too, to whom the coördinator chose
@@ -1130,6 +1184,7 @@ _OFFERING = frozenset(  # REASSIGN offers it too, to whom the coördinator chose
         Trigger.SCREEN,
         Trigger.HAND_OVER,
         Trigger.REOPEN,
+        Trigger.RELEASE,
     }
 )
 _ABOUT_THE_OFFER = frozenset({Trigger.ACCEPT, Trigger.DECLINE, Trigger.REMIND, Trigger.EXPIRE})
@@ -1144,6 +1199,7 @@ _AUDITED = {  # the entry of each trigger but the first offer
     Trigger.CLOSE: "gesloten",
     Trigger.REASSIGN: "afgeweken",
     Trigger.REOPEN: "heropend",
+    Trigger.RELEASE: "vrijgegeven",
 }
 
 

@@ -9,10 +9,11 @@ from dataclasses import dataclass
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.services.dates import shown_date
-from conversation.casus_texts import STATUS_TEXT
+from conversation.casus_texts import STATUS_TEXT, next_step_now
 from conversation.group_texts import finding_of
 from rules import Schema
-from rules.vocabulary import GroupFinding
+from rules.matching import partij_to_act
+from rules.vocabulary import GroupFinding, ScreeningOutcome
 from storage import Casussen, Database, Groups, People
 from storage.models import Casus, CasusGroup, Person
 
@@ -24,12 +25,14 @@ class CasusSummary:
     reference: str
     reported_on: str  # the day of the aanmelding, as shown in the Netherlands
     status: str  # in Dutch
-    partij_name: str
-    next_step: str
+    partij_name: str  # advised
+    next_step: str  # that holds now
     holder: str | None = None  # "<naam>, <partij>" of the regisseur who holds it
     holder_since: str | None = None
     found_betrokken: tuple[str, ...] = ()  # organisations the screening found involved
     group_reference: str | None = None  # the group aanmelding it belongs to
+    chosen_partij: str | None = None  # the partij a coördinator gave it to against the advice
+    coordinator_reason: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,21 +104,45 @@ class CasusService:
         if group is None and casus.group_id is not None:
             group = await Groups(session).get(casus.group_id)
         holder = await People(session).get(casus.holder_id) if casus.holder_id else None
+        advice = casus.stored_advice
+        chosen = partij_name(self.schema, casus.afgeweken_partij)
+        next_step = next_step_now(
+            casus.status,
+            casus.next_step,
+            acting_partij=partij_name(self.schema, acting_now(casus)),
+            chosen_partij=chosen,
+            screening=casus.screening_outcome,
+            advised_partij=advice.partij_name,
+            werkdagen=self.schema.contact_werkdagen,
+        )
         return CasusSummary(
             reference=casus.reference,
             reported_on=shown_date(casus.created_at),
             status=STATUS_TEXT[casus.status],
-            partij_name=casus.stored_advice.partij_name,
-            next_step=casus.next_step,
+            partij_name=advice.partij_name,
+            next_step=next_step,
             holder=person_line(self.schema, holder),
             holder_since=shown_date(casus.holder_since) if casus.holder_since else None,
             found_betrokken=self._labels(casus.found_betrokken),
             group_reference=group.reference if group is not None else None,
+            chosen_partij=chosen,
+            coordinator_reason=casus.coordinator_reason,
         )
 
     def _labels(self, codes: list[str]) -> tuple[str, ...]:
         question = self.schema.betrokken_question
         return tuple(question.label_of(c) for c in codes) if question is not None else ()
+
+
+def acting_now(casus: Casus, screening_now: ScreeningOutcome | None = None) -> str:
+    """The partij whose regisseur must act on the casus now (rules.matching.partij_to_act)."""
+    return partij_to_act(
+        casus.outcome,
+        casus.partij,
+        chosen_partij=casus.afgeweken_partij,
+        screened=casus.screening_outcome,
+        screening_now=screening_now,
+    )
 
 
 def partij_name(schema: Schema, code: str | None) -> str | None:

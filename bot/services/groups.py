@@ -5,7 +5,8 @@ Recording a finding is one unit of work: the group row keeps the finding and its
 member casus gets an audit entry (the code, never the note), and every melder chat of the members
 gets one outbox row. A later finding replaces the earlier one, told and audited again. The typed
 note arrives through the chat's state row (`awaiting` = this service's `name`, `awaiting_about` =
-"<finding>:<group id>"), as a `TextDialogue`."""
+"<finding>:<group id>", and the asking message as bot/services/turn.py keeps it), as a
+`TextDialogue`."""
 
 from __future__ import annotations
 
@@ -18,14 +19,14 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.services.casussen import partij_name
 from bot.services.clock import Clock
 from bot.services.dates import shown_date
-from bot.services.turn import Turn
+from bot.services.turn import Turn, asked, asking
 from conversation import group_texts as say
-from conversation.casus_texts import Card, reason_problem
+from conversation.casus_texts import Card, reason_problem, typed_answer
 from conversation.group import aangemelde_line, short_name
 from conversation.messages import Reply, Typed
 from rules import Schema
 from rules.matching import REGULIERE_REGIE, SCREENING_PARTIJ, acting_partij
-from rules.vocabulary import GroupFinding, Role
+from rules.vocabulary import CasusStatus, GroupFinding, Role
 from storage import AuditLog, Casussen, Database, Groups, Intake, IntakeStates, Outbox, People
 from storage.models import Casus, CasusGroup
 
@@ -43,6 +44,7 @@ class Viewer:
     role: Role
     partij: str | None
     chat_id: int
+    message_id: int | None = None  # the channel's message pressed on, where it has one
 
 
 def may_see_groups(role: Role, partij: str | None) -> bool:
@@ -98,7 +100,7 @@ class GroupService:
             code = action.removeprefix(say.FIND)
             if action.startswith(say.FIND) and code in set(GroupFinding):
                 about = f"{code}:{group.id}"
-                await self._await(session, viewer.chat_id, about)
+                await self._await(session, viewer.chat_id, asking(about, viewer.message_id))
                 return say.note_question(group.reference, GroupFinding(code), group.id, about)
             return Card(say.STALE)
 
@@ -119,11 +121,13 @@ class GroupService:
         if person is None or person.id is None or not person.active:
             return Turn((), card=Card(say.STALE))
         viewer = Viewer(person.id, person.role, person.partij, saved.chat_id)
-        return Turn((), card=await self._record(session, viewer, saved.awaiting_about or "", text))
+        about, asked_in = asked(saved.awaiting_about)
+        card = await self._record(session, viewer, about, text)
+        return Turn((), typed_answer(text), asked_in, card)
 
     async def _without_note(self, session: AsyncSession, viewer: Viewer, about: str) -> Card:
         saved = await IntakeStates(session).lock(viewer.chat_id)
-        if saved is None or saved.awaiting != self.name or saved.awaiting_about != about:
+        if saved is None or saved.awaiting != self.name or asked(saved.awaiting_about)[0] != about:
             return Card(say.STALE)
         await IntakeStates(session).save(
             replace(saved, awaiting=None, awaiting_about=None), now=self.clock()
@@ -218,6 +222,15 @@ class GroupService:
         advice = casus.stored_advice
         holder = await People(session).get(casus.holder_id) if casus.holder_id else None
         held_by_advised = holder is not None and holder.partij == casus.partij
+        # Reguliere casusregie runs while the casus is with the advised partij under that
+        # advice (offered to or held by them), or once they took it on; not at OOV, not closed.
+        with_the_advised = (
+            advice.outcome == REGULIERE_REGIE and casus.afgeweken_partij is None
+        ) or held_by_advised
+        reguliere = with_the_advised and casus.status not in (
+            CasusStatus.BIJ_OOV,
+            CasusStatus.GESLOTEN,
+        )
         # The holder's partij where it is not the one the advice leads to (OOV holds it, say).
         expected = {
             casus.partij,
@@ -242,7 +255,7 @@ class GroupService:
             outcome_label=advice.outcome_label,
             status=casus.status,
             holder=shown_holder,
-            reguliere=advice.outcome == REGULIERE_REGIE or held_by_advised,
+            reguliere=reguliere,
         )
 
 

@@ -4,8 +4,8 @@ matching weighs of them, and the invitations that have not been used yet.
 Each change is one unit of work with an audit entry naming the coördinator as the actor (never
 free text). A person's expertise, capacity and absence change through the profile service, so a
 coördinator's change is the very change the person would make themselves. Deactivating someone
-takes their access at once (the gate asks for every update) and moves their open offers on to
-the next candidate in the same commit."""
+takes their access at once (the gate asks for every update) and, in the same commit, moves their
+open offers on to the next candidate and the casussen they hold back into matching."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.services.admission import AdmissionService
-from bot.services.assignment import AssignmentService
+from bot.services.assignment import AssignmentService, Moved
 from bot.services.clock import Clock
 from bot.services.profile import Profile, ProfileService
 from rules import Schema
@@ -57,6 +57,13 @@ class PersonCard:
 
     name: str
     profile: Profile
+
+
+@dataclass(frozen=True, slots=True)
+class Deactivated:
+    """Someone's access taken away: the casussen that went on without them."""
+
+    moved: tuple[Moved, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,17 +192,18 @@ class PeopleService:
 
     # --- changing someone -----------------------------------------------------------------------
 
-    async def deactivate(self, coordinator_id: int, person_id: int) -> bool:
-        """Takes someone's access away; their open offers go on to the next candidate in the
-        same commit. False when they were no longer active. A coördinator cannot deactivate
-        themselves (a ValueError): someone else has to, so there is always a coördinator."""
+    async def deactivate(self, coordinator_id: int, person_id: int) -> Deactivated | None:
+        """Takes someone's access away; in the same commit their open offers go on to the next
+        candidate and the casussen they hold back into matching. None when they were no longer
+        active. A coördinator cannot deactivate themselves (a
+        ValueError): someone else has to, so there is always a coördinator."""
         if coordinator_id == person_id:
             raise ValueError("a coördinator cannot deactivate themselves")
         async with self.database.transaction() as session:
             people = People(session)
             person = await people.lock(person_id)
             if person is None or not person.active:
-                return False
+                return None
             person.active = False
             await people.save(person)
             await AuditLog(session).record(
@@ -204,8 +212,7 @@ class PeopleService:
                 details={"person_id": person_id, "role": person.role},
                 at=self.clock(),
             )
-            await self.assignments.withdraw_offers_of(session, person_id)
-        return True
+            return Deactivated(await self.assignments.release_all_of(session, person_id))
 
     async def set_partij(self, coordinator_id: int, person_id: int, partij: str) -> PersonCard:
         """Moves someone to another partij of the schema (else a ValueError)."""

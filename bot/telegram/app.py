@@ -117,7 +117,7 @@ class Channel:
             invitation_days=settings.invitation_days,
         )
         self.families: tuple[Family, ...] = (
-            AccessHandlers(self.admission, self.sender).family(),
+            AccessHandlers(self.admission, schema, self.sender).family(),
             IntakeHandlers(intake, self.sender).family(),
             self.text.family(),
             RegisseurHandlers(self.assignments, self.sender).family(),

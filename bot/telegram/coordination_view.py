@@ -9,16 +9,18 @@ import json
 from collections.abc import Sequence
 from datetime import datetime
 
+from bot.services.assignment import Moved
 from bot.services.dates import shown_moment
 from bot.services.people import Group, Pending, PersonCard, PersonLine
 from bot.telegram import profile_view
 from bot.telegram.callbacks import CoordinationButton
 from bot.telegram.render import label, laid_out
+from conversation.casus_texts import STATUS_TEXT
 from conversation.dates import dutch_day
 from conversation.messages import Button
 from rules import Schema
 from rules.schema import Partij
-from rules.vocabulary import Role
+from rules.vocabulary import CasusStatus, Role
 
 # Actions of a CoordinationButton. /uitnodigen: subject is the invitation being made.
 ROLE = "rol"  # value: the role
@@ -75,11 +77,18 @@ DEACTIVATE_BUTTON = "Deactiveren"
 WHICH_NEW_PARTIJ = "Naar welke partij gaat {name}?"
 CONFIRM_DEACTIVATE = (
     "Weet u zeker dat u {name} wilt deactiveren? Die persoon heeft dan direct geen toegang "
-    "meer. Casussen die aan die persoon zijn aangeboden, gaan direct naar de volgende "
-    "kandidaat. Met een nieuwe uitnodiging kan die persoon later terugkomen."
+    "meer. Casussen die aan die persoon zijn aangeboden of die die persoon heeft, gaan direct "
+    "naar de volgende geschikte regisseur, of naar de afdeling OOV als er geen is; de melder "
+    "hoort het. Met een nieuwe uitnodiging kan die persoon later terugkomen."
 )
 CONFIRM_BUTTON = "Ja, deactiveren"
 DEACTIVATED = "{name} is gedeactiveerd en heeft geen toegang meer."
+MOVED_HEAD = "Deze casussen zijn daardoor verder gegaan:"
+MOVED_LINE = {  # by whether the casus was offered to them (else they held it)
+    True: "• {reference} (was aan {name} aangeboden): nu {status}",
+    False: "• {reference} (was in handen van {name}): nu {status}",
+}
+MOVED_OFFERED = "aangeboden aan een regisseur van {partij}"
 NOT_ACTIVE = "Deze persoon heeft geen toegang (meer)."
 NOT_YOURSELF = "U kunt uzelf niet deactiveren; vraag dat een andere coördinator."
 HOW_LONG = "Hoe lang is {name} afwezig?"
@@ -239,6 +248,24 @@ def absence_choices(card: PersonCard) -> tuple[str, str]:
         [_key(profile_view.BACK_BUTTON, CARD, subject)],
     ]
     return f"{person_text(card)}\n\n{HOW_LONG.format(name=card.name)}", _keyboard(rows)
+
+
+def deactivated(name: str, moved: Sequence[Moved]) -> str:
+    """What the coördinator reads once someone is deactivated: which casussen moved, and where
+    they are now."""
+    lines = [DEACTIVATED.format(name=name)]
+    if moved:
+        lines += ["", MOVED_HEAD]
+    for casus in moved:
+        status = (
+            MOVED_OFFERED.format(partij=casus.partij_name)
+            if casus.status == CasusStatus.AANGEBODEN
+            else STATUS_TEXT[casus.status]
+        )
+        lines.append(
+            MOVED_LINE[casus.offered].format(reference=casus.reference, name=name, status=status)
+        )
+    return "\n".join(lines)
 
 
 def confirm_deactivate(card: PersonCard) -> tuple[str, str]:

@@ -13,7 +13,7 @@ from bot.services.casussen import CasusSummary
 from bot.services.groups import is_group_action
 from bot.telegram import texts
 from bot.telegram.callbacks import CasusButton, GroupButton, IntakeButton
-from conversation.casus_texts import Action
+from conversation.casus_texts import Action, chosen_line, coordinator_reason_line
 from conversation.messages import BACK, CANCEL, Button, Reply
 
 # Buttons side by side on a phone's width: (how many a row, the longest label that still fits).
@@ -105,25 +105,38 @@ def answers_shown(shown: str | None) -> list[str]:
 
 
 def casus_line(casus: CasusSummary) -> str:
-    held = f"; bij {casus.holder} sinds {casus.holder_since}" if casus.holder else ""
-    return (
-        f"• {casus.reference} ({casus.reported_on}): {casus.status}{held}; "
-        f"advies {casus.partij_name}"
+    held = texts.STATUS_HELD.format(holder=casus.holder, since=casus.holder_since)
+    chosen = texts.STATUS_CHOSEN.format(partij=casus.chosen_partij) if casus.chosen_partij else ""
+    return texts.STATUS_LINE.format(
+        reference=casus.reference,
+        reported_on=casus.reported_on,
+        status=casus.status,
+        held=held if casus.holder else "",
+        advised=casus.partij_name,
+        chosen=chosen,
     )
 
 
 def casus_detail(casus: CasusSummary) -> str:
-    held = f"Bij: {casus.holder}, sinds {casus.holder_since}\n" if casus.holder else ""
-    found = (
-        f"Ook betrokken (uit de screening): {', '.join(casus.found_betrokken)}\n"
+    """/status REF: one casus, with who holds it, the advice, a coördinator's choice against
+    it and the next step that holds now."""
+    chosen = casus.chosen_partij
+    lines = [
+        texts.DETAIL_HEAD.format(
+            reference=casus.reference, reported_on=casus.reported_on, status=casus.status
+        ),
+        texts.DETAIL_HELD.format(holder=casus.holder, since=casus.holder_since)
+        if casus.holder
+        else None,
+        texts.DETAIL_FOUND.format(found=", ".join(casus.found_betrokken))
         if casus.found_betrokken
-        else ""
-    )
-    return (
-        f"Casus {casus.reference}\nAangemeld: {casus.reported_on}\n"
-        f"Status: {casus.status}\n{held}{found}Advies: casusregie bij {casus.partij_name}\n"
-        f"Volgende stap: {casus.next_step}"
-    )
+        else None,
+        texts.DETAIL_ADVICE.format(partij=casus.partij_name),
+        chosen_line(chosen) if chosen else None,
+        coordinator_reason_line(casus.coordinator_reason) if chosen else None,
+        texts.DETAIL_NEXT.format(step=casus.next_step),
+    ]
+    return "\n".join(line for line in lines if line is not None)
 
 
 def card_keyboard(actions: Sequence[Action]) -> str | None:

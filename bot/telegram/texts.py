@@ -30,6 +30,28 @@ ADMISSION_TEXT = {
         "uitnodiging."
     ),
 }
+WELCOME_AS = {  # the welcome of those admitted to do more than aanmelden
+    Role.REGISSEUR: (
+        "Welkom bij regiebot! U heeft nu toegang als regisseur{partij}. Past een casus bij u, "
+        "dan krijgt u die als bericht, met de knoppen Accepteren en Afwijzen. Met /mijn ziet u "
+        "uw open casussen en aanbiedingen, met /profiel uw expertise, capaciteit en "
+        "afwezigheid. /help toont alles."
+    ),
+    Role.COORDINATOR: (
+        "Welkom bij regiebot! U heeft nu toegang als coördinator. Met /uitnodigen geeft u "
+        "anderen toegang, met /mensen ziet en wijzigt u wie toegang heeft, met /casussen ziet u "
+        "alle casussen en met /overzicht de cijfers. /help toont alles."
+    ),
+}
+
+
+def welcome(role: Role, partij_name: str | None = None) -> str:
+    """What someone just admitted reads: what their role does here, and where to start."""
+    if role not in WELCOME_AS:
+        return ADMISSION_TEXT[Admission.ADMITTED]
+    return WELCOME_AS[role].format(partij=f" van {partij_name}" if partij_name else "")
+
+
 HELP = (
     "Wat u kunt doen:\n"
     "/aanmelden: een casus aanmelden, stap voor stap\n"
@@ -65,6 +87,14 @@ SOMETHING_WENT_WRONG = (
 NO_CASUSSEN = "U heeft nog geen casussen aangemeld. Met /aanmelden meldt u er een aan."
 CASUS_NOT_FOUND = "Die casus vind ik niet bij uw aanmeldingen. /status toont ze allemaal."
 YOUR_CASUSSEN = "Uw aanmeldingen:"
+STATUS_LINE = "• {reference} ({reported_on}): {status}{held}; advies {advised}{chosen}"
+STATUS_HELD = "; bij {holder} sinds {since}"
+STATUS_CHOSEN = "; in onderling overleg bij {partij}"
+DETAIL_HEAD = "Casus {reference}\nAangemeld: {reported_on}\nStatus: {status}"  # /status REF
+DETAIL_HELD = "Bij: {holder}, sinds {since}"
+DETAIL_FOUND = "Ook betrokken (uit de screening): {found}"
+DETAIL_ADVICE = "Advies: casusregie bij {partij}"
+DETAIL_NEXT = "Volgende stap: {step}"
 ANSWERED_MARK = "✓ "  # the first line of a question's message once answered
 ANSWERED = ANSWERED_MARK + "{answer}"
 OVERVIEW_CAPTION = "Cijfers over de aanmeldingen van {start} tot en met {end}."
@@ -98,10 +128,10 @@ HELP_COORDINATOR = (
 
 
 def help_for(role: Role | None, sees_groups: bool = False) -> str:
-    """What /help shows: the regisseur's and the coördinator's work too, for those who do it;
+    """What /help shows: the regisseur's or the coördinator's work too, for those who do it;
     `sees_groups`: a ZVH regisseur's /groep."""
-    if role is Role.COORDINATOR:
-        return HELP + HELP_REGISSEUR + HELP_COORDINATOR
+    if role is Role.COORDINATOR:  # never offered a casus: matching asks regisseurs only
+        return HELP + HELP_COORDINATOR
     if role is Role.REGISSEUR:
         return HELP + HELP_REGISSEUR + (HELP_ZVH if sees_groups else "")
     return HELP

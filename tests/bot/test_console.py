@@ -59,7 +59,7 @@ async def test_end_of_input_midway_keeps_the_answers(tmp_path: Path) -> None:
     assert out.rstrip().endswith("met regiebot chat gaat u verder waar u was.")
     out = await _run(tmp_path, "")
     assert "U was nog bezig met een aanmelding" in out
-    assert "Vraag 3 van 7\nHoe oud is de persoon?" in out
+    assert "Vraag 4 van 8\nHoe oud is de persoon?" in out
 
 
 async def _read_until(stream: asyncio.StreamReader, marker: str) -> str:
@@ -96,12 +96,12 @@ async def test_a_second_terminal_on_the_same_file_is_told_and_the_first_goes_on(
 async def test_sigkill_between_answers_resumes_at_the_right_question(tmp_path: Path) -> None:
     process = await _start(tmp_path)
     assert process.stdin is not None and process.stdout is not None
-    await _read_until(process.stdout, "Vraag 1 van 8")
+    await _read_until(process.stdout, "Vraag 1 van 9")
     for answer, next_question in (
-        ("ja", "Gaat de aanmelding over één persoon"),
-        ("1", "Vraag 2 van 8"),
-        ("maatregel", "Vraag 3 van 8"),  # the total stays: one of maatregel, instantie
-        ("ots", "Vraag 4 van 8"),
+        ("ja", "Vraag 2 van 9\nGaat de aanmelding over één persoon"),
+        ("1", "Vraag 3 van 9"),
+        ("maatregel", "Vraag 4 van 9"),  # the total stays: one of maatregel, instantie
+        ("ots", "Vraag 5 van 9"),
     ):
         process.stdin.write(f"{answer}\n".encode())
         await process.stdin.drain()
@@ -111,20 +111,20 @@ async def test_sigkill_between_answers_resumes_at_the_right_question(tmp_path: P
     assert process.returncode == -signal.SIGKILL
     out = await _run(tmp_path, "16\n")
     assert "U was nog bezig met een aanmelding; we gaan verder waar u was." in out
-    assert "Vraag 4 van 8\nHoe oud is de persoon?" in out
-    assert "Vraag 5 van 8\nSpeelt er (ook) een van deze kenmerken?" in out
+    assert "Vraag 5 van 9\nHoe oud is de persoon?" in out
+    assert "Vraag 6 van 9\nSpeelt er (ook) een van deze kenmerken?" in out
 
 
 async def test_the_age_question_offers_what_the_regime_allows(tmp_path: Path) -> None:
-    out = await _run(tmp_path, "ja\n1\nmaatregel\njeugdreclassering\nminderjarig\n10\n")
+    out = await _run(tmp_path, "ja\n1\nmaatregel\njeugdreclassering\nvolwassen\n10\n")
     age_question = (
-        "Vraag 4 van 8\nHoe oud is de persoon? Typ de leeftijd in jaren, of kies een "
+        "Vraag 5 van 9\nHoe oud is de persoon? Typ de leeftijd in jaren, of kies een "
         "leeftijdsgroep.\nBij uw antwoorden past een leeftijd van 12 tot en met 22 jaar.\n"
-        "  - Jongvolwassen (18-22 jaar)\n"
+        "  - Minderjarig (0-17 jaar)\n  - Jongvolwassen (18-22 jaar)\n"
     )
     assert age_question in out
-    assert "Minderjarig (0-17 jaar)\n" not in out
-    assert "De leeftijdsgroep Minderjarig (0-17 jaar) past niet helemaal" in out
+    assert "Volwassen (23 jaar of ouder)\n" not in out
+    assert "De leeftijdsgroep Volwassen (23 jaar of ouder) past niet bij uw antwoorden" in out
     assert "Jeugdreclassering geldt van 12 tot 23 jaar. Klopt de leeftijd?" in out
 
 

@@ -146,7 +146,7 @@ async def test_the_group_view_shows_every_member_with_advice_state_and_holder(
         "   Advies William Schrikker Groep (reguliere casusregie). Opgepakt, bij Ans.",
         f"✔ {refs[1]}: Jeugdreclassering · 17 jaar\n"
         "   Advies Jeugdbescherming Regio Amsterdam (reguliere casusregie). Aangeboden.",
-        f"✔ {refs[2]}: Reclasseringstoezicht · 19 jaar\n"
+        f"• {refs[2]}: Reclasseringstoezicht · 19 jaar\n"  # at OOV: no reguliere regie runs
         "   Advies Reclassering Nederland (reguliere casusregie). Bij OOV.",
         f"• {refs[3]}: Vrijwillig kader · 15 jaar\n"
         "   Advies Wijkteam / Samen DOEN (screening ZVH). Aangeboden.",

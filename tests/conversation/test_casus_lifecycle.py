@@ -95,7 +95,7 @@ for state in OFFERING:
     )  # fmt: skip
     allow(
         state, BOTH, T.EXPIRE, ["system"], [False], None, S.BIJ_OOV,
-        ((R.OFFERED, A.OFFER_EXPIRED), (R.MELDER, A.NAAR_OOV), (R.HOLDER, A.BIJ_OOV)),
+        ((R.OFFERED, A.OFFER_EXPIRED_TO_OOV), (R.MELDER, A.NAAR_OOV), (R.HOLDER, A.BIJ_OOV)),
     )  # fmt: skip
     allow(state, BOTH, T.REMIND, ["system"], EITHER, None, state, ((R.OFFERED, A.REMINDER),))
 for outcome, status in (
@@ -146,6 +146,18 @@ allow(
     ((R.MELDER, A.HEROPEND), (R.MELDER, A.NAAR_OOV), (R.HOLDER, A.BIJ_OOV)),
 )  # fmt: skip
 
+for state in (S.OPGEPAKT, S.IN_SCREENING, S.SIGNALEREND):  # its holder was deactivated
+    allow(
+        state, BOTH, T.RELEASE, ["system"], [True], None, S.AANGEBODEN,
+        ((R.CANDIDATE, A.OFFER), (R.MELDER, A.RELEASED)),
+    )  # fmt: skip
+    allow(
+        state, BOTH, T.RELEASE, ["system"], [False], None, S.BIJ_OOV,
+        ((R.MELDER, A.RELEASED_TO_OOV), (R.HOLDER, A.BIJ_OOV)),
+    )  # fmt: skip
+allow(S.PROCESREGIE, BOTH, T.RELEASE, ["system"], EITHER, None, S.PROCESREGIE, ())  # offer open
+allow(S.BIJ_OOV, BOTH, T.RELEASE, ["system"], EITHER, None, S.BIJ_OOV, ((R.HOLDER, A.BIJ_OOV),))
+
 
 def every_combination() -> list[Case]:
     screenings: dict[Trigger, list[ScreeningOutcome | None]] = {T.SCREEN: [*ScreeningOutcome]}
@@ -178,6 +190,8 @@ def test_everything_else_is_refused_and_says_why() -> None:
         involved = who.is_system or who.person_id in (casus.offered_to, casus.holder_id)
         possible_here = trigger.value in LIFECYCLE.machine.get_triggers(status.value)
         expected = Refusal.NOT_YOURS if possible_here and not involved else Refusal.NOT_NOW
+        if not has and (status, outcome, trigger, actor, True, screening) in ALLOWED:
+            expected = Refusal.NOBODY_AVAILABLE  # allowed, had matching found someone
         assert result == expected, (status, outcome, trigger, actor, has, screening)
 
 
@@ -190,12 +204,22 @@ def test_a_screened_casus_handed_over_is_picked_up_not_screened_again() -> None:
 def test_afwijken_needs_someone_to_offer_it_to_and_only_a_coordinator_may() -> None:
     casus = view(S.OPGEPAKT, "reguliere_regie")
     nobody = LIFECYCLE.step(casus, ACTORS["coordinator"], Event(T.REASSIGN, has_candidate=False))
-    assert nobody == Refusal.NOT_YOURS  # the service finds a candidate first, or does not ask
+    assert nobody == Refusal.NOBODY_AVAILABLE  # the service finds a candidate first, or says so
     assert LIFECYCLE.step(casus, ACTORS["holder"], Event(T.REASSIGN, True)) == Refusal.NOT_NOW
     assert LIFECYCLE.step(casus, ACTORS["stranger"], Event(T.REASSIGN, True)) == Refusal.NOT_YOURS
     closed = view(S.GESLOTEN, "reguliere_regie")
     assert LIFECYCLE.step(closed, ACTORS["coordinator"], Event(T.REASSIGN, True)) == Refusal.NOT_NOW
     assert LIFECYCLE.step(closed, ACTORS["holder"], Event(T.REOPEN, True)) == Refusal.NOT_NOW
+
+
+def test_procesregie_whose_casusregisseur_left_is_offered_to_the_next() -> None:
+    taken = CasusView(S.PROCESREGIE, "screening", None, HOLDER, ScreeningOutcome.PROCESREGIE)
+    move = LIFECYCLE.step(taken, SYSTEM, Event(T.RELEASE, has_candidate=True))
+    assert move == Move(S.PROCESREGIE, (Notice(R.CANDIDATE, A.OFFER), Notice(R.MELDER, A.RELEASED)))
+    move = LIFECYCLE.step(taken, SYSTEM, Event(T.RELEASE, has_candidate=False))
+    assert isinstance(move, Move) and move.status == S.BIJ_OOV
+    screened = CasusView(S.GEEN_INZET, "screening", None, HOLDER, ScreeningOutcome.GEEN_INZET)
+    assert LIFECYCLE.step(screened, SYSTEM, Event(T.RELEASE, True)) == Refusal.NOT_NOW
 
 
 def test_the_diagram_comes_from_the_same_definition() -> None:

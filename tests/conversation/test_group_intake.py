@@ -243,7 +243,7 @@ def test_stopping_keeps_nothing(dialogue: IntakeDialogue) -> None:
 def test_one_person_goes_on_as_before(dialogue: IntakeDialogue) -> None:
     script = Script(dialogue).start().type("ja", "een persoon")
     assert script.asking == "kader"
-    assert script.texts[-1].startswith("Vraag 2 van ")
+    assert script.texts[-1].startswith("Vraag 3 van ")
     script.type("vrijwillig", "16", "geen", "veiligheid", "politie", "overslaan")
     assert script.asking == SUMMARY
     script.press(CONFIRM)
@@ -316,7 +316,7 @@ def test_the_groups_answer_over_a_persons_own_says_so(dialogue: IntakeDialogue) 
 
 def test_the_groups_questions_say_they_are_for_the_whole_group(dialogue: IntakeDialogue) -> None:
     script = Script(dialogue).start().type("ja", "een groep", *FIVE[0])
-    assert script.texts[-1].startswith("Voor de hele groep, vraag 6 van 8\n")
+    assert script.texts[-1].startswith("Voor de hele groep, vraag 7 van 9\n")
     script.type(*SHARED, "toevoegen")
     assert script.texts[-1].startswith("Persoon 2, vraag 1 van 4\n")
 

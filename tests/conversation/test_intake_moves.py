@@ -29,7 +29,7 @@ def at_summary(dialogue: IntakeDialogue, *until_leeftijd: str) -> Script:
 def test_first_question_is_numbered_and_has_no_back(dialogue: IntakeDialogue) -> None:
     script = Script(dialogue).start()
     assert script.texts[0] == intake_texts.WELCOME
-    assert script.texts[1].startswith("Vraag 1 van 8\nIs er sprake van meervoudige problematiek")
+    assert script.texts[1].startswith("Vraag 1 van 9\nIs er sprake van meervoudige problematiek")
     assert [b.id for b in script.replies[-1].controls] == ["stoppen"]
     script.press("vorige", step="criteria")
     assert script.texts[0] == "Dit is de eerste vraag." and script.asking == "criteria"

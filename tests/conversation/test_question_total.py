@@ -1,5 +1,6 @@
 """The "Vraag n van m" line: the total is the longest path the answers given still allow, so it
-shrinks only when an answer skips questions, and the number goes up by one per question."""
+shrinks only when an answer skips questions, and the number goes up by one per question; the
+one-person-or-group question is one of them."""
 
 from __future__ import annotations
 
@@ -26,9 +27,9 @@ def progress(script: Script) -> tuple[int, int]:
 @pytest.mark.parametrize(
     ("answers", "totals"),
     [
-        (["ja", "een persoon", "maatregel", "ots", "15", "geen", "zorg", "geen"], [8] * 8),
-        (["ja", "een persoon", "onderzoek", "politie", "30", "geen", "zorg", "geen"], [8] * 8),
-        (["ja", "een persoon", "vrijwillig", "30", "geen", "zorg", "geen"], [8, 8] + [7] * 5),
+        (["ja", "een persoon", "maatregel", "ots", "15", "geen", "zorg", "geen"], [9] * 9),
+        (["ja", "een persoon", "onderzoek", "politie", "30", "geen", "zorg", "geen"], [9] * 9),
+        (["ja", "een persoon", "vrijwillig", "30", "geen", "zorg", "geen"], [9, 9, 9] + [8] * 5),
     ],
 )
 def test_the_total_stays_unless_an_answer_skips_a_question(
@@ -38,19 +39,20 @@ def test_the_total_stays_unless_an_answer_skips_a_question(
     seen = [progress(script)]
     for answer in answers:
         script.type(answer)
-        if script.asking != SCOPE:  # one person or a group: not one of the numbered questions
-            seen.append(progress(script))
+        seen.append(progress(script))
     assert [total for _, total in seen] == totals
-    assert [number for number, _ in seen] == list(range(1, len(answers) + 1))
+    assert [number for number, _ in seen] == list(range(1, len(answers) + 2))
     assert script.asking == "omschrijving"
 
 
 def test_going_back_keeps_number_and_total(dialogue: IntakeDialogue) -> None:
     script = Script(dialogue).start().type("ja", "een persoon", "maatregel", "ots")
-    assert progress(script) == (4, 8)
+    assert progress(script) == (5, 9)
     script.press("vorige")
-    assert progress(script) == (3, 8)
+    assert progress(script) == (4, 9)
     script.press("vorige")
-    assert progress(script) == (2, 8)
+    assert progress(script) == (3, 9)
     script.type("vrijwillig")  # this answer skips the maatregel question
-    assert progress(script) == (3, 7) and script.asking == "leeftijd"
+    assert progress(script) == (4, 8) and script.asking == "leeftijd"
+    script.press("vorige").press("vorige")
+    assert progress(script) == (2, 8) and script.asking == SCOPE

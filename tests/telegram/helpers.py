@@ -10,8 +10,8 @@ from telegram.ext import Application
 from bot.telegram.app import Channel
 from tests.telegram.fake_bot_api import FakeBotAPI
 
-# How the question after the criteria begins: one person, or a group (it carries no number).
-ASKS_SCOPE = "Gaat de aanmelding over één persoon, of over een groep personen"
+# How the question after the criteria begins: one person, or a group.
+ASKS_SCOPE = "Vraag 2 van 9\nGaat de aanmelding over één persoon, of over een groep personen"
 
 
 def asking(message: dict[str, Any]) -> str | None:

@@ -34,17 +34,17 @@ async def test_aanmelding_by_buttons(fake: FakeBotAPI, running: Running) -> None
     await admitted(fake, running.app, USER)
     await fake.send_text(USER, "/aanmelden")
     question = await wait_until_asking(fake, USER, "criteria")
-    assert question["text"].startswith(intake_texts.WELCOME + "\n\nVraag 1 van 8\n")
+    assert question["text"].startswith(intake_texts.WELCOME + "\n\nVraag 1 van 9\n")
     for button, next_step, shown in (
         ("ja", "omvang", "✓ Criteria complexe casus: Ja\n\n" + ASKS_SCOPE),
-        ("persoon", "kader", "✓ Omvang: één persoon\n\nVraag 2 van 8"),
-        ("maatregel", "maatregel", "✓ Kader: Justitiële maatregel opgelegd\n\nVraag 3 van 8"),
+        ("persoon", "kader", "✓ Omvang: één persoon\n\nVraag 3 van 9"),
+        ("maatregel", "maatregel", "✓ Kader: Justitiële maatregel opgelegd\n\nVraag 4 van 9"),
         (
             "ots",
             "leeftijd",
-            "✓ Maatregel: (Voorlopige) ondertoezichtstelling (OTS)\n\nVraag 4 van 8",
+            "✓ Maatregel: (Voorlopige) ondertoezichtstelling (OTS)\n\nVraag 5 van 9",
         ),
-        ("minderjarig", "profiel", "✓ Leeftijd: Minderjarig (0-17 jaar)\n\nVraag 5 van 8"),
+        ("minderjarig", "profiel", "✓ Leeftijd: Minderjarig (0-17 jaar)\n\nVraag 6 van 9"),
     ):
         question = await press(fake, question, button, next_step)
         assert question["text"].startswith(shown)
@@ -124,7 +124,7 @@ async def test_stale_button(fake: FakeBotAPI, running: Running) -> None:
     last = fake.last(USER)["message_id"]
     await fake.press(USER, first["message_id"], data_of(first, "nee"))
     stale = await wait_for_text(fake, USER, intake_texts.STALE_BUTTON, after=last)
-    assert stale["text"].startswith(intake_texts.STALE_BUTTON + "\n\nVraag 2 van 8")
+    assert stale["text"].startswith(intake_texts.STALE_BUTTON + "\n\nVraag 3 van 9")
     assert asking(stale) == "kader"
     assert fake.count("answerCallbackQuery") == 1
 
@@ -143,7 +143,7 @@ async def test_restart_of_the_application_resumes(fake: FakeBotAPI, running: Run
     last = fake.last(USER)["message_id"]
     await fake.send_text(USER, "/aanmelden")
     resumed = await wait_for_text(fake, USER, intake_texts.RESUMED, after=last)
-    assert resumed["text"].startswith(intake_texts.RESUMED + "\n\nVraag 3 van 7")
+    assert resumed["text"].startswith(intake_texts.RESUMED + "\n\nVraag 4 van 8")
     assert asking(resumed) == "leeftijd"
 
 

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from bot.services.admission import Admission, AdmissionService
 from bot.telegram.texts import ADMISSION_TEXT, REFUSED
+from rules.vocabulary import Role
 from tests.clock import TestClock
 from tests.telegram.conftest import Running
 from tests.telegram.fake_bot_api import FakeBotAPI
@@ -108,3 +109,42 @@ async def test_command_menu_is_set_at_start(fake: FakeBotAPI, running: Running) 
         "opnieuw",
         "help",
     ]
+
+
+REGISSEUR, COORDINATOR = 503, 504
+
+
+async def test_each_role_is_welcomed_and_helped_with_its_own_work(
+    fake: FakeBotAPI, running: Running
+) -> None:
+    assert running.app is not None
+    admission = channel(running.app).admission
+    shown: dict[int, tuple[str, str]] = {}
+    for user, role, partij in (
+        (MELDER, Role.MELDER, "politie"),
+        (REGISSEUR, Role.REGISSEUR, "gi-wsg"),
+        (COORDINATOR, Role.COORDINATOR, None),
+    ):
+        invitation = await admission.invite(role=role, partij=partij)
+        await fake.send_text(user, f"/start {invitation.code}")
+        welcome = await wait_for_text(fake, user, "Welkom bij regiebot!")
+        await fake.send_text(user, "/help")
+        shown[user] = (
+            welcome["text"],
+            (await wait_for_text(fake, user, "Wat u kunt doen"))["text"],
+        )
+    assert shown[MELDER][0] == ADMISSION_TEXT[Admission.ADMITTED]
+    welcome, help_text = shown[REGISSEUR]
+    assert welcome.startswith(
+        "Welkom bij regiebot! U heeft nu toegang als regisseur van William Schrikker Groep "
+        "(gecertificeerde instelling, beperking/LVB)."
+    )
+    for said in ("Accepteren en Afwijzen", "/mijn", "/profiel", "/help"):
+        assert said in welcome
+    assert "/aanmelden" not in welcome and "Als regisseur:" in help_text
+    welcome, help_text = shown[COORDINATOR]
+    assert welcome.startswith("Welkom bij regiebot! U heeft nu toegang als coördinator.")
+    for said in ("/uitnodigen", "/mensen", "/casussen", "/overzicht"):
+        assert said in welcome and said in help_text
+    assert "Als coördinator:" in help_text
+    assert "Als regisseur" not in help_text and "/mijn" not in help_text

@@ -9,8 +9,8 @@ import re
 from typing import Any
 
 from bot.telegram import texts
-from rules.vocabulary import Role
-from storage import People
+from rules.vocabulary import CasusStatus, Role
+from storage import Casussen, People
 from storage.models import Person
 from tests.telegram.conftest import Running
 from tests.telegram.fake_bot_api import FakeBotAPI
@@ -18,7 +18,7 @@ from tests.telegram.helpers import channel, wait_for_text
 from tests.telegram.test_profile_e2e import press
 from tests.telegram.test_regisseur_e2e import OTS_LVB, aanmelden, join, offer_to
 
-COBY, NINA, MELDER, ANS, BAS = 901, 902, 903, 904, 905
+COBY, NINA, MELDER, ANS, BAS, OLGA = 901, 902, 903, 904, 905, 906
 LVB = "Licht verstandelijke beperking (LVB)"
 WSG = "William Schrikker Groep (gecertificeerde instelling, beperking/LVB)"
 
@@ -87,12 +87,70 @@ async def test_deactivating_a_regisseur_moves_their_offer_on_and_refuses_them(
     asking = await press(fake, COBY, card, "Deactiveren")
     assert asking["text"].startswith(f"Weet u zeker dat u Professional {ANS} wilt deactiveren?")
     done = await press(fake, COBY, asking, "Ja, deactiveren")
-    assert done["text"] == f"Professional {ANS} is gedeactiveerd en heeft geen toegang meer."
+    assert done["text"] == (
+        f"Professional {ANS} is gedeactiveerd en heeft geen toegang meer.\n\n"
+        "Deze casussen zijn daardoor verder gegaan:\n"
+        f"• {reference} (was aan Professional {ANS} aangeboden): nu aangeboden aan een "
+        f"regisseur van {WSG}"
+    )
 
     await offer_to(fake, BAS, reference)
     await command(fake, ANS, "/mijn", texts.REFUSED)
     listed = await press(fake, COBY, done, "Terug naar de lijst")
     assert f"Professional {ANS}" not in listed["text"]
+
+
+async def deactivate(fake: FakeBotAPI, coordinator: int, user: int) -> dict[str, Any]:
+    """The coördinator deactivates `user` through /mensen; what the message then says."""
+    listed = await command(fake, coordinator, "/mensen", "Mensen met toegang tot regiebot")
+    card = await press(fake, coordinator, listed, f"Professional {user}")
+    asking = await press(fake, coordinator, card, "Deactiveren")
+    return await press(fake, coordinator, asking, "Ja, deactiveren")
+
+
+async def test_casussen_a_deactivated_regisseur_held_go_on_and_the_melder_hears(
+    fake: FakeBotAPI, running: Running
+) -> None:
+    assert running.app is not None
+    app = running.app
+    await join(fake, app, COBY, Role.COORDINATOR)
+    await join(fake, app, MELDER, Role.MELDER, "politie")
+    await join(fake, app, ANS, Role.REGISSEUR, "gi-wsg", ["lvb", "jeugdbescherming"])
+    await join(fake, app, BAS, Role.REGISSEUR, "gi-wsg")
+    await join(fake, app, OLGA, Role.REGISSEUR, "oov")
+    reference = await aanmelden(fake, MELDER, OTS_LVB)
+    offer = await offer_to(fake, ANS, reference)
+    await press(fake, ANS, offer, "Accepteren")
+    await wait_for_text(fake, MELDER, f"Casus {reference} is opgepakt door Professional {ANS}")
+
+    done = await deactivate(fake, COBY, ANS)
+    assert done["text"].endswith(
+        "Deze casussen zijn daardoor verder gegaan:\n"
+        f"• {reference} (was in handen van Professional {ANS}): nu aangeboden aan een "
+        f"regisseur van {WSG}"
+    )
+    offer = await offer_to(fake, BAS, reference)
+    told = await wait_for_text(fake, MELDER, f"De regisseur die casus {reference} had")
+    assert told["text"] == (
+        f"De regisseur die casus {reference} had, werkt niet meer met regiebot. De casus is "
+        f"opnieuw aangeboden aan een regisseur van {WSG}. U hoort wie hem oppakt."
+    )
+    await press(fake, BAS, offer, "Accepteren")
+    await wait_for_text(fake, MELDER, f"Casus {reference} is opgepakt door Professional {BAS}")
+
+    last = fake.last(MELDER)["message_id"]
+    done = await deactivate(fake, COBY, BAS)  # nobody of the WSG is left: OOV holds it
+    assert done["text"].endswith(
+        f"• {reference} (was in handen van Professional {BAS}): nu bij de gemeente (afdeling OOV)"
+    )
+    await wait_for_text(fake, OLGA, f"Casus {reference} is bij u ondergebracht")
+    told = await wait_for_text(fake, MELDER, f"De regisseur die casus {reference}", after=last)
+    assert "geen andere geschikte regisseur" in told["text"]
+    async with channel(app).database.transaction() as session:
+        casus = await Casussen(session).by_reference(reference)
+        olga = await People(session).by_telegram_id(OLGA)
+    assert casus is not None and olga is not None
+    assert (casus.status, casus.holder_id) == (CasusStatus.BIJ_OOV, olga.id)
 
 
 async def test_a_pending_invitation_is_revoked(fake: FakeBotAPI, running: Running) -> None:

@@ -101,7 +101,7 @@ async def test_a_deactivated_person_loses_access_at_once_and_keeps_their_answers
     await member_at_the_first_question(app)
     await app.process_update(message(3, "ja", user=USER, bot=app.bot))
     await app.process_update(message(4, "een persoon", user=USER, bot=app.bot))
-    assert "Vraag 2 van 8" in request.texts(USER)[-1]
+    assert "Vraag 3 van 9" in request.texts(USER)[-1]
     async with channel(app).database.transaction() as session:
         await session.exec(update(Person).values(active=False))  # as a coördinator would
         before = await IntakeStates(session).lock(USER)

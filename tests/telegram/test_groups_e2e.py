@@ -88,9 +88,9 @@ async def test_a_zvh_regisseur_sees_the_group_and_records_the_signalerende_funct
     for entry in (
         f"✔ {refs[0]}: Jeugdreclassering · 16 jaar · LVB\n   Advies William Schrikker Groep "
         f"(reguliere casusregie). Opgepakt, bij Professional {ANS}.",
-        f"✔ {refs[1]}: Jeugdreclassering · 17 jaar\n   Advies Jeugdbescherming Regio Amsterdam "
+        f"• {refs[1]}: Jeugdreclassering · 17 jaar\n   Advies Jeugdbescherming Regio Amsterdam "
         "(reguliere casusregie). Bij OOV.",
-        f"✔ {refs[2]}: Reclasseringstoezicht · 19 jaar\n   Advies Reclassering Nederland "
+        f"• {refs[2]}: Reclasseringstoezicht · 19 jaar\n   Advies Reclassering Nederland "
         "(reguliere casusregie). Bij OOV.",
         f"• {refs[3]}: Vrijwillig kader · 15 jaar\n   Advies Wijkteam / Samen DOEN "
         "(screening ZVH). Aangeboden.",
@@ -109,6 +109,8 @@ async def test_a_zvh_regisseur_sees_the_group_and_records_the_signalerende_funct
     )
     await fake.send_text(ZITA, NOTE)
     done = await wait_for_text(fake, ZITA, "De groepsbevinding is vastgelegd bij alle 5 casussen")
+    closed = fake.messages[(ZITA, asked["message_id"])]  # its Zonder toelichting is gone
+    assert closed["text"] == f"✓ Uw antwoord: {NOTE}" and "reply_markup" not in closed
     assert f"Professional {ZITA}): {signalerend}." in done["text"]
     assert f"Toelichting: {NOTE}" in done["text"]
 

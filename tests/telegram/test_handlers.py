@@ -43,7 +43,7 @@ async def test_member_starts_an_aanmelding(recorded: tuple[App, RecordingRequest
     await app.process_update(message(2, "/aanmelden", USER, bot=app.bot))
     texts = request.texts(USER)
     assert texts[1].startswith("Welkom bij regiebot. Ik stel u een paar vragen")
-    assert "\n\nVraag 1 van 8\n" in texts[1], "the welcome and the first question, one message"
+    assert "\n\nVraag 1 van 9\n" in texts[1], "the welcome and the first question, one message"
     keyboard = next(p["reply_markup"] for n, p in reversed(request.calls) if n == "sendMessage")
     assert '"callback_data": "i|criteria|ja"' in str(keyboard).replace("'", '"')
 

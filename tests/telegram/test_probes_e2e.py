@@ -161,10 +161,10 @@ async def test_a_webhook_update_posted_twice_is_applied_once(
     await post(1, f"/start {invitation.code}", "Welkom bij regiebot!")
     await post(2, "/aanmelden", "Welkom bij regiebot.")
     await post(3, "ja", ASKS_SCOPE)
-    await post(4, "een persoon", "Vraag 2")
+    await post(4, "een persoon", "Vraag 3")
     await post(5, "/opnieuw", "We beginnen opnieuw")
     await post(6, "ja", ASKS_SCOPE)
-    await post(7, "een persoon", "Vraag 2")
+    await post(7, "een persoon", "Vraag 3")
     await post(5, "/opnieuw", RESUMED)  # Telegram retrying a call it saw fail
     saved = await state_of(app, USER)
     assert (saved.state, saved.answers) == ("kader", {"criteria": "ja"})

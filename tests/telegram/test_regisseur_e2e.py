@@ -180,6 +180,38 @@ async def test_reminder_then_timeout_to_the_next_then_oov_with_the_clock(
     assert await status(app, reference) == CasusStatus.BIJ_OOV
 
 
+async def test_the_last_offer_says_what_follows_and_its_expiry_that_oov_has_it(
+    fake: FakeBotAPI, app: App, clock: TestClock
+) -> None:
+    await join(fake, app, ANS, partij="gi-wsg", expertise=["lvb"])
+    await join(fake, app, BAS, partij="gi-wsg")
+    await join(fake, app, OLGA, partij="oov")
+    reference = await aanmelden(fake, MELDER, OTS_LVB)
+    first = await offer_to(fake, ANS, reference)
+    assert first["text"].endswith("daarna gaat de casus naar de volgende regisseur.")
+    start = clock()
+    clock.now = start + timedelta(hours=24, minutes=1)
+    await assignments(app).run_timers()
+    expired = await wait_for_text(fake, ANS, f"Casus {reference} is niet op tijd beantwoord")
+    assert "aan een andere regisseur aangeboden" in expired["text"]
+    last = await offer_to(fake, BAS, reference)
+    assert "volgende regisseur" not in last["text"]
+    assert last["text"].endswith(
+        "Er is nu geen andere regisseur beschikbaar: zonder antwoord gaat de casus daarna naar "
+        "de afdeling Openbare Orde en Veiligheid van de gemeente."
+    )
+    clock.now = start + timedelta(hours=50)
+    await assignments(app).run_timers()
+    told = await wait_for_text(fake, BAS, f"Casus {reference} is niet op tijd beantwoord")
+    assert told["text"] == (
+        f"Casus {reference} is niet op tijd beantwoord. Er was geen andere geschikte regisseur "
+        "beschikbaar, dus de casus is naar de afdeling Openbare Orde en Veiligheid van de "
+        "gemeente gegaan. U hoeft niets meer te doen."
+    )
+    await wait_for_text(fake, OLGA, f"Casus {reference} is bij u ondergebracht")
+    assert await status(app, reference) == CasusStatus.BIJ_OOV
+
+
 async def test_a_partij_without_regisseurs_and_oov_hands_over_when_one_comes(
     fake: FakeBotAPI, app: App
 ) -> None:
@@ -234,6 +266,54 @@ async def test_screening_with_each_outcome_and_procesregie_offers_a_casusregisse
     assert "procesregie gestart en vraagt u de casusregie te voeren" in offer["text"]
     await press(fake, MEES, offer, "Accepteren", f"U heeft casus {reference} geaccepteerd")
     await wait_for_text(fake, MELDER, f"Casus {reference} is opgepakt door Professional {MEES}")
+
+
+async def test_a_zvh_regisseur_who_accepts_a_screening_reads_that_they_screen_it(
+    fake: FakeBotAPI, app: App
+) -> None:
+    await join(fake, app, ZITA, partij="zvh")
+    reference = await aanmelden(fake, MELDER, VRIJWILLIG_LVB)
+    offer = await offer_to(fake, ZITA, reference)
+    card = await press(fake, ZITA, offer, "Accepteren", f"U heeft casus {reference}")
+    assert card["text"].startswith(
+        f"U heeft casus {reference} geaccepteerd om te screenen. De melder hoort dat u de "
+        "aanmelding screent.\n\n"
+    )
+    assert "opgepakt" not in card["text"]
+    await wait_for_text(fake, MELDER, f"Casus {reference} wordt gescreend door")
+
+
+def has_buttons(message: dict[str, Any]) -> bool:
+    return bool(message.get("reply_markup", {}).get("inline_keyboard"))
+
+
+async def test_a_typed_reason_closes_its_question_and_an_empty_one_is_asked_as_offered(
+    fake: FakeBotAPI, app: App
+) -> None:
+    await join(fake, app, ANS, partij="gi-wsg", expertise=["lvb"])
+    await join(fake, app, BAS, partij="gi-wsg")
+    reference = await aanmelden(fake, MELDER, OTS_LVB)
+    offer = await offer_to(fake, ANS, reference)
+    asked = await press(fake, ANS, offer, "Afwijzen", f"Waarom wijst u casus {reference} af?")
+    await fake.send_text(ANS, "   ")
+    await wait_for_text(fake, ANS, "Typ een korte toelichting, of kies een van de redenen.")
+    assert has_buttons(fake.messages[(ANS, asked["message_id"])]), "the question stands"
+    await fake.send_text(ANS, "Ken het gezin privé")
+    await wait_for_text(fake, ANS, f"U heeft casus {reference} afgewezen")
+    closed = fake.messages[(ANS, asked["message_id"])]
+    assert closed["text"] == "✓ Uw antwoord: Ken het gezin privé" and not has_buttons(closed)
+
+    offer = await offer_to(fake, BAS, reference)
+    card = await press(fake, BAS, offer, "Accepteren", f"U heeft casus {reference} geaccepteerd")
+    asked = await press(fake, BAS, card, "Sluiten", f"Waarom sluit u casus {reference}?")
+    assert [k["text"] for row in asked["reply_markup"]["inline_keyboard"] for k in row] == ["Terug"]
+    await fake.send_text(BAS, " ")
+    said = await wait_for_text(fake, BAS, "Typ een korte reden")
+    assert said["text"] == "Typ een korte reden; zonder reden wordt de casus niet gesloten."
+    await fake.send_text(BAS, "Hulp loopt via de GI")
+    await wait_for_text(fake, BAS, f"Casus {reference} is gesloten. De melder is ingelicht.")
+    assert not has_buttons(fake.messages[(BAS, asked["message_id"])])
+    assert await status(app, reference) == CasusStatus.GESLOTEN
 
 
 async def test_several_melders_at_once_and_mine_lists_them(fake: FakeBotAPI, app: App) -> None:

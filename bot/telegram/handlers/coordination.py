@@ -108,8 +108,9 @@ class CoordinationHandlers:
             card = await people.card(person)
             if person == me:
                 return view.back_to_list(view.NOT_YOURSELF)
-            await people.deactivate(me, person)
-            return view.back_to_list(view.DEACTIVATED.format(name=card.name))
+            done = await people.deactivate(me, person)
+            moved = done.moved if done is not None else ()
+            return view.back_to_list(view.deactivated(card.name, moved))
         if action in (profile_view.CHOOSE, profile_view.UNCHOOSE):
             chosen = action == profile_view.CHOOSE
             return view.person_card(await people.set_expertise(me, person, value, chosen))

@@ -49,6 +49,8 @@ class GroupHandlers:
             return
         await self.sender.acknowledge(press.query_id)
         member = context.admitted
-        viewer = Viewer(member.person_id, member.role, member.partij, press.chat_id)
+        viewer = Viewer(
+            member.person_id, member.role, member.partij, press.chat_id, press.message_id
+        )
         card = await self.groups.press(viewer, press.button.action, press.button.subject)
         await show_in_place(self.sender, press, card.text, render.card_keyboard(card.actions))

@@ -49,6 +49,6 @@ class RegisseurHandlers:
             return
         await self.sender.acknowledge(press.query_id)
         member = context.admitted
-        who = Who(member.person_id, member.role, press.chat_id)
+        who = Who(member.person_id, member.role, press.chat_id, press.message_id)
         card = await self.assignments.press(who, press.button.action, press.button.subject)
         await show_in_place(self.sender, press, card.text, render.card_keyboard(card.actions))

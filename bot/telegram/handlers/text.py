@@ -46,6 +46,10 @@ class TextHandlers:
             update_id=update.update_id,
         )
         if turn.card is not None:  # a reason or note for a casus action
+            if turn.answered is not None and turn.question_message_id is not None:
+                # The question's message loses its buttons, as a typed intake answer's does.
+                answered = render.answered_line(turn.answered)
+                await self.sender.edit(message.chat_id, turn.question_message_id, answered)
             markup = render.card_keyboard(turn.card.actions)
             await self.sender.send(message.chat_id, turn.card.text, markup)
             return
