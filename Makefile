@@ -52,4 +52,4 @@ lock: $(STAMP)
 		--output-file deploy/requirements.lock $(UPGRADE)
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .venv-lowest .pytest_cache .mypy_cache .ruff_cache .hypothesis

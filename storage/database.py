@@ -64,12 +64,14 @@ class DatabaseUnreachable(RuntimeError):
 class Database:
     """One database: its engine, a session per unit of work, and its migrations."""
 
-    def __init__(self, url: str | URL, *, echo: bool = False) -> None:
+    def __init__(self, url: str | URL, *, echo: bool = False, inline_sqlite: bool = True) -> None:
+        """`inline_sqlite=False`: SQLAlchemy's stock aiosqlite dialect instead of the inline
+        driver, for bench/intake.py to compare the two."""
         self.url = _parsed_url(url)
         if self.is_sqlite:
             _check_sqlite_file(self.url)
         try:
-            self.engine = _create_engine(self.url, echo=echo)
+            self.engine = _create_engine(self.url, echo=echo, inline_sqlite=inline_sqlite)
         except (NoSuchModuleError, InvalidRequestError, ImportError) as error:
             raise BadDatabaseURL(
                 f"Database URL {_shown(self.url)} names a database or driver that cannot be "
@@ -283,10 +285,10 @@ def _sqlite_pragma(connection: Connection, pragma: str) -> None:
         cursor.close()
 
 
-def _create_engine(url: URL, *, echo: bool) -> AsyncEngine:
+def _create_engine(url: URL, *, echo: bool, inline_sqlite: bool) -> AsyncEngine:
     if url.get_backend_name() != "sqlite":
         return create_async_engine(url, echo=echo, pool_pre_ping=True)
-    if url.drivername == "sqlite+aiosqlite":
+    if url.drivername == "sqlite+aiosqlite" and inline_sqlite:
         url = url.set(drivername=f"sqlite+{sqlite_driver.DRIVER}")
     in_memory = url.database in (None, "", ":memory:")
     options: dict[str, Any] = (
@@ -295,7 +297,7 @@ def _create_engine(url: URL, *, echo: bool) -> AsyncEngine:
         else {"pool_size": 1, "max_overflow": 0, "pool_timeout": 60}
     )
     engine = create_async_engine(url, echo=echo, **options)
-    event.listen(engine.sync_engine, "connect", _configure_sqlite_connection)
+    event.listen(engine.sync_engine, "connect", _sqlite_connection_setup(engine))
     event.listen(engine.sync_engine, "begin", _begin_immediate)
     return engine
 
@@ -308,31 +310,37 @@ def _create_reader(writer: AsyncEngine, *, echo: bool) -> AsyncEngine | None:
     if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
         return None
     engine = create_async_engine(url, echo=echo, pool_size=1, max_overflow=0, pool_timeout=60)
-    event.listen(engine.sync_engine, "connect", _configure_sqlite_reader)
+    setup = _sqlite_connection_setup(engine, read_only=True)
+    event.listen(engine.sync_engine, "connect", setup)
     event.listen(engine.sync_engine, "begin", _begin_deferred)
     return engine
 
 
-def _configure_sqlite_connection(dbapi_connection: Any, _record: Any) -> None:
-    # Take transaction control from the driver, so "begin" below decides how a transaction starts.
-    dbapi_connection.isolation_level = None
-    cursor = dbapi_connection.cursor()
-    for pragma in (
+def _sqlite_connection_setup(
+    engine: AsyncEngine, *, read_only: bool = False
+) -> Callable[[Any, Any], None]:
+    # The inline driver runs statements on the event loop, so there only BEGIN may wait for a
+    # lock, off the loop (sqlite_driver); the stock dialect waits in aiosqlite's thread anyway.
+    inline = engine.dialect.driver == sqlite_driver.DRIVER
+    pragmas = [
         f"busy_timeout={sqlite_driver.BUSY_TIMEOUT_MS}",  # while setting up, the file may be busy
         "journal_mode=WAL",
         "synchronous=NORMAL",
         "foreign_keys=ON",
-        "busy_timeout=0",  # from now on only BEGIN waits for a lock, off the loop (sqlite_driver)
-    ):
-        cursor.execute(f"PRAGMA {pragma}")
-    cursor.close()
+        f"busy_timeout={0 if inline else sqlite_driver.BUSY_TIMEOUT_MS}",
+    ]
+    if read_only:
+        pragmas.append("query_only=ON")  # a write here would take the lock reads never wait for
 
+    def configure(dbapi_connection: Any, _record: Any) -> None:
+        # Take transaction control from the driver, so "begin" decides how a transaction starts.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        for pragma in pragmas:
+            cursor.execute(f"PRAGMA {pragma}")
+        cursor.close()
 
-def _configure_sqlite_reader(dbapi_connection: Any, record: Any) -> None:
-    _configure_sqlite_connection(dbapi_connection, record)
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA query_only=ON")  # a write here would take the lock reads never wait for
-    cursor.close()
+    return configure
 
 
 def _begin_immediate(connection: Connection) -> None:

@@ -1,14 +1,12 @@
 """SQLAlchemy's aiosqlite dialect, with each statement run inline on the event loop, except a
 BEGIN that has to wait for another process's lock.
 
-Why library internals (SQLAlchemy's `AsyncAdapt_aiosqlite_*` classes and `await_`, aiosqlite's
-`_conn`, hence aiosqlite pinned below 0.23): aiosqlite hands every call to a worker thread, and
-SQLAlchemy's adapter makes about twelve such hand-offs per unit of work, each costing more on our
-2-core machines than the statement itself. Measured with the stock dialect against this one, in
-one session: an intake step 1.36 ms against 0.51 ms (bench/intake.py), and through the whole
-Telegram stack 297 against 673 updates/s in the closed loop (bench/telegram_load.py), which put
-regiebot at 0.84x python-telegram-bot's own idiom instead of 1.9x (the bar is 1.5x). A SQLite
-statement on a local file in WAL mode is a few tens of microseconds, less than a thread hop.
+Why library internals (SQLAlchemy 2.1's `AsyncAdapt_aiosqlite_*` classes and `await_`,
+aiosqlite's `_conn`; hence SQLAlchemy and aiosqlite held below their next releases in
+pyproject.toml, and .ci/lowest-versions testing the lowest of each): aiosqlite hands every call to
+a worker thread, and SQLAlchemy's adapter makes about twelve such hand-offs per unit of work, each
+costing more on our 2-core machines than the statement itself, which on a local file in WAL mode
+takes a few tens of microseconds. The figures are beside the imports.
 
 The one statement that can wait long is BEGIN IMMEDIATE while another process (an operator's
 `regiebot invite`, a backup) holds the write lock: inline, that froze every chat for as long
@@ -25,6 +23,14 @@ import sqlite3
 from typing import Any
 
 from sqlalchemy.dialects import registry
+
+# Private, for these figures, measured against SQLAlchemy's stock aiosqlite dialect:
+# - one intake step through the service (bench/intake.py, both in one run, taking turns;
+#   2026-12-03, 2 cores shared with other work): 0.97 ms median here against 3.10 ms stock
+#   (3.2x; 2.4x and 2.7x in two busier runs), so stock misses the target, under 2 ms.
+# - through the whole Telegram stack (bench/telegram_load.py, 2026-11-23): 673 against 297
+#   updates/s in the closed loop, regiebot at 1.9x python-telegram-bot's own idiom instead of
+#   0.84x; the bar is 1.5x.
 from sqlalchemy.dialects.sqlite.aiosqlite import (
     AsyncAdapt_aiosqlite_connection,
     AsyncAdapt_aiosqlite_cursor,
